@@ -1,0 +1,50 @@
+# Qudao — the commands a developer and CI use. Only python3 (3.11) is needed to start.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_ARGS ?=
+
+.PHONY: run test bench lint format catalogs messages i18n-check clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+catalogs: $(VENV)/.installed
+	@$(PY) manage.py compile_catalogs >/dev/null
+
+## make run: install, migrate, load demo data if the database is empty, serve with the worker.
+run: catalogs
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	PORT=$(PORT) PY=$(PY) ./scripts/serve.sh
+
+## make test: the whole suite (browser tests are skipped, and say so, without Chromium).
+test: catalogs
+	$(PY) -m pytest -n 2 $(TEST_ARGS)
+
+## make bench: benchmarks on a scaled database; results in bench/results/latest.json.
+bench: catalogs
+	$(PY) bench/run.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## make messages: refresh the catalogs from the code (needs GNU gettext's xgettext).
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore ".venv/*" --ignore "static/*"
+
+## make i18n-check: every user-visible string has its translation.
+i18n-check: messages
+	$(PY) manage.py compile_catalogs --check
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,79 @@
+"""Shared fixtures. `world` is the cast every permission test uses (STYLE.md): HQ staff, the
+regional manager of the partners' region and of another region, their channel manager, another
+channel manager, and users of partner 1 and partner 2."""
+
+import shutil
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from qudao.core.services.auth import api_token_issue
+from qudao.core.tests.factories import PASSWORD, OfficeFactory, RegionFactory, UserFactory
+from qudao.partners.tests.factories import PartnerFactory
+
+CHROMIUM = shutil.which("chromium") or (
+    "/usr/bin/chromium" if shutil.os.path.exists("/usr/bin/chromium") else None
+)
+
+
+@pytest.fixture
+def world(db):
+    south = RegionFactory(code="HN", name="华南")
+    east = RegionFactory(code="HD", name="华东")
+    shenzhen = OfficeFactory(code="HN-SZ", name="深圳办事处", parent=south)
+    shanghai = OfficeFactory(code="HD-SH", name="上海办事处", parent=east)
+    w = SimpleNamespace(south=south, east=east, shenzhen=shenzhen, shanghai=shanghai)
+    w.admin = UserFactory(username="admin_t", roles=["admin"])
+    w.hq = UserFactory(username="director_t", roles=["director"])
+    w.south_manager = UserFactory(username="south_t", roles=["regional_manager"], region=south)
+    w.east_manager = UserFactory(username="east_t", roles=["regional_manager"], region=east)
+    w.channel_mgr = UserFactory(username="cm_t", roles=["channel_manager"], region=shenzhen)
+    w.other_cm = UserFactory(username="cm2_t", roles=["channel_manager"], region=shanghai)
+    w.pm = UserFactory(username="pm_t", roles=["project_manager"], region=shenzhen)
+    w.p1 = PartnerFactory(
+        code="P-ONE", name="深圳一号科技有限公司", region=shenzhen, owner=w.channel_mgr
+    )
+    w.p2 = PartnerFactory(
+        code="P-TWO", name="深圳二号科技有限公司", region=shenzhen, owner=w.channel_mgr
+    )
+    w.p3 = PartnerFactory(
+        code="P-EAST", name="上海三号科技有限公司", region=shanghai, owner=w.other_cm
+    )
+    w.p1_user = UserFactory(username="p1_t", roles=["partner_sales"], partner=w.p1, region=shenzhen)
+    w.p1_admin = UserFactory(
+        username="p1a_t", roles=["partner_admin"], partner=w.p1, region=shenzhen
+    )
+    w.p2_user = UserFactory(username="p2_t", roles=["partner_sales"], partner=w.p2, region=shenzhen)
+    return w
+
+
+def login(user) -> Client:
+    """A browser-like client logged in as `user` through the real log-in form."""
+    client = Client()
+    response = client.post("/accounts/login/", {"identifier": user.username, "password": PASSWORD})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return client
+
+
+def api_client(user) -> Client:
+    """An API client carrying a bearer token of `user`."""
+    token = api_token_issue(user=user)
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+@pytest.fixture
+def as_user():
+    return login
+
+
+@pytest.fixture
+def as_api():
+    return api_client
+
+
+@pytest.fixture
+def chromium_path():
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium): browser test skipped")
+    return CHROMIUM

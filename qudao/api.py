@@ -1,0 +1,87 @@
+"""The REST API at /api/v1/: every app's router, bearer-token auth, and JSON errors that carry a
+code, a message and field errors."""
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.security import HttpBearer
+
+from qudao.core.api import router as core_router
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.schemas import error_response
+from qudao.core.services.auth import api_token_user
+from qudao.partners.api import router as partners_router
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Qudao API",
+    version="1",
+    description="渠道项目管理系统 Qudao: channel partners and sales projects.",
+    auth=BearerToken(),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("", core_router)
+api.add_router("/partners", partners_router)
+
+
+def error(request, status: int, code: str, message: str, errors: dict | None = None):
+    return error_response(status, code, message, errors)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return error(request, 401, "unauthorized", _("Log in first: send a valid bearer token."))
+
+
+@api.exception_handler(SchemaValidationError)
+def on_schema_error(request, exc):
+    errors: dict[str, list[str]] = {}
+    for item in exc.errors:
+        location = [
+            str(part)
+            for part in item.get("loc", [])
+            if part not in ("body", "query", "path", "payload")
+        ]
+        errors.setdefault(".".join(location) or "__all__", []).append(item.get("msg", ""))
+    return error(request, 422, "invalid", _("Some fields are not valid."), errors)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    if hasattr(exc, "error_dict"):
+        errors = {field: list(messages) for field, messages in exc.message_dict.items()}
+        return error(request, 422, "invalid", _("Some fields are not valid."), errors)
+    return error(request, 422, "invalid", " ".join(exc.messages), {"__all__": exc.messages})
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return error(request, 403, "forbidden", str(exc) or _("You are not allowed to do this."))
+
+
+@api.exception_handler(ObjectDoesNotExist)
+def on_missing(request, exc):
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(ConflictError)
+def on_conflict(request, exc):
+    return error(request, 409, "conflict", exc.message)

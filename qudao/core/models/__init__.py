@@ -1,0 +1,18 @@
+from .approvals import ApprovalEvent, ApprovalRequest, ApprovalStep
+from .audit import AuditEntry
+from .notifications import Delivery, Notification
+from .org import ApiToken, Department, Region, Role, User
+
+__all__ = [
+    "ApiToken",
+    "ApprovalEvent",
+    "ApprovalRequest",
+    "ApprovalStep",
+    "AuditEntry",
+    "Delivery",
+    "Department",
+    "Notification",
+    "Region",
+    "Role",
+    "User",
+]

@@ -1,0 +1,141 @@
+"""Approvals: a request on any object, an ordered chain of steps, and its full history."""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ApprovalRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In approval")  # a step is waiting for a decision
+        APPROVED = "approved", _("Approved")  # every step approved (final)
+        REJECTED = "rejected", _("Rejected")  # a step rejected it (final)
+        RETURNED = "returned", _("Returned")  # sent back to the requester, who may resubmit
+        CANCELLED = "cancelled", _("Cancelled")  # withdrawn by the requester (final)
+
+    kind = models.CharField(_("type"), max_length=50, db_index=True)
+    title = models.CharField(_("title"), max_length=200)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("content_type", "object_id")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="approval_requests",
+        verbose_name=_("requested by"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # Optimistic lock: every decision bumps it, and a decision made on a stale version loses.
+    version = models.PositiveIntegerField(default=1)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("approval request")
+        verbose_name_plural = _("approval requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            # Only one open approval of a kind on the same object at a time.
+            models.UniqueConstraint(
+                fields=["kind", "content_type", "object_id"],
+                condition=Q(status__in=["pending", "returned"]),
+                name="approval_one_open_per_object",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.RETURNED}
+
+
+class ApprovalStep(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")  # an earlier step is not decided yet
+        PENDING = "pending", _("Pending")  # the approver must act now
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RETURNED = "returned", _("Returned")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=100)
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approver"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["request", "order"]
+        indexes = [models.Index(fields=["status", "role"]), models.Index(fields=["approver"])]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "order"], name="approval_step_order"),
+            models.CheckConstraint(
+                condition=~Q(role="") | Q(approver__isnull=False),
+                name="approval_step_has_approver",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApprovalEvent(models.Model):
+    """One line of an approval's history: submissions, decisions and comments."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RETURNED = "returned", _("Returned")
+        RESUBMITTED = "resubmitted", _("Resubmitted")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMMENTED = "commented", _("Commented")
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="events")
+    step = models.ForeignKey(
+        ApprovalStep, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("approval event")
+        verbose_name_plural = _("approval events")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.actor})"

@@ -1,0 +1,65 @@
+"""Notifications: the in-app message, and one delivery row per outside channel."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.Model):
+    """One attempt series to send a notification over e-mail or an IM robot."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WECOM = "wecom", _("WeCom robot")
+        DINGTALK = "dingtalk", _("DingTalk robot")
+        FEISHU = "feishu", _("Feishu robot")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")  # queued or waiting for a retry
+        SENT = "sent", _("Sent")  # accepted by the mail server / robot
+        FAILED = "failed", _("Failed")  # gave up after the last attempt
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    target = models.CharField(_("target"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.target}"

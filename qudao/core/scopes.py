@@ -1,0 +1,124 @@
+"""Data scopes: the one place that knows who may see which rows.
+
+Each app declares, for each of its models, how the model maps to the organisation
+(`register(Model, ScopeRule(...))`); every selector starts from `visible(queryset, user)`.
+
+- HQ roles (and superusers) see everything.
+- A partner user sees only rows of its own partner, never another partner's.
+- A regional manager sees rows in their region's subtree (the region and its offices).
+- A channel manager sees the partners they own and what belongs to those partners.
+- A member (e.g. of a project team) sees the rows they are a member of.
+A vendor user with several roles sees the union.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
+
+from .models import Region, Role, User
+
+HQ_ROLES = frozenset(
+    {Role.Code.ADMIN, Role.Code.DIRECTOR, Role.Code.FINANCE, Role.Code.ANALYST, Role.Code.MONITOR}
+)
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """Lookups from a model to the organisation; None where the model has no such link."""
+
+    region: str | None = None  # to a Region foreign key (a region or an office)
+    partner: str | None = None  # to the Partner foreign key
+    owner: str | None = None  # to the vendor user in charge (the partner's channel manager)
+    member: str | None = None  # to the users who are members (e.g. a project team)
+
+
+_rules: dict[type[Model], ScopeRule] = {}
+
+
+def register(model: type[Model], rule: ScopeRule) -> None:
+    _rules[model] = rule
+
+
+def registered_models() -> list[type[Model]]:
+    return list(_rules)
+
+
+def rule_for(model: type[Model]) -> ScopeRule:
+    try:
+        return _rules[model]
+    except KeyError:
+        raise LookupError(f"{model.__name__} has no data-scope rule; register one.") from None
+
+
+def sees_everything(user: User) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_partner_user:
+        return False
+    return user.is_superuser or user.has_role(*HQ_ROLES)
+
+
+def region_subtree_ids(region_id: int) -> list[int]:
+    """The region and every office below it (the tree is small, so walk it in memory)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Region.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, todo = [], [region_id]
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        todo.extend(children.get(node, []))
+    return found
+
+
+def _user_region_ids(user: User) -> list[int]:
+    if not hasattr(user, "_scope_region_ids"):
+        user._scope_region_ids = region_subtree_ids(user.region_id) if user.region_id else []
+    return user._scope_region_ids
+
+
+def scope_q(user: User, model: type[Model]) -> Q | None:
+    """The filter that limits `model` to what `user` may see; None means no limit."""
+    rule = rule_for(model)
+    nothing = Q(pk__in=[])
+    if not user.is_authenticated or not user.is_active:
+        return nothing
+    if user.is_partner_user:
+        return Q(**{rule.partner: user.partner_id}) if rule.partner else nothing
+    if sees_everything(user):
+        return None
+    q = nothing
+    if rule.region and user.has_role(Role.Code.REGIONAL_MANAGER) and user.region_id:
+        q |= Q(**{f"{rule.region}__in": _user_region_ids(user)})
+    if rule.owner and user.has_role(Role.Code.CHANNEL_MANAGER):
+        q |= Q(**{rule.owner: user.pk})
+    if rule.member:
+        q |= Q(pk__in=model._default_manager.filter(**{rule.member: user.pk}).values("pk"))
+    return q
+
+
+def visible(queryset: QuerySet, user: User) -> QuerySet:
+    """`queryset` limited to the rows `user` may see."""
+    q = scope_q(user, queryset.model)
+    return queryset if q is None else queryset.filter(q)
+
+
+def can_see(user: User, obj: Model) -> bool:
+    return visible(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
+
+
+def generic_targets_q(user: User, ct_field: str, id_field: str) -> Q | None:
+    """A filter on (content type, object id) pairs: rows pointing at objects `user` may see.
+
+    Used by rows that can point at any business object (approvals, audit entries).
+    """
+    if sees_everything(user):
+        return None
+    q = Q(pk__in=[])
+    for model in registered_models():
+        ids = visible(model._default_manager.all(), user).values(pk_text=Cast("pk", CharField()))
+        content_type = ContentType.objects.get_for_model(model)
+        q |= Q(**{ct_field: content_type.pk, f"{id_field}__in": ids})
+    return q

@@ -1,0 +1,129 @@
+"""Reads of the core app. Every list and detail starts from a scoped query here."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+
+from . import scopes
+from .models import (
+    ApprovalRequest,
+    ApprovalStep,
+    AuditEntry,
+    Department,
+    Notification,
+    Region,
+    User,
+)
+
+
+def regions_tree() -> list[tuple[Region, list[Region]]]:
+    """Regions with their offices, in display order (two queries' worth of rows, one query)."""
+    nodes = list(Region.objects.order_by("sort_order", "code"))
+    regions = [node for node in nodes if node.parent_id is None]
+    return [(region, [n for n in nodes if n.parent_id == region.pk]) for region in regions]
+
+
+def departments_all() -> QuerySet[Department]:
+    return Department.objects.all()
+
+
+def users_visible_to(user: User) -> QuerySet[User]:
+    return scopes.visible(
+        User.objects.select_related("region", "department", "partner").prefetch_related("roles"),
+        user,
+    )
+
+
+def user_get_for_user(user: User, pk: int) -> User:
+    return users_visible_to(user).get(pk=pk)
+
+
+def approvals_visible_to(user: User) -> QuerySet[ApprovalRequest]:
+    """Approvals the user requested, is or was an approver of, or whose object they can see."""
+    base = ApprovalRequest.objects.select_related("requested_by", "content_type")
+    targets = scopes.generic_targets_q(user, "content_type", "object_id")
+    if targets is None:
+        return base
+    involved = ApprovalStep.objects.filter(Q(approver=user) | Q(decided_by=user)).values("request")
+    return base.filter(Q(requested_by=user) | Q(pk__in=involved) | targets)
+
+
+def approval_get_for_user(user: User, pk: int) -> ApprovalRequest:
+    return approvals_visible_to(user).get(pk=pk)
+
+
+def approvals_awaiting(user: User) -> QuerySet[ApprovalRequest]:
+    """The inbox: open requests whose current step this user may decide."""
+    mine = Q(approver=user)
+    if not user.is_partner_user and user.role_codes:
+        by_role = Q(approver__isnull=True, role__in=user.role_codes)
+        targets = scopes.generic_targets_q(user, "request__content_type", "request__object_id")
+        mine |= by_role if targets is None else by_role & targets
+    steps = ApprovalStep.objects.filter(mine, status=ApprovalStep.Status.PENDING)
+    return ApprovalRequest.objects.select_related("requested_by", "content_type").filter(
+        status=ApprovalRequest.Status.PENDING, pk__in=steps.values("request")
+    )
+
+
+def approvals_for_object(user: User, obj: Model) -> QuerySet[ApprovalRequest]:
+    return approvals_visible_to(user).filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+
+
+def approval_detail(approval: ApprovalRequest) -> dict:
+    """Steps and history of one approval, with the people on them, in two queries."""
+    steps = list(approval.steps.select_related("approver", "decided_by").order_by("order"))
+    events = list(approval.events.select_related("actor", "step").order_by("created_at", "id"))
+    current = next((s for s in steps if s.status == ApprovalStep.Status.PENDING), None)
+    return {"steps": steps, "events": events, "current_step": current}
+
+
+def notifications_for(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    rows = Notification.objects.filter(recipient=user)
+    return rows.filter(read_at__isnull=True) if unread_only else rows
+
+
+def notifications_unread_count(user: User) -> int:
+    return notifications_for(user, unread_only=True).count()
+
+
+def audit_entries_for_object(obj: Model) -> QuerySet[AuditEntry]:
+    """The history of one object; the caller has already checked the user may see it."""
+    return AuditEntry.objects.select_related("actor").filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+    )
+
+
+def audit_entries_visible_to(user: User) -> QuerySet[AuditEntry]:
+    base = AuditEntry.objects.select_related("actor", "content_type")
+    targets = scopes.generic_targets_q(user, "content_type", "object_id")
+    return base if targets is None else base.filter(targets)
+
+
+def _field_display(model, name: str, value):
+    if model is None:
+        return name, value
+    try:
+        field = model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a field that no longer exists keeps its raw name
+        return name, value
+    label = getattr(field, "verbose_name", name)
+    if getattr(field, "choices", None) and value is not None:
+        value = dict(field.flatchoices).get(value, value)
+    return label, value
+
+
+def audit_rows(entries) -> list[dict]:
+    """Audit entries ready to show: field labels and choice values in the reader's language."""
+    rows = []
+    for entry in entries:
+        model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
+        changes = []
+        for name, pair in (entry.changes or {}).items():
+            before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            label, before = _field_display(model, name, before)
+            _, after = _field_display(model, name, after)
+            changes.append({"field": label, "before": before, "after": after})
+        rows.append({"entry": entry, "changes": changes})
+    return rows

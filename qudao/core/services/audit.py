@@ -1,0 +1,86 @@
+"""Recording the audit trail. Every service that creates, changes or deletes a business object
+calls one of these inside its transaction."""
+
+import datetime
+import decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from ..models import AuditEntry, User
+
+SKIPPED_FIELDS = {"password", "last_login", "updated_at", "created_at", "failed_login_count"}
+
+
+def _value(obj: models.Model, field: models.Field) -> Any:
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        return None if related is None else str(related)
+    value = getattr(obj, field.attname)
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dict | list | str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """The audited field values of `obj`, to compare after a change."""
+    return {
+        field.name: _value(obj, field)
+        for field in obj._meta.concrete_fields
+        if not field.primary_key and field.name not in SKIPPED_FIELDS
+    }
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    obj: models.Model,
+    action: str,
+    changes: dict[str, list[Any]] | None = None,
+    note: str = "",
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action=action,
+        actor=actor if actor and actor.is_authenticated else None,
+        changes=changes or {},
+        note=note[:200],
+    )
+
+
+def audit_created(*, actor: User | None, obj: models.Model, note: str = "") -> AuditEntry:
+    changes = {
+        name: [None, value] for name, value in snapshot(obj).items() if value not in ("", None)
+    }
+    return audit_record(
+        actor=actor, obj=obj, action=AuditEntry.Action.CREATE, changes=changes, note=note
+    )
+
+
+def audit_updated(
+    *, actor: User | None, obj: models.Model, before: dict[str, Any], note: str = ""
+) -> AuditEntry | None:
+    """Record the fields that differ from `before`; nothing is written when nothing changed."""
+    after = snapshot(obj)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    if not changes:
+        return None
+    return audit_record(
+        actor=actor, obj=obj, action=AuditEntry.Action.UPDATE, changes=changes, note=note
+    )
+
+
+def audit_deleted(*, actor: User | None, obj: models.Model, note: str = "") -> AuditEntry:
+    changes = {
+        name: [value, None] for name, value in snapshot(obj).items() if value not in ("", None)
+    }
+    return audit_record(
+        actor=actor, obj=obj, action=AuditEntry.Action.DELETE, changes=changes, note=note
+    )

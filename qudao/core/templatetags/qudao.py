@@ -1,0 +1,33 @@
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def query_with(request, **changes):
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    if "page" not in changes:
+        query.pop("page", None)
+    return query.urlencode()
+
+
+@register.simple_tag
+def sort_header(request, current: str, key: str, label: str):
+    """A column header that sorts by `key`, toggling the direction when already sorted by it."""
+    descending = current == key
+    target = f"-{key}" if descending else key
+    arrow = "bi-sort-up" if current == key else "bi-sort-down" if current == f"-{key}" else ""
+    query = query_with(request, sort=target)
+    return format_html(
+        '<a href="?{}" class="text-reset text-decoration-none">{} <i class="bi {}"></i></a>',
+        query,
+        label,
+        arrow,
+    )

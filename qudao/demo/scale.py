@@ -1,0 +1,136 @@
+"""Bulk rows for benchmarks: `seed_demo --scale N` adds N blocks of the big tables.
+
+Per block: 50 partners, 1,000 audit entries, 1,000 notifications, 100 approval requests with
+two steps each. Rows are written with bulk_create in large batches, so N=1000 (1,000,000
+audit entries and notifications) takes minutes, not hours.
+"""
+
+import random
+from collections.abc import Callable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from qudao.core.models import ApprovalRequest, ApprovalStep, AuditEntry, Notification, Region, User
+from qudao.partners.models import Partner
+
+BATCH = 5000
+PER_BLOCK = {"partners": 50, "audit": 1000, "notifications": 1000, "approvals": 100}
+
+
+def _bulk(model, rows, batch=BATCH) -> int:
+    buffer, count = [], 0
+    for row in rows:
+        buffer.append(row)
+        if len(buffer) >= batch:
+            model.objects.bulk_create(buffer, batch_size=batch)
+            count += len(buffer)
+            buffer = []
+    if buffer:
+        model.objects.bulk_create(buffer, batch_size=batch)
+        count += len(buffer)
+    return count
+
+
+def seed_scale(blocks: int, progress: Callable[[str], None] = print) -> dict[str, int]:
+    rng = random.Random(20261123)
+    offices = list(Region.objects.filter(kind=Region.Kind.OFFICE).values_list("pk", flat=True))
+    owners = list(User.objects.filter(roles__code="channel_manager").values_list("pk", flat=True))
+    everyone = list(User.objects.filter(is_active=True).values_list("pk", flat=True))
+    requesters = owners or everyone
+    start = Partner.objects.filter(code__startswith="S").count()
+    partner_ct = ContentType.objects.get_for_model(Partner)
+    counts = {}
+    with transaction.atomic():
+        total = blocks * PER_BLOCK["partners"]
+        counts["partners"] = _bulk(
+            Partner,
+            (
+                Partner(
+                    code=f"S{start + i:07d}",
+                    name=f"规模测试伙伴{start + i:07d}有限公司",
+                    region_id=rng.choice(offices),
+                    status=rng.choice(Partner.Status.values),
+                    tier=rng.choice(Partner.Tier.values),
+                    owner_id=rng.choice(owners),
+                )
+                for i in range(total)
+            ),
+        )
+        progress(f"partners: {counts['partners']}")
+    partner_ids = list(Partner.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        counts["audit_entries"] = _bulk(
+            AuditEntry,
+            (
+                AuditEntry(
+                    content_type=partner_ct,
+                    object_id=str(rng.choice(partner_ids)),
+                    object_repr="规模测试",
+                    action=AuditEntry.Action.UPDATE,
+                    actor_id=rng.choice(everyone),
+                    changes={"contact_phone": ["", f"1390000{i % 10000:04d}"]},
+                )
+                for i in range(blocks * PER_BLOCK["audit"])
+            ),
+        )
+        progress(f"audit entries: {counts['audit_entries']}")
+    with transaction.atomic():
+        counts["notifications"] = _bulk(
+            Notification,
+            (
+                Notification(
+                    recipient_id=rng.choice(everyone),
+                    title=f"规模测试通知 {i}",
+                    body="批量生成，用于性能测试。",
+                )
+                for i in range(blocks * PER_BLOCK["notifications"])
+            ),
+        )
+        progress(f"notifications: {counts['notifications']}")
+    with transaction.atomic():
+        # Each approval targets a distinct partner so the one-open-per-object rule holds.
+        targets = rng.sample(partner_ids, min(len(partner_ids), blocks * PER_BLOCK["approvals"]))
+        open_on = set(
+            ApprovalRequest.objects.filter(
+                content_type=partner_ct, status__in=["pending", "returned"]
+            ).values_list("object_id", flat=True)
+        )
+        targets = [pk for pk in targets if str(pk) not in open_on]
+        approvals = [
+            ApprovalRequest(
+                kind="partner_activation",
+                title=f"规模测试审批 {pk}",
+                content_type=partner_ct,
+                object_id=str(pk),
+                requested_by_id=rng.choice(requesters),
+                status=rng.choice(["pending", "approved", "rejected"]),
+            )
+            for pk in targets
+        ]
+        created = ApprovalRequest.objects.bulk_create(approvals, batch_size=BATCH)
+        counts["approvals"] = len(created)
+        steps = []
+        for approval in created:
+            first = "pending" if approval.status == "pending" else approval.status
+            steps.append(
+                ApprovalStep(
+                    request=approval,
+                    order=0,
+                    name="大区经理审核",
+                    role="regional_manager",
+                    status=first,
+                )
+            )
+            steps.append(
+                ApprovalStep(
+                    request=approval,
+                    order=1,
+                    name="渠道总监审批",
+                    role="director",
+                    status="waiting",
+                )
+            )
+        _bulk(ApprovalStep, steps)
+        progress(f"approvals: {counts['approvals']}")
+    return counts

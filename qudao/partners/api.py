@@ -1,0 +1,143 @@
+"""Partners API: list, create, read, update, history, activation."""
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+
+from qudao.core.api import ERRORS, ApprovalOut, AuditPage, audit_page
+from qudao.core.errors import ValidationError
+from qudao.core.models import Region, User
+from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.selectors import audit_entries_for_object
+
+from . import services
+from .models import Partner
+from .selectors import partner_get_for_user, partners_search
+
+router = Router(tags=["partners"])
+
+
+class PartnerOut(Schema):
+    id: int
+    code: str
+    name: str
+    region_id: int
+    region: str
+    status: str
+    tier: str
+    owner_id: int
+    owner: str
+    contact_name: str
+    contact_phone: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_region(obj):
+        return str(obj.region)
+
+    @staticmethod
+    def resolve_owner(obj):
+        return str(obj.owner)
+
+
+class PartnerPage(Schema):
+    items: list[PartnerOut]
+    count: int
+    page: int
+    page_size: int
+
+
+class PartnerFilter(Schema):
+    q: str = ""
+    region: int | None = None
+    status: Partner.Status | None = None
+    tier: Partner.Tier | None = None
+    sort: str = ""
+    page: int = 1
+    page_size: int = 20
+
+
+class PartnerIn(Schema):
+    code: str = Field(..., min_length=2, max_length=20)
+    name: str = Field(..., min_length=2, max_length=200)
+    region_id: int
+    tier: Partner.Tier = Partner.Tier.REGISTERED
+    owner_id: int | None = None
+    contact_name: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=30)
+
+
+class PartnerPatch(Schema):
+    code: str | None = Field(None, min_length=2, max_length=20)
+    name: str | None = Field(None, min_length=2, max_length=200)
+    region_id: int | None = None
+    tier: Partner.Tier | None = None
+    owner_id: int | None = None
+    contact_name: str | None = Field(None, max_length=50)
+    contact_phone: str | None = Field(None, max_length=30)
+
+
+def _resolve(data: dict) -> dict:
+    """Turn *_id fields into objects, with a field error for an unknown id."""
+    resolved = dict(data)
+    if resolved.get("region_id") is not None:
+        region = Region.objects.filter(pk=resolved.pop("region_id")).first()
+        if region is None:
+            raise ValidationError({"region_id": [_("Unknown region.")]})
+        resolved["region"] = region
+    resolved.pop("region_id", None)
+    if resolved.get("owner_id") is not None:
+        owner = User.objects.filter(pk=resolved.pop("owner_id")).first()
+        if owner is None:
+            raise ValidationError({"owner_id": [_("Unknown user.")]})
+        resolved["owner"] = owner
+    resolved.pop("owner_id", None)
+    return resolved
+
+
+@router.get("", response=PartnerPage)
+def partner_list(request, filters: Query[PartnerFilter]):
+    rows, _sort = partners_search(
+        request.user,
+        q=filters.q,
+        region=filters.region,
+        status=filters.status or "",
+        tier=filters.tier or "",
+        sort=filters.sort,
+    )
+    return page_of(rows, filters.page, filters.page_size)
+
+
+@router.post("", response={201: PartnerOut, **ERRORS})
+def partner_create(request, payload: PartnerIn):
+    partner = services.partner_create(actor=request.user, data=_resolve(payload.dict()))
+    return 201, partner_get_for_user(request.user, partner.pk)
+
+
+@router.get("/{partner_id}", response={200: PartnerOut, 404: ErrorOut})
+def partner_detail(request, partner_id: int):
+    return partner_get_for_user(request.user, partner_id)
+
+
+@router.patch("/{partner_id}", response={200: PartnerOut, **ERRORS})
+def partner_update(request, partner_id: int, payload: PartnerPatch):
+    partner = partner_get_for_user(request.user, partner_id)
+    services.partner_update(
+        actor=request.user, partner=partner, data=_resolve(payload.dict(exclude_unset=True))
+    )
+    return partner_get_for_user(request.user, partner_id)
+
+
+@router.get("/{partner_id}/history", response={200: AuditPage, 404: ErrorOut})
+def partner_history(request, partner_id: int, page: int = 1, page_size: int = 20):
+    partner = partner_get_for_user(request.user, partner_id)
+    rows = audit_entries_for_object(partner).select_related("content_type")
+    return audit_page(request.user, rows, page, page_size)
+
+
+@router.post("/{partner_id}/activation", response={201: ApprovalOut, **ERRORS})
+def partner_activation(request, partner_id: int):
+    partner = partner_get_for_user(request.user, partner_id)
+    return 201, services.partner_activation_submit(actor=request.user, partner=partner)

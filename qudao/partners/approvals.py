@@ -1,0 +1,20 @@
+"""The partner approvals of the foundation: activating a prospect partner."""
+
+from django.utils.translation import gettext_lazy as _
+
+from qudao.core.services.approvals import ApprovalKind, register_kind
+
+ACTIVATION = "partner_activation"
+
+
+def _on_activation_approved(approval, actor):
+    from .services import partner_activation_approved
+
+    partner_activation_approved(approval=approval, actor=actor)
+
+
+register_kind(
+    ApprovalKind(
+        code=ACTIVATION, label=_("Partner activation"), on_approved=_on_activation_approved
+    )
+)

@@ -1,0 +1,53 @@
+"""Reads of partners, always through the data scope."""
+
+from django.db.models import Q, QuerySet
+
+from qudao.core import scopes
+from qudao.core.models import User
+from qudao.core.paging import sort_by
+
+from .models import Partner
+
+SORTS = {
+    "code": "code",
+    "name": "name",
+    "region": "region__sort_order",
+    "status": "status",
+    "tier": "tier",
+    "created": "created_at",
+}
+
+
+def partners_visible_to(user: User) -> QuerySet[Partner]:
+    return scopes.visible(Partner.objects.select_related("region", "owner"), user)
+
+
+def partner_get_for_user(user: User, pk: int) -> Partner:
+    return partners_visible_to(user).get(pk=pk)
+
+
+def partners_search(
+    user: User,
+    *,
+    q: str = "",
+    region: int | None = None,
+    status: str = "",
+    tier: str = "",
+    owner: int | None = None,
+    sort: str = "",
+) -> tuple[QuerySet[Partner], str]:
+    """The partner list with its filters; returns the rows and the sort key applied."""
+    rows = partners_visible_to(user)
+    if q:
+        rows = rows.filter(
+            Q(name__icontains=q) | Q(code__icontains=q) | Q(contact_name__icontains=q)
+        )
+    if region:
+        rows = rows.filter(Q(region_id=region) | Q(region__parent_id=region))
+    if status:
+        rows = rows.filter(status=status)
+    if tier:
+        rows = rows.filter(tier=tier)
+    if owner:
+        rows = rows.filter(owner_id=owner)
+    return sort_by(rows, sort, SORTS, "code")

@@ -1,0 +1,147 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qudao.core import selectors as core_selectors
+from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.exports import workbook_from_rows, xlsx_response
+from qudao.core.paging import paginate
+from qudao.core.views import _form_errors, is_htmx
+
+from . import services
+from .forms import PartnerFilterForm, PartnerForm
+from .selectors import partner_get_for_user, partners_search
+
+EXPORT_LIMIT = 50_000
+
+
+def _filtered(request):
+    form = PartnerFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows, sort = partners_search(
+        request.user,
+        q=(filters.get("q") or "").strip(),
+        region=filters["region"].pk if filters.get("region") else None,
+        status=filters.get("status") or "",
+        tier=filters.get("tier") or "",
+        sort=filters.get("sort") or "",
+    )
+    return form, rows, sort
+
+
+@login_required
+def partner_list(request):
+    form, rows, sort = _filtered(request)
+    context = {
+        "form": form,
+        "page": paginate(request, rows),
+        "sort": sort,
+        "can_create": services.partner_can_manage(request.user),
+    }
+    template = "partners/_table.html" if is_htmx(request) else "partners/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def partner_export(request):
+    _form, rows, _sort = _filtered(request)
+    headers = [
+        _("Code"),
+        _("Name"),
+        _("Region/office"),
+        _("Status"),
+        _("Tier"),
+        _("Channel manager"),
+        _("Contact"),
+        _("Contact phone"),
+        _("Created at"),
+    ]
+    book = workbook_from_rows(
+        title=_("Partners"),
+        headers=headers,
+        rows=(
+            [
+                p.code,
+                p.name,
+                str(p.region),
+                p.get_status_display(),
+                p.get_tier_display(),
+                str(p.owner),
+                p.contact_name,
+                p.contact_phone,
+                p.created_at,
+            ]
+            for p in rows[:EXPORT_LIMIT]
+        ),
+        widths=[14, 36, 14, 10, 10, 14, 12, 16, 20],
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(filename=f"partners-{stamp}.xlsx", book=book)
+
+
+def _partner_or_404(user, pk):
+    try:
+        return partner_get_for_user(user, pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def partner_detail(request, pk: int):
+    partner = _partner_or_404(request.user, pk)
+    tab = request.GET.get("tab", "overview")
+    context = {
+        "partner": partner,
+        "tab": tab,
+        "can_manage": services.partner_can_manage(request.user, partner),
+        "users": partner.users.order_by("username") if tab == "overview" else [],
+        "approvals": core_selectors.approvals_for_object(request.user, partner)
+        if tab == "approvals"
+        else [],
+        "history": core_selectors.audit_rows(core_selectors.audit_entries_for_object(partner)[:100])
+        if tab == "history"
+        else [],
+    }
+    return render(request, "partners/detail.html", context)
+
+
+@login_required
+def partner_edit(request, pk: int | None = None):
+    partner = _partner_or_404(request.user, pk) if pk else None
+    if not services.partner_can_manage(request.user, partner):
+        raise PermissionDenied
+    form = PartnerForm(
+        request.POST or None,
+        instance=type(partner).objects.get(pk=pk) if partner else None,
+        regions=services.regions_assignable(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if partner is None:
+                partner = services.partner_create(actor=request.user, data=form.cleaned_data)
+            else:
+                services.partner_update(actor=request.user, partner=partner, data=form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(partner)
+    return render(request, "partners/form.html", {"form": form, "partner": partner})
+
+
+@login_required
+@require_POST
+def partner_activate(request, pk: int):
+    partner = _partner_or_404(request.user, pk)
+    try:
+        approval = services.partner_activation_submit(actor=request.user, partner=partner)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(partner)
+    messages.success(request, _("Submitted for approval."))
+    return redirect("core:approval-detail", pk=approval.pk)
