@@ -40,7 +40,7 @@ format: $(VENV)/.installed
 
 ## make messages: refresh the catalogs from the code (needs GNU gettext's xgettext).
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore ".venv/*" --ignore "static/*"
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore ".venv/*" --ignore "static/*"
 
 ## make i18n-check: every user-visible string has its translation.
 i18n-check: messages

@@ -106,6 +106,10 @@ class UserForm(StyledForm, forms.ModelForm):
 
 
 class ProfileForm(StyledForm, forms.ModelForm):
+    im_webhook_url = forms.URLField(
+        label=_("IM robot URL"), required=False, assume_scheme="https", max_length=200
+    )
+
     class Meta:
         model = User
         fields = ["email", "mobile", "language", "email_notifications", "im_kind", "im_webhook_url"]
