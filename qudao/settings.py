@@ -5,6 +5,7 @@ security settings that `manage.py check --deploy` looks for are on.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -55,7 +56,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qudao.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,9 +100,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
-    # A file (not :memory:) so that threads in concurrency tests and the live server share it.
+    # A file (not :memory:) so that threads in concurrency tests and the live server share it;
+    # one per process, so that two test runs on one machine never share it.
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("TEST_SQLITE_NAME", str(BASE_DIR / "test-db.sqlite3"))
+        "NAME": os.environ.get(
+            "TEST_SQLITE_NAME", str(Path(tempfile.gettempdir()) / f"qudao-test-{os.getpid()}.sqlite3")
+        )
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -137,6 +140,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 if not DEBUG:
+    # Production serves static files itself (collectstatic + WhiteNoise); runserver does in DEBUG.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -95,7 +95,7 @@ class UserPage(Schema):
 
 @router.get("/me", response=MeOut, tags=["org"])
 def me(request):
-    return selectors.users_visible_to(request.user).get(pk=request.user.pk)
+    return selectors.user_me(request.user)
 
 
 @router.get("/regions", response=list[RegionOut], tags=["org"])
@@ -133,13 +133,20 @@ class ApprovalOut(Schema):
     created_at: datetime
     decided_at: datetime | None
 
-    @staticmethod
-    def resolve_object_type(obj):
-        return f"{obj.content_type.app_label}.{obj.content_type.model}"
 
-    @staticmethod
-    def resolve_requested_by(obj):
-        return str(obj.requested_by)
+def approval_summary(approval: ApprovalRequest) -> dict:
+    return {
+        "id": approval.pk,
+        "kind": approval.kind,
+        "title": approval.title,
+        "status": approval.status,
+        "version": approval.version,
+        "object_type": f"{approval.content_type.app_label}.{approval.content_type.model}",
+        "object_id": approval.object_id,
+        "requested_by": str(approval.requested_by),
+        "created_at": approval.created_at,
+        "decided_at": approval.decided_at,
+    }
 
 
 class StepOut(Schema):
@@ -184,7 +191,7 @@ class CommentIn(Schema):
 
 def _approval_detail(user, approval: ApprovalRequest) -> dict:
     detail = selectors.approval_detail(approval)
-    out = ApprovalOut.from_orm(approval).dict()
+    out = approval_summary(approval)
     out["steps"] = [
         {
             "order": s.order,
@@ -231,7 +238,7 @@ def approval_list(
         rows = rows.filter(status=status)
     if q:
         rows = rows.filter(title__icontains=q)
-    return page_of(rows.order_by("-created_at", "-id"), page, page_size)
+    return page_of(rows.order_by("-created_at", "-id"), page, page_size, approval_summary)
 
 
 @router.get(

@@ -5,7 +5,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from qudao.core.api import ERRORS, ApprovalOut, AuditPage, audit_page
+from qudao.core.api import ERRORS, ApprovalOut, AuditPage, approval_summary, audit_page
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region, User
 from qudao.core.schemas import ErrorOut, page_of
@@ -140,4 +140,5 @@ def partner_history(request, partner_id: int, page: int = 1, page_size: int = 20
 @router.post("/{partner_id}/activation", response={201: ApprovalOut, **ERRORS})
 def partner_activation(request, partner_id: int):
     partner = partner_get_for_user(request.user, partner_id)
-    return 201, services.partner_activation_submit(actor=request.user, partner=partner)
+    approval = services.partner_activation_submit(actor=request.user, partner=partner)
+    return 201, approval_summary(approval)

@@ -1,0 +1,336 @@
+"""Approvals: chains by role or named user, decisions, history, notifications, inbox, and
+exactly one winner when two people decide the same step at once."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.models import ApprovalEvent, ApprovalRequest, ApprovalStep, AuditEntry, Notification
+from qudao.core.selectors import approvals_awaiting
+from qudao.core.services.approvals import (
+    ApprovalKind,
+    Decision,
+    StepSpec,
+    approval_cancel,
+    approval_comment,
+    approval_decide,
+    approval_resubmit,
+    approval_start,
+    register_kind,
+)
+from qudao.core.tests.factories import UserFactory
+from qudao.partners.models import Partner
+from qudao.partners.services import partner_activation_submit
+from qudao.partners.tests.factories import PartnerFactory
+
+pytestmark = pytest.mark.django_db
+HOOK_CALLS: list[tuple[str, int]] = []
+register_kind(
+    ApprovalKind(
+        code="test_kind",
+        label="Test",
+        on_approved=lambda approval, actor: HOOK_CALLS.append(("approved", approval.pk)),
+        on_rejected=lambda approval, actor: HOOK_CALLS.append(("rejected", approval.pk)),
+        on_returned=lambda approval, actor: HOOK_CALLS.append(("returned", approval.pk)),
+    )
+)
+
+
+@pytest.fixture
+def prospect(world):
+    world.p1.status = Partner.Status.PROSPECT
+    world.p1.save()
+    return world.p1
+
+
+def submit(world, partner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return partner_activation_submit(actor=world.channel_mgr, partner=partner)
+
+
+def test_chain_runs_step_by_step_and_hook_activates_partner(
+    world, prospect, django_capture_on_commit_callbacks
+):
+    approval = submit(world, prospect, django_capture_on_commit_callbacks)
+    assert Notification.objects.filter(recipient=world.south_manager).count() == 1
+    assert not Notification.objects.filter(recipient=world.east_manager).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_decide(actor=world.south_manager, approval=approval, decision=Decision.APPROVE)
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.PENDING
+    assert Notification.objects.filter(recipient=world.hq).count() == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_decide(actor=world.hq, approval=approval, decision=Decision.APPROVE, comment="同意")
+
+    approval.refresh_from_db()
+    prospect.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.APPROVED
+    assert prospect.status == Partner.Status.ACTIVE
+    assert AuditEntry.objects.filter(
+        object_id=str(prospect.pk), action="state", changes__status=["prospect", "active"]
+    ).exists()
+    actions = list(approval.events.values_list("action", flat=True))
+    assert actions == ["submitted", "approved", "approved"]
+    assert Notification.objects.filter(recipient=world.channel_mgr).count() == 1
+
+
+def test_only_an_approver_of_the_current_step_may_decide(world, prospect):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+
+    for outsider in (world.east_manager, world.hq, world.channel_mgr, world.p1_admin):
+        with pytest.raises(PermissionDenied):
+            approval_decide(actor=outsider, approval=approval, decision=Decision.APPROVE)
+
+    assert approval.steps.get(order=0).status == ApprovalStep.Status.PENDING
+
+
+@pytest.mark.parametrize("decision", [Decision.REJECT, Decision.RETURN])
+def test_reject_and_return_need_a_reason(world, prospect, decision):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+
+    with pytest.raises(ValidationError) as error:
+        approval_decide(actor=world.south_manager, approval=approval, decision=decision, comment=" ")
+
+    assert "comment" in error.value.message_dict
+    assert approval.steps.get(order=0).status == ApprovalStep.Status.PENDING
+
+
+def test_reject_is_final_and_leaves_the_partner_unchanged(world, prospect):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+
+    approval_decide(
+        actor=world.south_manager, approval=approval, decision=Decision.REJECT, comment="资料不全"
+    )
+
+    approval.refresh_from_db()
+    prospect.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.REJECTED
+    assert prospect.status == Partner.Status.PROSPECT
+    assert list(approval.steps.values_list("status", flat=True)) == ["rejected", "cancelled"]
+    with pytest.raises(ConflictError):
+        approval_decide(actor=world.south_manager, approval=approval, decision=Decision.APPROVE)
+
+
+def test_return_then_resubmit_starts_the_chain_again(world, prospect):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    approval_decide(actor=world.south_manager, approval=approval, decision=Decision.APPROVE)
+    approval_decide(
+        actor=world.hq, approval=approval, decision=Decision.RETURN, comment="补充营业执照"
+    )
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.RETURNED
+
+    with pytest.raises(PermissionDenied):
+        approval_resubmit(actor=world.south_manager, approval=approval)
+    approval_resubmit(actor=world.channel_mgr, approval=approval, comment="已补充")
+
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.PENDING
+    assert list(approval.steps.values_list("status", flat=True)) == ["pending", "waiting"]
+    assert [e.action for e in approval.events.all()] == [
+        "submitted", "approved", "returned", "resubmitted"
+    ]
+
+
+def test_stale_version_loses_with_a_clear_conflict(world, prospect):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    seen_version = approval.version
+    approval_comment(actor=world.south_manager, approval=approval, comment="看一下")
+    approval_decide(actor=world.south_manager, approval=approval, decision=Decision.APPROVE)
+
+    with pytest.raises(ConflictError):
+        approval_decide(
+            actor=world.hq, approval=approval, decision=Decision.APPROVE, version=seen_version
+        )
+
+
+def test_one_open_approval_of_a_kind_per_object(world, prospect):
+    partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+
+    with pytest.raises(ValidationError):
+        partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+
+    assert ApprovalRequest.objects.count() == 1
+
+
+def test_named_approver_chain_and_hooks(world):
+    finance = UserFactory(roles=["finance"])
+    approval = approval_start(
+        actor=world.channel_mgr,
+        target=world.p1,
+        kind="test_kind",
+        title="专项额度",
+        steps=[StepSpec(name="指定人", approver=world.pm), StepSpec(name="财务", role="finance")],
+    )
+    HOOK_CALLS.clear()
+
+    with pytest.raises(PermissionDenied):
+        approval_decide(actor=finance, approval=approval, decision=Decision.APPROVE)
+    approval_decide(actor=world.pm, approval=approval, decision=Decision.APPROVE)
+    approval_decide(actor=finance, approval=approval, decision=Decision.APPROVE)
+
+    assert HOOK_CALLS == [("approved", approval.pk)]
+
+
+def test_bad_chains_are_refused(world):
+    for steps, kind in (([], "test_kind"), ([StepSpec(name="x")], "test_kind"),
+                        ([StepSpec(name="x", role="director")], "unknown")):
+        with pytest.raises(ValidationError):
+            approval_start(actor=world.hq, target=world.p1, kind=kind, title="t", steps=steps)
+    with pytest.raises(PermissionDenied):
+        approval_start(
+            actor=world.p2_user, target=world.p1, kind="test_kind", title="t",
+            steps=[StepSpec(name="x", role="director")],
+        )
+    assert ApprovalRequest.objects.count() == 0
+
+
+def test_cancel_by_requester_only(world, prospect):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+
+    with pytest.raises(PermissionDenied):
+        approval_cancel(actor=world.south_manager, approval=approval)
+    approval_cancel(actor=world.channel_mgr, approval=approval)
+
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.CANCELLED
+    assert not approvals_awaiting(world.south_manager).exists()
+
+
+def test_inbox_holds_what_i_may_decide(world, prospect):
+    east_prospect = PartnerFactory(region=world.shanghai, owner=world.other_cm, status="prospect")
+    mine = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    theirs = partner_activation_submit(actor=world.other_cm, partner=east_prospect)
+
+    assert list(approvals_awaiting(world.south_manager)) == [mine]
+    assert list(approvals_awaiting(world.east_manager)) == [theirs]
+    assert not approvals_awaiting(world.hq).exists()  # director's step comes second
+    assert not approvals_awaiting(world.p1_admin).exists()
+
+
+# --- through the pages and the API ----------------------------------------------------------
+
+
+def test_decide_through_the_page(world, prospect, as_user):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    client = as_user(world.south_manager)
+    assert client.get("/approvals/").context["page"].paginator.count == 1
+
+    missing_reason = client.post(
+        f"/approvals/{approval.pk}/",
+        {"action": "decide", "decision": "reject", "comment": "", "version": approval.version},
+    )
+    assert missing_reason.status_code == 200
+    assert missing_reason.context["decision_form"].errors
+
+    ok = client.post(
+        f"/approvals/{approval.pk}/",
+        {"action": "decide", "decision": "approve", "comment": "", "version": approval.version},
+    )
+    assert ok.status_code == 302
+    assert approval.steps.get(order=0).status == ApprovalStep.Status.APPROVED
+
+
+def test_decide_through_the_api_with_errors(world, prospect, as_api):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    url = f"/api/v1/approvals/{approval.pk}"
+
+    forbidden = as_api(world.channel_mgr).post(f"{url}/approve", {}, content_type="application/json")
+    hidden = as_api(world.east_manager).post(f"{url}/approve", {}, content_type="application/json")
+    no_reason = as_api(world.south_manager).post(f"{url}/reject", {}, content_type="application/json")
+    stale = as_api(world.south_manager).post(
+        f"{url}/approve", {"version": 99}, content_type="application/json"
+    )
+    ok = as_api(world.south_manager).post(
+        f"{url}/approve", {"version": approval.version}, content_type="application/json"
+    )
+    again = as_api(world.south_manager).post(f"{url}/approve", {}, content_type="application/json")
+
+    assert forbidden.status_code == 403
+    assert hidden.status_code == 404
+    assert no_reason.status_code == 422 and "comment" in no_reason.json()["errors"]
+    assert stale.status_code == 409
+    assert ok.status_code == 200 and ok.json()["steps"][0]["status"] == "approved"
+    assert again.status_code == 403  # the current step is now the director's
+    inbox = as_api(world.hq).get("/api/v1/approvals?box=awaiting").json()
+    assert [row["id"] for row in inbox["items"]] == [approval.pk]
+
+
+def test_partner_2_cannot_see_an_approval_on_partner_1(world, prospect, as_api, as_user):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+
+    assert as_api(world.p2_user).get(f"/api/v1/approvals/{approval.pk}").status_code == 404
+    assert as_user(world.p2_user).get(f"/approvals/{approval.pk}/").status_code == 404
+    assert as_api(world.p2_user).get("/api/v1/approvals?box=all").json()["count"] == 0
+    # Partner 1's own users can follow it.
+    assert as_api(world.p1_admin).get(f"/api/v1/approvals/{approval.pk}").status_code == 200
+
+
+def test_approval_pages_keep_query_counts_flat(
+    world, as_user, django_assert_max_num_queries
+):
+    for _ in range(30):
+        partner = PartnerFactory(region=world.shenzhen, owner=world.channel_mgr, status="prospect")
+        partner_activation_submit(actor=world.channel_mgr, partner=partner)
+    client = as_user(world.south_manager)
+
+    with django_assert_max_num_queries(14):
+        response = client.get("/approvals/?tab=all")
+    assert len(response.context["page"]) == 20
+    with django_assert_max_num_queries(14):
+        client.get("/approvals/")
+    approval = ApprovalRequest.objects.first()
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/approvals/{approval.pk}/").status_code == 200
+
+
+# --- two decisions at the same moment ---------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_decisions_exactly_one_wins():
+    from qudao.core.tests.factories import OfficeFactory, RegionFactory
+
+    region = RegionFactory()
+    office = OfficeFactory(parent=region)
+    first = UserFactory(roles=["regional_manager"], region=region)
+    second = UserFactory(roles=["regional_manager"], region=region)
+    owner = UserFactory(roles=["channel_manager"], region=office)
+    partner = PartnerFactory(region=office, owner=owner, status="prospect")
+    approval = partner_activation_submit(actor=owner, partner=partner)
+    barrier = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def decide(user, decision, comment):
+        try:
+            barrier.wait(timeout=10)
+            approval_decide(
+                actor=user, approval=approval, decision=decision, comment=comment,
+                version=approval.version,
+            )
+            outcomes[user.username] = "won"
+        except ConflictError as error:
+            outcomes[user.username] = f"conflict: {error.message}"
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(first, Decision.APPROVE, "")),
+        threading.Thread(target=decide, args=(second, Decision.REJECT, "不同意")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(o.split(":")[0] for o in outcomes.values()) == ["conflict", "won"], outcomes
+    step = ApprovalStep.objects.get(request=approval, order=0)
+    decisions = ApprovalEvent.objects.filter(request=approval).exclude(action="submitted")
+    assert decisions.count() == 1
+    assert step.decided_by_id in {first.pk, second.pk}
+    assert step.status == ("approved" if outcomes[first.username] == "won" else "rejected")

@@ -1,0 +1,131 @@
+"""Production settings refuse to start half-configured, pass `check --deploy`, and /healthz tells
+a load balancer whether the database answers."""
+
+import json
+import os
+import secrets
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+PRODUCTION_ONLY = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "CSRF_TRUSTED_ORIGINS")
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`python manage.py <args>` in a fresh process, with the given environment changes."""
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ONLY}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def random_secret_key(length: int = 60) -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def test_production_without_secret_key_refuses_to_start():
+    # Given DEBUG off and no SECRET_KEY
+    # When Django starts
+    result = manage("check", DEBUG="0", ALLOWED_HOSTS="qudao.example.com")
+
+    # Then it stops and says which setting is missing
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_with_short_secret_key_refuses_to_start():
+    result = manage("check", DEBUG="0", SECRET_KEY="too-short", ALLOWED_HOSTS="qudao.example.com")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_without_allowed_hosts_refuses_to_start():
+    # Given DEBUG off and a proper SECRET_KEY, but no ALLOWED_HOSTS
+    # When Django starts
+    result = manage("check", DEBUG="0", SECRET_KEY=random_secret_key())
+
+    # Then it stops and names ALLOWED_HOSTS
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ALLOWED_HOSTS" in result.stderr
+    assert "SECRET_KEY" not in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    # Given DEBUG off with SECRET_KEY and ALLOWED_HOSTS set
+    # When Django's deployment check runs, failing on warnings too
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=random_secret_key(),
+        ALLOWED_HOSTS="qudao.example.com",
+    )
+
+    # Then it reports no issue at all
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_development_settings_start_without_configuration():
+    result = manage("check")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_healthz_answers_ok_when_the_database_answers(client, db):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+HEALTHZ_PROBE = """
+import django, json
+django.setup()
+from django.test import Client
+response = Client().get("/healthz")
+print(json.dumps({"status_code": response.status_code, "body": response.json()}))
+"""
+
+
+def test_healthz_answers_503_when_the_database_is_down():
+    # Given a database nobody listens on
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ONLY}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="qudao.settings",
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
+    )
+
+    # When /healthz is asked
+    result = subprocess.run(
+        [sys.executable, "-c", HEALTHZ_PROBE],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    # Then it answers 503 with an error status, rather than raising
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status_code"] == 503
+    assert answer["body"]["status"] == "error"
+    assert answer["body"]["database"] != "ok"

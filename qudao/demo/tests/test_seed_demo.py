@@ -1,0 +1,168 @@
+"""The demo data set: what `make run` loads on an empty database, loaded once however often the
+command runs, and the bulk blocks the benchmarks add with --scale."""
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from qudao.core.models import ApprovalRequest, ApprovalStep, AuditEntry, Notification, Region, User
+from qudao.core.tests.factories import UserFactory
+from qudao.demo.scale import PER_BLOCK
+from qudao.partners.models import Partner
+
+REGIONS = {"华南", "华东", "华中", "华北", "西部"}
+ACCOUNTS = [
+    "admin",
+    "director",
+    "south_manager",
+    "channel_mgr",
+    "pm",
+    "presales",
+    "finance",
+    "p1_admin",
+    "p1_sales",
+    "p2_admin",
+    "p2_sales",
+]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # seed_demo hashes a password per account; PBKDF2 would spend seconds on it in every test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seed(django_capture_on_commit_callbacks):
+    """Run seed_demo as a deployment would: its after-commit work (notifications) runs too."""
+
+    def run(*args: str) -> str:
+        out = StringIO()
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("seed_demo", *args, stdout=out)
+        return out.getvalue()
+
+    return run
+
+
+def row_counts() -> dict[str, int]:
+    """How many rows every table holds (many-to-many tables included)."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+def logs_in(username: str, password: str) -> bool:
+    response = Client().post("/accounts/login/", {"identifier": username, "password": password})
+    return response.status_code == 302
+
+
+def test_seed_demo_loads_the_demo_data_into_an_empty_database(db, seed):
+    # Given an empty database (no users)
+    assert not User.objects.exists()
+
+    # When the demo data is loaded the way `make run` does it
+    output = seed("--if-empty")
+
+    # Then the five regions exist, each with its offices
+    assert "demo data ready" in output
+    regions = Region.objects.filter(kind=Region.Kind.REGION, parent=None)
+    assert set(regions.values_list("name", flat=True)) == REGIONS
+    for region in regions:
+        offices = Region.objects.filter(parent=region, kind=Region.Kind.OFFICE)
+        assert offices.count() >= 1, region.name
+    # And every demo account can log in with the demo password
+    for username in ACCOUNTS:
+        assert logs_in(username, settings.DEMO_PASSWORD), username
+    assert not logs_in("admin", "not-the-demo-password")
+    # And the accounts have their roles, partner users their partner
+    p1_sales = User.objects.get(username="p1_sales")
+    assert p1_sales.role_codes and p1_sales.partner.code == "P-HN-001"
+    assert User.objects.get(username="p2_admin").partner.code == "P-HN-002"
+    assert "regional_manager" in User.objects.get(username="south_manager").role_codes
+    # And there are partners in every status, and approvals waiting for a decision
+    assert set(Partner.objects.values_list("status", flat=True)) == set(Partner.Status.values)
+    assert ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING).count() >= 2
+
+
+def test_seed_demo_twice_changes_nothing(db, seed):
+    # Given the demo data
+    seed()
+    before = row_counts()
+
+    # When it is loaded again
+    seed()
+
+    # Then no table gained or lost a row
+    assert row_counts() == before
+
+
+def test_if_empty_leaves_a_database_with_users_alone(db, seed):
+    # Given a database that already has a user
+    UserFactory(username="someone")
+    before = row_counts()
+
+    # When the demo data is loaded only if the database is empty
+    output = seed("--if-empty")
+
+    # Then nothing is loaded
+    assert "already has data" in output
+    assert row_counts() == before
+    assert not Region.objects.exists()
+
+
+def test_scale_one_adds_one_block_of_each_table(db, seed):
+    # Given the demo data
+    seed()
+    tables = {
+        "partners": Partner,
+        "audit": AuditEntry,
+        "notifications": Notification,
+        "approvals": ApprovalRequest,
+    }
+    before = {name: model.objects.count() for name, model in tables.items()}
+    steps_before = ApprovalStep.objects.count()
+
+    # When one block is added
+    seed("--scale", "1")
+
+    # Then each table grew by exactly the documented block size (approvals with two steps each)
+    added = {name: model.objects.count() - before[name] for name, model in tables.items()}
+    assert added == PER_BLOCK
+    assert ApprovalStep.objects.count() - steps_before == 2 * PER_BLOCK["approvals"]
+
+
+@pytest.mark.parametrize("scale", ["-1", "10001"])
+def test_scale_out_of_range_is_an_error(db, seed, scale):
+    with pytest.raises(CommandError, match="--scale"):
+        seed("--scale", scale)
+
+    assert not User.objects.exists()
+    assert not Region.objects.exists()
+
+
+def test_partner_sales_sees_only_their_own_partner(db, seed):
+    # Given the demo data, with twelve partners
+    seed()
+    assert Partner.objects.count() > 1
+    own = Partner.objects.get(code="P-HN-001")
+    client = Client()
+    login = {"identifier": "p1_sales", "password": settings.DEMO_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+
+    # When partner 1's sales user opens the partner list
+    response = client.get("/partners/")
+
+    # Then exactly one partner is listed: their own
+    assert response.status_code == 200
+    assert [partner.pk for partner in response.context["page"]] == [own.pk]
+    html = response.content.decode()
+    assert own.name in html
+    for other in Partner.objects.exclude(pk=own.pk):
+        assert other.name not in html, other.code
