@@ -77,3 +77,9 @@ def chromium_path():
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium): browser test skipped")
     return CHROMIUM
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The production hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,7 +35,9 @@ def users_visible_to(user: User) -> QuerySet[User]:
 
 def user_me(user: User) -> User:
     """The user's own record: everyone sees themselves, whatever their scope."""
-    return User.objects.select_related("region", "partner").prefetch_related("roles").get(pk=user.pk)
+    return (
+        User.objects.select_related("region", "partner").prefetch_related("roles").get(pk=user.pk)
+    )
 
 
 def user_get_for_user(user: User, pk: int) -> User:

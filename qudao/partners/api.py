@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS, ApprovalOut, AuditPage, approval_summary, audit_page
 from qudao.core.errors import ValidationError
@@ -113,7 +113,7 @@ def partner_list(request, filters: Query[PartnerFilter]):
 @router.post("", response={201: PartnerOut, **ERRORS})
 def partner_create(request, payload: PartnerIn):
     partner = services.partner_create(actor=request.user, data=_resolve(payload.dict()))
-    return 201, partner_get_for_user(request.user, partner.pk)
+    return Status(201, partner_get_for_user(request.user, partner.pk))
 
 
 @router.get("/{partner_id}", response={200: PartnerOut, 404: ErrorOut})
@@ -141,4 +141,4 @@ def partner_history(request, partner_id: int, page: int = 1, page_size: int = 20
 def partner_activation(request, partner_id: int):
     partner = partner_get_for_user(request.user, partner_id)
     approval = services.partner_activation_submit(actor=request.user, partner=partner)
-    return 201, approval_summary(approval)
+    return Status(201, approval_summary(approval))

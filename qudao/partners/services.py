@@ -61,7 +61,9 @@ def partner_create(*, actor: User, data: dict[str, Any]) -> Partner:
     if not partner_can_manage(actor):
         raise PermissionDenied(_("You cannot create partners."))
     data = dict(data)
-    if data.get("owner") is None and actor.has_role(Role.Code.CHANNEL_MANAGER):
+    if data.get("owner") is None:
+        if not actor.has_role(Role.Code.CHANNEL_MANAGER):
+            raise ValidationError({"owner": _("Choose the channel manager who owns this partner.")})
         data["owner"] = actor
     _validate(actor, data)
     partner = Partner(**{key: data[key] for key in PARTNER_FIELDS if key in data})

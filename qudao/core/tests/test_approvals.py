@@ -64,7 +64,9 @@ def test_chain_runs_step_by_step_and_hook_activates_partner(
     assert Notification.objects.filter(recipient=world.hq).count() == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        approval_decide(actor=world.hq, approval=approval, decision=Decision.APPROVE, comment="同意")
+        approval_decide(
+            actor=world.hq, approval=approval, decision=Decision.APPROVE, comment="同意"
+        )
 
     approval.refresh_from_db()
     prospect.refresh_from_db()
@@ -93,7 +95,9 @@ def test_reject_and_return_need_a_reason(world, prospect, decision):
     approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
 
     with pytest.raises(ValidationError) as error:
-        approval_decide(actor=world.south_manager, approval=approval, decision=decision, comment=" ")
+        approval_decide(
+            actor=world.south_manager, approval=approval, decision=decision, comment=" "
+        )
 
     assert "comment" in error.value.message_dict
     assert approval.steps.get(order=0).status == ApprovalStep.Status.PENDING
@@ -132,7 +136,10 @@ def test_return_then_resubmit_starts_the_chain_again(world, prospect):
     assert approval.status == ApprovalRequest.Status.PENDING
     assert list(approval.steps.values_list("status", flat=True)) == ["pending", "waiting"]
     assert [e.action for e in approval.events.all()] == [
-        "submitted", "approved", "returned", "resubmitted"
+        "submitted",
+        "approved",
+        "returned",
+        "resubmitted",
     ]
 
 
@@ -173,17 +180,23 @@ def test_named_approver_chain_and_hooks(world):
     approval_decide(actor=world.pm, approval=approval, decision=Decision.APPROVE)
     approval_decide(actor=finance, approval=approval, decision=Decision.APPROVE)
 
-    assert HOOK_CALLS == [("approved", approval.pk)]
+    assert [("approved", approval.pk)] == HOOK_CALLS
 
 
 def test_bad_chains_are_refused(world):
-    for steps, kind in (([], "test_kind"), ([StepSpec(name="x")], "test_kind"),
-                        ([StepSpec(name="x", role="director")], "unknown")):
+    for steps, kind in (
+        ([], "test_kind"),
+        ([StepSpec(name="x")], "test_kind"),
+        ([StepSpec(name="x", role="director")], "unknown"),
+    ):
         with pytest.raises(ValidationError):
             approval_start(actor=world.hq, target=world.p1, kind=kind, title="t", steps=steps)
     with pytest.raises(PermissionDenied):
         approval_start(
-            actor=world.p2_user, target=world.p1, kind="test_kind", title="t",
+            actor=world.p2_user,
+            target=world.p1,
+            kind="test_kind",
+            title="t",
             steps=[StepSpec(name="x", role="director")],
         )
     assert ApprovalRequest.objects.count() == 0
@@ -239,9 +252,13 @@ def test_decide_through_the_api_with_errors(world, prospect, as_api):
     approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
     url = f"/api/v1/approvals/{approval.pk}"
 
-    forbidden = as_api(world.channel_mgr).post(f"{url}/approve", {}, content_type="application/json")
+    forbidden = as_api(world.channel_mgr).post(
+        f"{url}/approve", {}, content_type="application/json"
+    )
     hidden = as_api(world.east_manager).post(f"{url}/approve", {}, content_type="application/json")
-    no_reason = as_api(world.south_manager).post(f"{url}/reject", {}, content_type="application/json")
+    no_reason = as_api(world.south_manager).post(
+        f"{url}/reject", {}, content_type="application/json"
+    )
     stale = as_api(world.south_manager).post(
         f"{url}/approve", {"version": 99}, content_type="application/json"
     )
@@ -270,9 +287,7 @@ def test_partner_2_cannot_see_an_approval_on_partner_1(world, prospect, as_api, 
     assert as_api(world.p1_admin).get(f"/api/v1/approvals/{approval.pk}").status_code == 200
 
 
-def test_approval_pages_keep_query_counts_flat(
-    world, as_user, django_assert_max_num_queries
-):
+def test_approval_pages_keep_query_counts_flat(world, as_user, django_assert_max_num_queries):
     for _ in range(30):
         partner = PartnerFactory(region=world.shenzhen, owner=world.channel_mgr, status="prospect")
         partner_activation_submit(actor=world.channel_mgr, partner=partner)
@@ -309,7 +324,10 @@ def test_two_concurrent_decisions_exactly_one_wins():
         try:
             barrier.wait(timeout=10)
             approval_decide(
-                actor=user, approval=approval, decision=decision, comment=comment,
+                actor=user,
+                approval=approval,
+                decision=decision,
+                comment=comment,
                 version=approval.version,
             )
             outcomes[user.username] = "won"

@@ -139,7 +139,9 @@ def test_api_token_locked_account_says_so(settings):
 
 
 def test_api_token_missing_fields_is_422_with_field_errors():
-    response = Client().post("/api/v1/auth/token", {"username": ""}, content_type="application/json")
+    response = Client().post(
+        "/api/v1/auth/token", {"username": ""}, content_type="application/json"
+    )
 
     assert response.status_code == 422
     errors = response.json()["errors"]
