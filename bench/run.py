@@ -69,7 +69,6 @@ from qudao.core.models import (  # noqa: E402
     ApprovalStep,
     AuditEntry,
     Notification,
-    Region,
     Role,
     User,
 )
@@ -261,6 +260,9 @@ def history_floor(partner: Partner, partner_ct: int):
 # --- the requests ---------------------------------------------------------------------------
 
 
+DEMO_USERS = ["director", "south_manager", "channel_mgr", "p1_sales"]
+
+
 @dataclass
 class Case:
     name: str
@@ -330,7 +332,7 @@ def cases() -> list[Case]:
             api_count("p1_sales", "/api/v1/partners"),
         ),
         Case(
-            f"partners ?q={SEARCH} (director)",
+            "partners ?q=name search (director)",
             get(web["director"], f"/partners/?q={q}"),
             partner_floor(
                 f"(p.name {like()} %s OR p.code {like()} %s OR p.contact_name {like()} %s)",
@@ -375,9 +377,7 @@ def cases() -> list[Case]:
         Case(
             "API POST auth/token",
             lambda: must_be_ok(
-                anonymous.post(
-                    "/api/v1/auth/token", token_body, content_type="application/json"
-                ),
+                anonymous.post("/api/v1/auth/token", token_body, content_type="application/json"),
                 "POST /api/v1/auth/token",
             ),
         ),
@@ -419,9 +419,6 @@ def cases() -> list[Case]:
     ]
 
 
-DEMO_USERS = ["director", "south_manager", "channel_mgr", "p1_sales"]
-
-
 def measure(case: Case, n: int) -> None:
     connection.queries_log.clear()  # a full log (maxlen) would make the capture look empty
     with CaptureQueriesContext(connection) as queries:
@@ -447,15 +444,16 @@ def measure(case: Case, n: int) -> None:
 
 def print_table(results: list[dict]) -> None:
     width = max(len(r["name"]) for r in results)
-    header = f"{'request':<{width}}  {'n':>3}  {'p50 ms':>8}  {'p95 ms':>8}  {'floor ms':>8}  {'x':>5}"
-    print(header + "  queries")
-    print("-" * (len(header) + 9))
+    header = f"{'request':<{width}}  {'n':>3}  {'p50 ms':>8}  {'p95 ms':>8}  {'floor ms':>8}"
+    header += f"  {'x floor':>7}  queries"
+    print(header)
+    print("-" * len(header))
     for r in results:
         floor = r["floor_ms"]
         ratio = f"{r['p50_ms'] / floor:.1f}" if floor else "-"
         print(
             f"{r['name']:<{width}}  {r['n']:>3}  {r['p50_ms']:>8.2f}  {r['p95_ms']:>8.2f}  "
-            f"{floor if floor is not None else '-':>8}  {ratio:>5}  {r['queries']:>7}"
+            f"{floor if floor is not None else '-':>8}  {ratio:>7}  {r['queries']:>7}"
         )
 
 

@@ -104,7 +104,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one per process, so that two test runs on one machine never share it.
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get(
-            "TEST_SQLITE_NAME", str(Path(tempfile.gettempdir()) / f"qudao-test-{os.getpid()}.sqlite3")
+            "TEST_SQLITE_NAME",
+            str(Path(tempfile.gettempdir()) / f"qudao-test-{os.getpid()}.sqlite3"),
         )
     }
 

@@ -365,6 +365,28 @@ def test_delivery_fails_for_good_after_the_last_attempt_and_can_be_retried(world
 
 
 @pytest.mark.django_db(transaction=True)
+def test_retrying_a_sent_delivery_does_not_send_it_again(world, robot):
+    # Given a robot message that was sent
+    user = world.channel_mgr
+    user.email = ""
+    user.im_kind, user.im_webhook_url = "dingtalk", robot.url("/dingtalk")
+    user.save()
+    notify_approval([user])
+    run_worker()
+    delivery = Delivery.objects.get()
+    assert delivery.status == "sent"
+
+    # When "retry" is used on it (a double click, or a stale admin page)
+    delivery_retry(delivery=delivery)
+    run_worker()
+
+    # Then the group chat does not get the message twice, and the record still says sent
+    assert len(robot.payloads("/dingtalk")) == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+
+
+@pytest.mark.django_db(transaction=True)
 def test_unreachable_mail_server_is_recorded_per_attempt(world, settings):
     # Given an SMTP server that refuses connections, and three attempts at most
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

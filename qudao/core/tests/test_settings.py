@@ -12,13 +12,26 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-PRODUCTION_ONLY = ("SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "CSRF_TRUSTED_ORIGINS")
+# Left out of the child's environment: the settings under test, and a flag the browser tests
+# set for this whole test process (check --deploy rightly refuses it, as async.E001).
+NOT_INHERITED = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "CSRF_TRUSTED_ORIGINS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def child_environment(**env: str) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    environment.update(env)
+    return environment
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """`python manage.py <args>` in a fresh process, with the given environment changes."""
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ONLY}
-    environment.update(env)
+    environment = child_environment(**env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -107,8 +120,7 @@ print(json.dumps({"status_code": response.status_code, "body": response.json()})
 
 def test_healthz_answers_503_when_the_database_is_down():
     # Given a database nobody listens on
-    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ONLY}
-    environment.update(
+    environment = child_environment(
         DJANGO_SETTINGS_MODULE="qudao.settings",
         DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere",
     )
