@@ -42,11 +42,12 @@ class LoginForm(forms.Form):
 
 class DecisionForm(StyledForm, forms.Form):
     decision = forms.ChoiceField(
+        label=_("Decision"),
         choices=[
             (Decision.APPROVE, _("Approve")),
             (Decision.REJECT, _("Reject")),
             (Decision.RETURN, _("Return for changes")),
-        ]
+        ],
     )
     comment = forms.CharField(
         label=_("Comment / reason"),

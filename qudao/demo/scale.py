@@ -89,30 +89,41 @@ def seed_scale(blocks: int, progress: Callable[[str], None] = print) -> dict[str
         )
         progress(f"notifications: {counts['notifications']}")
     with transaction.atomic():
-        # Each approval targets a distinct partner so the one-open-per-object rule holds.
-        targets = rng.sample(partner_ids, min(len(partner_ids), blocks * PER_BLOCK["approvals"]))
+        # Several approvals may target one partner, but at most one of them is open.
         open_on = set(
             ApprovalRequest.objects.filter(
                 content_type=partner_ct, status__in=["pending", "returned"]
             ).values_list("object_id", flat=True)
         )
-        targets = [pk for pk in targets if str(pk) not in open_on]
-        approvals = [
-            ApprovalRequest(
-                kind="partner_activation",
-                title=f"规模测试审批 {pk}",
-                content_type=partner_ct,
-                object_id=str(pk),
-                requested_by_id=rng.choice(requesters),
-                status=rng.choice(["pending", "approved", "rejected"]),
+        approvals = []
+        for _ in range(blocks * PER_BLOCK["approvals"]):
+            target = str(rng.choice(partner_ids))
+            status = rng.choice(["pending", "approved", "rejected"])
+            if status == "pending":
+                if target in open_on:
+                    status = "approved"
+                else:
+                    open_on.add(target)
+            approvals.append(
+                ApprovalRequest(
+                    kind="partner_activation",
+                    title=f"规模测试审批 {target}",
+                    content_type=partner_ct,
+                    object_id=target,
+                    requested_by_id=rng.choice(requesters),
+                    status=status,
+                )
             )
-            for pk in targets
-        ]
         created = ApprovalRequest.objects.bulk_create(approvals, batch_size=BATCH)
         counts["approvals"] = len(created)
+        step_states = {
+            "pending": ("pending", "waiting"),
+            "approved": ("approved", "approved"),
+            "rejected": ("rejected", "cancelled"),
+        }
         steps = []
         for approval in created:
-            first = "pending" if approval.status == "pending" else approval.status
+            first, second = step_states[approval.status]
             steps.append(
                 ApprovalStep(
                     request=approval,
@@ -124,11 +135,7 @@ def seed_scale(blocks: int, progress: Callable[[str], None] = print) -> dict[str
             )
             steps.append(
                 ApprovalStep(
-                    request=approval,
-                    order=1,
-                    name="渠道总监审批",
-                    role="director",
-                    status="waiting",
+                    request=approval, order=1, name="渠道总监审批", role="director", status=second
                 )
             )
         _bulk(ApprovalStep, steps)

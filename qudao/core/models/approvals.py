@@ -110,6 +110,12 @@ class ApprovalStep(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def role_label(self) -> str:
+        from .org import Role
+
+        return str(Role.Code(self.role).label) if self.role in Role.Code.values else self.role
+
 
 class ApprovalEvent(models.Model):
     """One line of an approval's history: submissions, decisions and comments."""

@@ -111,14 +111,20 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
         return delivery
     delivery.status = Delivery.Status.SENT
     delivery.sent_at = timezone.now()
-    delivery.save(update_fields=["status", "sent_at"])
+    delivery.last_error = ""
+    delivery.save(update_fields=["status", "sent_at", "last_error"])
     return delivery
 
 
-def delivery_retry(*, delivery: Delivery) -> None:
-    """Send a failed delivery again (an admin's action after fixing the address or robot)."""
-    Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.PENDING, attempts=0)
-    transaction.on_commit(lambda: _enqueue([delivery.pk]))
+def delivery_retry(*, delivery: Delivery) -> bool:
+    """Send a failed delivery again (after fixing the address or robot). A delivery that is
+    sent or still being tried is left alone, so nothing is sent twice."""
+    reset = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
+        status=Delivery.Status.PENDING, attempts=0
+    )
+    if reset:
+        transaction.on_commit(lambda: _enqueue([delivery.pk]))
+    return bool(reset)
 
 
 def _send(delivery: Delivery) -> None:

@@ -31,3 +31,25 @@ def sort_header(request, current: str, key: str, label: str):
         label,
         arrow,
     )
+
+
+STATUS_COLOURS = {
+    "approved": "success",
+    "active": "success",
+    "sent": "success",
+    "pending": "warning",
+    "returned": "warning",
+    "prospect": "info",
+    "waiting": "secondary",
+    "cancelled": "secondary",
+    "exited": "secondary",
+    "rejected": "danger",
+    "suspended": "danger",
+    "failed": "danger",
+}
+
+
+@register.filter
+def status_colour(status: str) -> str:
+    """The Bootstrap colour of a state badge; one map for every module."""
+    return STATUS_COLOURS.get(status, "secondary")
