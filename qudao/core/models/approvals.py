@@ -41,7 +41,11 @@ class ApprovalRequest(models.Model):
         verbose_name = _("approval request")
         verbose_name_plural = _("approval requests")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            models.Index(fields=["-created_at", "-id"], name="approval_newest_first"),
+            models.Index(fields=["requested_by", "-created_at"], name="approval_by_requester"),
+        ]
         constraints = [
             # Only one open approval of a kind on the same object at a time.
             models.UniqueConstraint(

@@ -4,7 +4,6 @@ Few, real, stable: each test drives the live server the way a person would, and 
 Playwright's auto-waiting `expect()`.
 """
 
-import os
 import re
 
 import pytest
@@ -12,10 +11,6 @@ from django.utils import translation
 
 from qudao.core.tests.factories import PASSWORD, OfficeFactory, UserFactory
 from qudao.partners.tests.factories import PartnerFactory
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
-# are still plain synchronous calls, so Django's async-safety guard would be a false alarm.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
@@ -36,7 +31,10 @@ TIMEOUT_MS = 15_000  # generous: the machine running the suite may be busy with 
 
 
 @pytest.fixture
-def browser_page(chromium_path):
+def browser_page(chromium_path, monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
+    # around it are plain synchronous calls, so Django's async-safety guard is a false alarm.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         context = browser.new_context()
@@ -55,19 +53,32 @@ def log_in(page, base_url: str, username: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     expect(page).to_have_url(f"{base_url}/")
+    # Let every request of the page finish: a request cut off by the next navigation would
+    # leave its server thread's database connection open.
+    page.wait_for_load_state("networkidle")
 
 
-def test_partner_user_sees_only_own_partner_and_gets_404_for_another(live_server, browser_page):
-    # Given two partners of one office and a sales user of partner 1
+@pytest.fixture
+def two_partners(transactional_db):
+    """Two partners of one office and a sales user of partner 1, made before the browser starts
+    (inside Playwright's event loop the ORM would open a connection nobody closes)."""
     office = OfficeFactory(code="HN-SZ", name="深圳办事处")
     p1 = PartnerFactory(code="P-ONE", name="深圳一号科技有限公司", region=office)
     p2 = PartnerFactory(code="P-TWO", name="深圳二号科技有限公司", region=office)
     UserFactory(username="p1_sales_t", roles=["partner_sales"], partner=p1, region=office)
+    return p1, p2
+
+
+def test_partner_user_sees_only_own_partner_and_gets_404_for_another(
+    live_server, two_partners, browser_page
+):
+    # Given two partners of one office and a sales user of partner 1
+    p1, p2 = two_partners
     page = browser_page
 
     # When they log in through the form and open the partner list
     log_in(page, live_server.url, "p1_sales_t")
-    page.goto(f"{live_server.url}/partners/")
+    page.goto(f"{live_server.url}/partners/", wait_until="networkidle")
 
     # Then only partner 1's row is there
     rows = page.locator("[data-testid=partner-table] tbody tr")
@@ -76,7 +87,7 @@ def test_partner_user_sees_only_own_partner_and_gets_404_for_another(live_server
     expect(page.locator("body")).not_to_contain_text(p2.name)
 
     # And partner 2's detail page is a 404 that does not leak its name
-    response = page.goto(f"{live_server.url}/partners/{p2.pk}/")
+    response = page.goto(f"{live_server.url}/partners/{p2.pk}/", wait_until="networkidle")
     assert response is not None and response.status == 404
     expect(page.locator("body")).not_to_contain_text(p2.name)
 
