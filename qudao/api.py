@@ -13,7 +13,11 @@ from qudao.core.api import router as core_router
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.schemas import error_response
 from qudao.core.services.auth import api_token_user
-from qudao.partners.api import router as partners_router
+from qudao.partners.api import agreements as agreements_api
+from qudao.partners.api import applications as applications_api
+from qudao.partners.api import credit as credit_api
+from qudao.partners.api import tiers as tiers_api
+from qudao.partners.api.partners import router as partners_router
 
 
 class BearerToken(HttpBearer):
@@ -35,6 +39,10 @@ api = NinjaAPI(
 )
 api.add_router("", core_router)
 api.add_router("/partners", partners_router)
+api.add_router("/partner-applications", applications_api.router)
+api.add_router("/agreements", agreements_api.router)
+api.add_router("/tiers", tiers_api.router)
+api.add_router("/credit-applications", credit_api.router)
 
 
 def error(request, status: int, code: str, message: str, errors: dict | None = None):

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from qudao.core.models import ApprovalRequest, ApprovalStep, AuditEntry, Notification, Region, User
-from qudao.partners.models import Partner
+from qudao.partners.models import Partner, Tier
 
 BATCH = 5000
 PER_BLOCK = {"partners": 50, "audit": 1000, "notifications": 1000, "approvals": 100}
@@ -39,6 +39,7 @@ def seed_scale(blocks: int, progress: Callable[[str], None] = print) -> dict[str
     everyone = list(User.objects.filter(is_active=True).values_list("pk", flat=True))
     requesters = owners or everyone
     start = Partner.objects.filter(code__startswith="S").count()
+    tiers = list(Tier.objects.values_list("code", flat=True))
     partner_ct = ContentType.objects.get_for_model(Partner)
     counts = {}
     with transaction.atomic():
@@ -51,7 +52,7 @@ def seed_scale(blocks: int, progress: Callable[[str], None] = print) -> dict[str
                     name=f"规模测试伙伴{start + i:07d}有限公司",
                     region_id=rng.choice(offices),
                     status=rng.choice(Partner.Status.values),
-                    tier=rng.choice(Partner.Tier.values),
+                    tier_id=rng.choice(tiers),
                     owner_id=rng.choice(owners),
                 )
                 for i in range(total)

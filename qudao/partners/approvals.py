@@ -8,7 +8,7 @@ ACTIVATION = "partner_activation"
 
 
 def _on_activation_approved(approval, actor):
-    from .services import partner_activation_approved
+    from .services.partners import partner_activation_approved
 
     partner_activation_approved(approval=approval, actor=actor)
 

@@ -8,4 +8,4 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from . import approvals, navigation, scopes  # noqa: F401  (registrations)
+        from . import approvals, navigation, scopes, services, views  # noqa: F401  (registrations)

@@ -4,7 +4,7 @@ from qudao.core.demo import demo_user
 from qudao.core.models import ApprovalRequest, Region, User
 from qudao.core.services.approvals import Decision, approval_decide
 
-from .models import Partner
+from .models import Partner, Tier
 from .services import partner_activation_submit, partner_create
 
 # code, name, office, status, tier, owner username, contact
@@ -91,7 +91,7 @@ def seed_partners(staff: dict[str, User]) -> dict[str, Partner]:
                     "code": code,
                     "name": name,
                     "region": Region.objects.get(code=office),
-                    "tier": tier,
+                    "tier": Tier.objects.get(code=tier),
                     "owner": staff[owner],
                     "contact_name": contact,
                 },

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from .views import agreements, archive, credit, evaluation, imports, recruitment, tiers
+from .views import partners as views
 
 app_name = "partners"
 
@@ -11,4 +12,11 @@ urlpatterns = [
     path("<int:pk>/", views.partner_detail, name="partner-detail"),
     path("<int:pk>/edit/", views.partner_edit, name="partner-edit"),
     path("<int:pk>/activate/", views.partner_activate, name="partner-activate"),
+    *recruitment.urlpatterns,
+    *agreements.urlpatterns,
+    *tiers.urlpatterns,
+    *credit.urlpatterns,
+    *evaluation.urlpatterns,
+    *archive.urlpatterns,
+    *imports.urlpatterns,
 ]

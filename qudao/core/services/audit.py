@@ -6,6 +6,7 @@ import decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from ..models import AuditEntry, User
@@ -18,6 +19,12 @@ def _value(obj: models.Model, field: models.Field) -> Any:
         related = getattr(obj, field.name)
         return None if related is None else str(related)
     value = getattr(obj, field.attname)
+    if value is not None and not isinstance(field, models.JSONField):
+        # Normalise what was assigned (e.g. int 0 for a DecimalField) to what the field holds.
+        try:
+            value = field.to_python(value)
+        except ValidationError:
+            pass
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):

@@ -5,6 +5,7 @@ import pytest
 from qudao.core.models import AuditEntry
 from qudao.core.services.org import user_create, user_update
 from qudao.partners.services import partner_create, partner_update
+from qudao.partners.tests.factories import tier
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +37,12 @@ def test_update_records_only_changed_fields_before_and_after(world):
     partner_update(
         actor=world.channel_mgr,
         partner=world.p1,
-        data={"contact_name": "新联系人", "tier": "gold", "name": world.p1.name},
+        data={"contact_name": "新联系人", "tier": tier("gold"), "name": world.p1.name},
     )
 
     entry = entries_for(world.p1).get(action="update")
     assert entry.actor == world.channel_mgr
-    assert entry.changes == {"contact_name": ["", "新联系人"], "tier": ["silver", "gold"]}
+    assert entry.changes == {"contact_name": ["", "新联系人"], "tier": ["银牌", "金牌"]}
 
 
 def test_update_without_change_writes_nothing(world):
@@ -89,7 +90,7 @@ def test_history_tab_shows_labels_and_values(world, as_user):
 
 
 def test_history_api_and_audit_api(world, as_api):
-    partner_update(actor=world.channel_mgr, partner=world.p1, data={"tier": "gold"})
+    partner_update(actor=world.channel_mgr, partner=world.p1, data={"tier": tier("gold")})
 
     history = as_api(world.p1_admin).get(f"/api/v1/partners/{world.p1.pk}/history").json()
     audit = (
@@ -98,13 +99,13 @@ def test_history_api_and_audit_api(world, as_api):
 
     assert history["count"] == 1
     change = history["items"][0]["changes"][0]
-    assert change == {"field": "tier", "before": "silver", "after": "gold"}
+    assert change == {"field": "tier", "before": "银牌", "after": "金牌"}
     assert history["items"][0]["actor"] == str(world.channel_mgr)
     assert audit["items"] == history["items"]
 
 
 def test_audit_log_page_is_for_admins(world, as_user):
-    partner_update(actor=world.hq, partner=world.p1, data={"tier": "gold"})
+    partner_update(actor=world.hq, partner=world.p1, data={"tier": tier("gold")})
 
     assert as_user(world.channel_mgr).get("/audit/").status_code == 403
     page = as_user(world.admin).get("/audit/?q=一号")

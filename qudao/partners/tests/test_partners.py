@@ -4,6 +4,7 @@ import pytest
 
 from qudao.core.models import AuditEntry
 from qudao.partners.models import Partner
+from qudao.partners.tests.factories import tier
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +101,7 @@ def test_create_through_the_page_and_bad_input_on_the_page(world, as_user):
         "code": "P-WEB",
         "name": "网页新建有限公司",
         "region": world.shenzhen.pk,
-        "tier": "registered",
+        "tier": tier("registered").code,
     }
 
     bad = client.post("/partners/new/", {**form, "code": "小写 bad"})

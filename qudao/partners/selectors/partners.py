@@ -6,20 +6,20 @@ from qudao.core import scopes
 from qudao.core.models import User
 from qudao.core.paging import sort_by
 
-from .models import Partner
+from ..models import Partner
 
 SORTS = {
     "code": "code",
     "name": "name",
     "region": "region__sort_order",
     "status": "status",
-    "tier": "tier",
+    "tier": "tier__rank",
     "created": "created_at",
 }
 
 
 def partners_visible_to(user: User) -> QuerySet[Partner]:
-    return scopes.visible(Partner.objects.select_related("region", "owner"), user)
+    return scopes.visible(Partner.objects.select_related("region", "owner", "tier"), user)
 
 
 def partner_get_for_user(user: User, pk: int) -> Partner:

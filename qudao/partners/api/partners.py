@@ -11,9 +11,9 @@ from qudao.core.models import Region, User
 from qudao.core.schemas import ErrorOut, page_of
 from qudao.core.selectors import audit_entries_for_object
 
-from . import services
-from .models import Partner
-from .selectors import partner_get_for_user, partners_search
+from .. import services
+from ..models import Partner, Tier
+from ..selectors import partner_get_for_user, partners_search
 
 router = Router(tags=["partners"])
 
@@ -28,6 +28,8 @@ class PartnerOut(Schema):
     tier: str
     owner_id: int
     owner: str
+    tier_name: str
+    credit_code: str
     contact_name: str
     contact_phone: str
     created_at: datetime
@@ -41,6 +43,14 @@ class PartnerOut(Schema):
     def resolve_owner(obj):
         return str(obj.owner)
 
+    @staticmethod
+    def resolve_tier(obj):
+        return obj.tier_id
+
+    @staticmethod
+    def resolve_tier_name(obj):
+        return obj.tier.name
+
 
 class PartnerPage(Schema):
     items: list[PartnerOut]
@@ -53,7 +63,7 @@ class PartnerFilter(Schema):
     q: str = ""
     region: int | None = None
     status: Partner.Status | None = None
-    tier: Partner.Tier | None = None
+    tier: str = ""
     sort: str = ""
     page: int = 1
     page_size: int = 20
@@ -63,7 +73,7 @@ class PartnerIn(Schema):
     code: str = Field(..., min_length=2, max_length=20)
     name: str = Field(..., min_length=2, max_length=200)
     region_id: int
-    tier: Partner.Tier = Partner.Tier.REGISTERED
+    tier: str = Field("registered", max_length=20, description="tier code")
     owner_id: int | None = None
     contact_name: str = Field("", max_length=50)
     contact_phone: str = Field("", max_length=30)
@@ -73,7 +83,7 @@ class PartnerPatch(Schema):
     code: str | None = Field(None, min_length=2, max_length=20)
     name: str | None = Field(None, min_length=2, max_length=200)
     region_id: int | None = None
-    tier: Partner.Tier | None = None
+    tier: str | None = Field(None, max_length=20)
     owner_id: int | None = None
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=30)
@@ -94,6 +104,11 @@ def _resolve(data: dict) -> dict:
             raise ValidationError({"owner_id": [_("Unknown user.")]})
         resolved["owner"] = owner
     resolved.pop("owner_id", None)
+    if resolved.get("tier") is not None:
+        tier = Tier.objects.filter(code=resolved["tier"], is_active=True).first()
+        if tier is None:
+            raise ValidationError({"tier": [_("Unknown tier.")]})
+        resolved["tier"] = tier
     return resolved
 
 
@@ -142,3 +157,9 @@ def partner_activation(request, partner_id: int):
     partner = partner_get_for_user(request.user, partner_id)
     approval = services.partner_activation_submit(actor=request.user, partner=partner)
     return Status(201, approval_summary(approval))
+
+
+# The archive's own endpoints (contacts, documents, users, evaluations …) live in archive.py.
+from .archive import router as archive_router  # noqa: E402
+
+router.add_router("", archive_router)

@@ -13,8 +13,8 @@ from qudao.core.models import ApprovalRequest, AuditEntry, Region, Role, User
 from qudao.core.services.approvals import StepSpec, approval_start
 from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
 
-from .approvals import ACTIVATION
-from .models import Partner
+from ..approvals import ACTIVATION
+from ..models import Partner
 
 MANAGING_ROLES = (
     Role.Code.ADMIN,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.forms import StyledForm
 from qudao.core.models import Region, Role, User
 
-from .models import Partner
+from ..models import Partner, Tier
 
 
 class PartnerForm(StyledForm, forms.ModelForm):
@@ -32,7 +32,11 @@ class PartnerFilterForm(StyledForm, forms.Form):
         required=False,
         choices=[("", _("All statuses"))] + Partner.Status.choices,
     )
-    tier = forms.ChoiceField(
-        label=_("Tier"), required=False, choices=[("", _("All tiers"))] + Partner.Tier.choices
+    tier = forms.ModelChoiceField(
+        label=_("Tier"),
+        required=False,
+        queryset=Tier.objects.filter(is_active=True),
+        to_field_name="code",
+        empty_label=_("All tiers"),
     )
     sort = forms.CharField(required=False)

@@ -13,9 +13,9 @@ from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
 from qudao.core.views import _form_errors, is_htmx
 
-from . import services
-from .forms import PartnerFilterForm, PartnerForm
-from .selectors import partner_get_for_user, partners_search
+from .. import services
+from ..forms.partners import PartnerFilterForm, PartnerForm
+from ..selectors import partner_get_for_user, partners_search
 
 EXPORT_LIMIT = 50_000
 
@@ -28,7 +28,7 @@ def _filtered(request):
         q=(filters.get("q") or "").strip(),
         region=filters["region"].pk if filters.get("region") else None,
         status=filters.get("status") or "",
-        tier=filters.get("tier") or "",
+        tier=filters["tier"].code if filters.get("tier") else "",
         sort=filters.get("sort") or "",
     )
     return form, rows, sort
@@ -70,7 +70,7 @@ def partner_export(request):
                 p.name,
                 str(p.region),
                 p.get_status_display(),
-                p.get_tier_display(),
+                p.tier.name,
                 str(p.owner),
                 p.contact_name,
                 p.contact_phone,

@@ -1,0 +1,1 @@
+"""The partners app's API routers; qudao/api.py mounts them under /api/v1/."""

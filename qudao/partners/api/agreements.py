@@ -1,0 +1,5 @@
+"""agreements: to be written."""
+
+from ninja import Router
+
+router = Router()

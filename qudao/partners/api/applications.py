@@ -1,0 +1,5 @@
+"""applications: to be written."""
+
+from ninja import Router
+
+router = Router()

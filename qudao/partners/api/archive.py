@@ -1,0 +1,5 @@
+"""archive: to be written."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""credit: to be written."""
+
+from ninja import Router
+
+router = Router()

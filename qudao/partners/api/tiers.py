@@ -1,0 +1,5 @@
+"""tiers: to be written."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,1 @@
+"""Forms of the partners app, one module per part of the lifecycle."""

@@ -1,0 +1,1 @@
+"""agreements: to be written."""

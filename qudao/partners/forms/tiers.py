@@ -1,0 +1,1 @@
+"""tiers: to be written."""

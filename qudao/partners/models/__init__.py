@@ -1,0 +1,26 @@
+from .agreements import Agreement, ProductLine
+from .credit import CreditApplication
+from .evaluation import EvaluationScore, PartnerEvaluation, Rectification
+from .partner import Partner, PartnerContact, PartnerDocument
+from .recruitment import ApplicationAttachment, ApplicationScore, PartnerApplication
+from .scorecards import Scorecard, ScorecardCriterion
+from .tiers import Tier, TierChange
+
+__all__ = [
+    "Agreement",
+    "ApplicationAttachment",
+    "ApplicationScore",
+    "CreditApplication",
+    "EvaluationScore",
+    "Partner",
+    "PartnerApplication",
+    "PartnerContact",
+    "PartnerDocument",
+    "PartnerEvaluation",
+    "ProductLine",
+    "Rectification",
+    "Scorecard",
+    "ScorecardCriterion",
+    "Tier",
+    "TierChange",
+]

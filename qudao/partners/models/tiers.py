@@ -1,0 +1,125 @@
+"""Tiers (分级) as data, with their benefits, and the history of every tier change."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Tier(models.Model):
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=0, help_text=_("Higher is better."))
+    discount_percent = models.DecimalField(
+        _("discount %"), max_digits=5, decimal_places=2, default=0, validators=PERCENT
+    )
+    default_credit_limit = models.DecimalField(
+        _("default credit limit"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    mdf_share_percent = models.DecimalField(
+        _("MDF share %"), max_digits=5, decimal_places=2, default=0, validators=PERCENT
+    )
+    training_seats = models.PositiveIntegerField(_("training seats"), default=0)
+    required_certifications = models.TextField(
+        _("required certifications"), blank=True, help_text=_("One per line.")
+    )
+    min_score = models.DecimalField(
+        _("minimum score"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=PERCENT,
+        help_text=_("Qualification or evaluation score (0–100) needed to be recommended."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+        ordering = ["-rank", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100)
+                & Q(mdf_share_percent__gte=0, mdf_share_percent__lte=100)
+                & Q(default_credit_limit__gte=0),
+                name="tier_benefits_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TierChange(models.Model):
+    """A proposal to move a partner to another tier; decided through an approval."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Manual proposal")
+        EVALUATION = "evaluation", _("From an evaluation")
+        QUALIFICATION = "qualification", _("Qualification")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("In approval")  # waiting for its approval
+        APPROVED = "approved", _("Approved")  # applied to the partner
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="tier_changes"
+    )
+    from_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from tier"),
+    )
+    to_tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="+", verbose_name=_("to tier")
+    )
+    source = models.CharField(
+        _("source"), max_length=14, choices=Source.choices, default=Source.MANUAL
+    )
+    evaluation = models.ForeignKey(
+        "partners.PartnerEvaluation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tier_changes",
+    )
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"],
+                condition=Q(status="pending"),
+                name="tier_change_one_pending_per_partner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner}: {self.from_tier} → {self.to_tier}"

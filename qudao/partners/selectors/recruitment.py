@@ -1,0 +1,1 @@
+"""recruitment: to be written."""

@@ -1,0 +1,3 @@
+"""agreements: to be written."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""archive: to be written."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""credit: to be written."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""evaluation: to be written."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""recruitment: to be written."""
+
+urlpatterns = []

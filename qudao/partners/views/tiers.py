@@ -1,0 +1,3 @@
+"""tiers: to be written."""
+
+urlpatterns = []
