@@ -1,6 +1,7 @@
 """Recording the audit trail. Every service that creates, changes or deletes a business object
 calls one of these inside its transaction."""
 
+import contextlib
 import datetime
 import decimal
 from typing import Any
@@ -21,10 +22,8 @@ def _value(obj: models.Model, field: models.Field) -> Any:
     value = getattr(obj, field.attname)
     if value is not None and not isinstance(field, models.JSONField):
         # Normalise what was assigned (e.g. int 0 for a DecimalField) to what the field holds.
-        try:
+        with contextlib.suppress(ValidationError):
             value = field.to_python(value)
-        except ValidationError:
-            pass
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
