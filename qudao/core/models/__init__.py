@@ -1,5 +1,6 @@
 from .approvals import ApprovalEvent, ApprovalRequest, ApprovalStep
 from .audit import AuditEntry
+from .counters import Counter
 from .notifications import Delivery, Notification
 from .org import ApiToken, Department, Region, Role, User
 
@@ -9,6 +10,7 @@ __all__ = [
     "ApprovalRequest",
     "ApprovalStep",
     "AuditEntry",
+    "Counter",
     "Delivery",
     "Department",
     "Notification",
