@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .scorecards import Scorecard, ScorecardCriterion
@@ -57,6 +58,9 @@ class PartnerEvaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:evaluation-detail", args=[self.pk])
 
 
 class EvaluationScore(models.Model):
@@ -126,3 +130,6 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.deadline}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:partner-detail", args=[self.partner_id])

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Region
@@ -108,6 +109,9 @@ class PartnerApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.company_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:application-detail", args=[self.pk])
 
 
 class ApplicationAttachment(models.Model):

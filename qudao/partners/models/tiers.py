@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -123,3 +124,6 @@ class TierChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner}: {self.from_tier} → {self.to_tier}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partners:partner-detail", args=[self.partner_id])
