@@ -50,20 +50,19 @@ def _allowed(item: NavItem, user: User) -> bool:
 def items_for(user: User, path: str = "") -> list[dict[str, Any]]:
     if not user.is_authenticated:
         return []
-    items = []
-    for item in sorted(_items, key=lambda i: i.order):
-        if _allowed(item, user):
-            url = reverse(item.url_name)
-            active = path == url or (url != "/" and path.startswith(url))
-            items.append(
-                {
-                    "key": item.key,
-                    "label": item.label,
-                    "url": url,
-                    "icon": item.icon,
-                    "active": active,
-                }
-            )
+    items = [
+        {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
+        for item in sorted(_items, key=lambda i: i.order)
+        if _allowed(item, user)
+    ]
+    # The entry whose URL is the longest prefix of the path is the active one, so that
+    # /partners/applications/ lights "Applications", not "Partners".
+    matches = [
+        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"]))
+    ]
+    active = max(matches, key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["active"] = item is active
     return items
 
 
