@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 
 from qudao.api import api
@@ -11,5 +9,5 @@ urlpatterns = [
     path("partners/", include("qudao.partners.urls")),
     path("", include("qudao.core.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from a public URL: each module's download view checks the
+# data scope first (MEDIA_ROOT is not mounted, not even in DEBUG).

@@ -33,6 +33,7 @@ class ApprovalKind:
     on_approved: Hook | None = None
     on_rejected: Hook | None = None
     on_returned: Hook | None = None
+    on_cancelled: Hook | None = None  # the requester withdrew it
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,9 @@ def approval_cancel(
         ApprovalEvent.objects.create(
             request=locked, actor=actor, action=ApprovalEvent.Action.CANCELLED, comment=comment
         )
+        kind = _kinds.get(locked.kind)
+        if kind and kind.on_cancelled:
+            kind.on_cancelled(locked, actor)
     return locked
 
 
