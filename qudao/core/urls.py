@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_invitations
 
 app_name = "core"
 
@@ -20,4 +20,5 @@ urlpatterns = [
     path("org/users/<int:pk>/", views.user_edit, name="user-edit"),
     path("org/users/<int:pk>/unlock/", views.user_unlock_view, name="user-unlock"),
     path("audit/", views.audit_list, name="audit-list"),
+    path("accounts/invite/<uidb64>/<token>/", views_invitations.accept, name="invitation-accept"),
 ]

@@ -1,6 +1,7 @@
 """Partners API: list, create, read, update, history, activation."""
 
 from datetime import datetime
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -32,6 +33,20 @@ class PartnerOut(Schema):
     credit_code: str
     contact_name: str
     contact_phone: str
+    legal_representative: str
+    address: str
+    website: str
+    business_scope: str
+    registered_capital: Decimal | None
+    annual_revenue: Decimal | None
+    staff_count: int | None
+    sales_staff_count: int | None
+    tech_staff_count: int | None
+    main_customers: str
+    main_industries: str
+    credit_limit: Decimal
+    credit_used: Decimal
+    exited_at: datetime | None
     created_at: datetime
     updated_at: datetime
 
@@ -77,6 +92,18 @@ class PartnerIn(Schema):
     owner_id: int | None = None
     contact_name: str = Field("", max_length=50)
     contact_phone: str = Field("", max_length=30)
+    credit_code: str = Field("", max_length=18)
+    legal_representative: str = Field("", max_length=50)
+    address: str = Field("", max_length=200)
+    website: str = Field("", max_length=200)
+    business_scope: str = Field("", max_length=5000)
+    registered_capital: Decimal | None = Field(None, ge=0, description="10k CNY")
+    annual_revenue: Decimal | None = Field(None, ge=0, description="10k CNY")
+    staff_count: int | None = Field(None, ge=0)
+    sales_staff_count: int | None = Field(None, ge=0)
+    tech_staff_count: int | None = Field(None, ge=0)
+    main_customers: str = Field("", max_length=5000)
+    main_industries: str = Field("", max_length=200)
 
 
 class PartnerPatch(Schema):
@@ -87,6 +114,18 @@ class PartnerPatch(Schema):
     owner_id: int | None = None
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=30)
+    credit_code: str | None = Field(None, max_length=18)
+    legal_representative: str | None = Field(None, max_length=50)
+    address: str | None = Field(None, max_length=200)
+    website: str | None = Field(None, max_length=200)
+    business_scope: str | None = Field(None, max_length=5000)
+    registered_capital: Decimal | None = Field(None, ge=0, description="10k CNY")
+    annual_revenue: Decimal | None = Field(None, ge=0, description="10k CNY")
+    staff_count: int | None = Field(None, ge=0)
+    sales_staff_count: int | None = Field(None, ge=0)
+    tech_staff_count: int | None = Field(None, ge=0)
+    main_customers: str | None = Field(None, max_length=5000)
+    main_industries: str | None = Field(None, max_length=200)
 
 
 def _resolve(data: dict) -> dict:

@@ -5,12 +5,37 @@ from qudao.core.forms import StyledForm
 from qudao.core.models import Region, Role, User
 
 from ..models import Partner, Tier
+from ..validators import normalise_credit_code
 
 
 class PartnerForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Partner
-        fields = ["code", "name", "region", "tier", "owner", "contact_name", "contact_phone"]
+        fields = [
+            "code",
+            "name",
+            "region",
+            "tier",
+            "owner",
+            "contact_name",
+            "contact_phone",
+            "credit_code",
+            "legal_representative",
+            "address",
+            "website",
+            "business_scope",
+            "registered_capital",
+            "annual_revenue",
+            "staff_count",
+            "sales_staff_count",
+            "tech_staff_count",
+            "main_customers",
+            "main_industries",
+        ]
+        widgets = {
+            "business_scope": forms.Textarea(attrs={"rows": 3}),
+            "main_customers": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,6 +45,13 @@ class PartnerForm(StyledForm, forms.ModelForm):
         ).distinct()
         self.fields["owner"].required = False
         self.fields["owner"].help_text = _("Leave empty to own it yourself (channel managers).")
+
+    def clean_credit_code(self):
+        code = normalise_credit_code(self.cleaned_data.get("credit_code", ""))
+        taken = Partner.objects.filter(credit_code=code).exclude(pk=self.instance.pk)
+        if code and taken.exists():
+            raise forms.ValidationError(_("Another partner has this unified social credit code."))
+        return code
 
 
 class PartnerFilterForm(StyledForm, forms.Form):

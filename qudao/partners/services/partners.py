@@ -15,6 +15,7 @@ from qudao.core.services.audit import audit_created, audit_record, audit_updated
 
 from ..approvals import ACTIVATION
 from ..models import Partner
+from ..validators import normalise_credit_code
 
 MANAGING_ROLES = (
     Role.Code.ADMIN,
@@ -23,7 +24,28 @@ MANAGING_ROLES = (
     Role.Code.CHANNEL_MANAGER,
 )
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
-PARTNER_FIELDS = ("code", "name", "region", "tier", "owner", "contact_name", "contact_phone")
+PARTNER_FIELDS = (
+    "code",
+    "name",
+    "region",
+    "tier",
+    "owner",
+    "contact_name",
+    "contact_phone",
+    # Profile (经销商信息资料表), shown in the archive.
+    "credit_code",
+    "legal_representative",
+    "address",
+    "website",
+    "business_scope",
+    "registered_capital",
+    "annual_revenue",
+    "staff_count",
+    "sales_staff_count",
+    "tech_staff_count",
+    "main_customers",
+    "main_industries",
+)
 
 
 def partner_can_manage(user: User, partner: Partner | None = None) -> bool:
@@ -53,6 +75,14 @@ def _validate(actor: User, data: dict[str, Any], partner: Partner | None = None)
         own = actor.has_role(Role.Code.CHANNEL_MANAGER) and owner == actor
         if not (in_region or own):
             errors["region"] = _("This would put the partner outside your scope.")
+    credit_code = data.get("credit_code")
+    if credit_code:
+        data["credit_code"] = normalise_credit_code(credit_code)
+        taken = Partner.objects.filter(credit_code=data["credit_code"])
+        if partner is not None:
+            taken = taken.exclude(pk=partner.pk)
+        if taken.exists():
+            errors["credit_code"] = _("Another partner has this unified social credit code.")
     if errors:
         raise ValidationError(errors)
 

@@ -1,3 +1,270 @@
-"""archive: to be written."""
+"""The archive's own pages: contacts, the partner's users and documents. The archive page
+itself is partners:partner-detail (views/partners.py)."""
 
-urlpatterns = []
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qudao.core import selectors as core_selectors
+from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.views import _form_errors
+
+from ..forms.archive import ContactForm, DocumentForm, UserInviteForm
+from ..models import Rectification
+from ..selectors import partner_get_for_user
+from ..selectors.archive import (
+    agreements_of,
+    contact_get_for_user,
+    contacts_of,
+    credit_applications_of,
+    document_get_for_user,
+    documents_of,
+    evaluations_of,
+    history_of,
+    rectifications_of,
+    staff_get_for_user,
+    staff_of,
+    tier_changes_of,
+)
+from ..selectors.credit import credit_summary, special_credits_in_force
+from ..services.archive import (
+    archive_can_manage,
+    contact_create,
+    contact_delete,
+    contact_update,
+    document_upload,
+    partner_user_invite,
+    partner_user_set_active,
+    roles_grantable,
+)
+from ..services.credit import credit_can_record_usage
+
+
+def _posted(request):
+    """The submitted data, or None for a GET: an empty POST still shows the required fields."""
+    return request.POST if request.method == "POST" else None
+
+
+def _partner_or_404(user, pk):
+    try:
+        return partner_get_for_user(user, pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _managed_partner(request, pk):
+    partner = _partner_or_404(request.user, pk)
+    if not archive_can_manage(request.user, partner):
+        raise PermissionDenied
+    return partner
+
+
+def _tab(partner, tab: str) -> str:
+    return reverse("partners:partner-detail", args=[partner.pk]) + f"?tab={tab}"
+
+
+@login_required
+def contact_edit(request, pk: int, cid: int | None = None):
+    partner = _managed_partner(request, pk)
+    contact = None
+    if cid is not None:
+        try:
+            contact = contact_get_for_user(request.user, partner, cid)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+    form = ContactForm(_posted(request), instance=contact)
+    if request.method == "POST" and form.is_valid():
+        data = {key: form.cleaned_data[key] for key in form.Meta.fields}
+        try:
+            if contact is None:
+                contact_create(actor=request.user, partner=partner, data=data)
+            else:
+                # The form has already written into `contact`; reload so the audit sees before.
+                fresh = contact_get_for_user(request.user, partner, cid)
+                contact_update(actor=request.user, partner=partner, contact=fresh, data=data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(_tab(partner, "contacts"))
+    context = {"form": form, "partner": partner, "contact": contact}
+    return render(request, "partners/archive/contact_form.html", context)
+
+
+@login_required
+@require_POST
+def contact_remove(request, pk: int, cid: int):
+    partner = _managed_partner(request, pk)
+    try:
+        contact = contact_get_for_user(request.user, partner, cid)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    try:
+        contact_delete(actor=request.user, partner=partner, contact=contact)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Contact deleted."))
+    return redirect(_tab(partner, "contacts"))
+
+
+@login_required
+def user_invite(request, pk: int):
+    partner = _managed_partner(request, pk)
+    form = UserInviteForm(_posted(request), grantable=roles_grantable(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        roles = data.pop("roles")
+        try:
+            user, invited = partner_user_invite(
+                actor=request.user, partner=partner, data=data, role_codes=roles
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if invited:
+                messages.success(
+                    request, _("%(user)s was invited by e-mail to set a password.") % {"user": user}
+                )
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "%(user)s was created without a password. E-mail invitations are not "
+                        "available yet: ask a system admin to set the first password."
+                    )
+                    % {"user": user},
+                )
+            return redirect(_tab(partner, "staff"))
+    return render(request, "partners/archive/user_form.html", {"form": form, "partner": partner})
+
+
+@login_required
+@require_POST
+def user_active(request, pk: int, uid: int):
+    partner = _managed_partner(request, pk)
+    try:
+        member = staff_get_for_user(request.user, partner, uid)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    active = request.POST.get("active") == "1"
+    try:
+        partner_user_set_active(actor=request.user, partner=partner, user=member, is_active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            (_("%(user)s can log in again.") if active else _("%(user)s can no longer log in."))
+            % {"user": member},
+        )
+    return redirect(_tab(partner, "staff"))
+
+
+@login_required
+def document_new(request, pk: int):
+    partner = _managed_partner(request, pk)
+    form = DocumentForm(_posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document_upload(
+                actor=request.user,
+                partner=partner,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                valid_until=form.cleaned_data["valid_until"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Uploaded."))
+            return redirect(_tab(partner, "documents"))
+    return render(
+        request, "partners/archive/document_form.html", {"form": form, "partner": partner}
+    )
+
+
+@login_required
+def document_download(request, pk: int):
+    """Files are served only through here, after the scope check; never from a public URL."""
+    try:
+        document = document_get_for_user(request.user, pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = os.path.splitext(document.file.name)[1]
+    return FileResponse(handle, as_attachment=True, filename=f"{document.title}{extension}")
+
+
+urlpatterns = [
+    path("<int:pk>/contacts/new/", contact_edit, name="contact-create"),
+    path("<int:pk>/contacts/<int:cid>/edit/", contact_edit, name="contact-edit"),
+    path("<int:pk>/contacts/<int:cid>/delete/", contact_remove, name="contact-delete"),
+    path("<int:pk>/users/new/", user_invite, name="partner-user-invite"),
+    path("<int:pk>/users/<int:uid>/active/", user_active, name="partner-user-active"),
+    path("<int:pk>/documents/new/", document_new, name="document-upload"),
+    path("documents/<int:pk>/download/", document_download, name="document-download"),
+]
+
+
+# --- the archive page's tabs (rendered by partners:partner-detail) ------------------------------
+
+
+def archive_tabs():
+    return [
+        ("overview", _("Overview")),
+        ("contacts", _("Contacts")),
+        ("staff", _("Staff")),
+        ("agreements", _("Agreements")),
+        ("tiers", _("Tier history")),
+        ("credit", _("Credit")),
+        ("evaluations", _("Evaluations")),
+        ("documents", _("Documents")),
+        ("approvals", _("Approvals")),
+        ("history", _("History")),
+    ]
+
+
+def archive_tab_context(request, partner, tab: str) -> dict:
+    """What one tab shows; only that tab's rows are read."""
+    user = request.user
+    context: dict = {"can_archive": archive_can_manage(user, partner)}
+    if tab == "overview":
+        context["summary"] = credit_summary(partner)
+        context["open_rectifications"] = rectifications_of(user, partner).filter(
+            status=Rectification.Status.OPEN
+        )[:5]
+    elif tab == "contacts":
+        context["contacts"] = list(contacts_of(user, partner))
+    elif tab == "staff":
+        context["staff"] = list(staff_of(user, partner))
+    elif tab == "agreements":
+        context["agreements"] = list(agreements_of(user, partner)[:100])
+    elif tab == "tiers":
+        context["tier_changes"] = list(tier_changes_of(user, partner)[:100])
+    elif tab == "credit":
+        context["summary"] = credit_summary(partner)
+        context["specials"] = list(special_credits_in_force(partner).order_by("valid_to", "pk"))
+        context["applications"] = list(credit_applications_of(user, partner)[:100])
+        context["can_record_usage"] = credit_can_record_usage(user)
+    elif tab == "evaluations":
+        context["evaluations"] = list(evaluations_of(user, partner)[:100])
+        context["rectifications"] = list(rectifications_of(user, partner)[:100])
+    elif tab == "documents":
+        context["documents"] = list(documents_of(user, partner)[:200])
+    elif tab == "approvals":
+        context["approvals"] = list(core_selectors.approvals_for_object(user, partner)[:100])
+    elif tab == "history":
+        context["history"] = core_selectors.audit_rows(history_of(partner)[:100])
+    return context

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qudao.core import selectors as core_selectors
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
@@ -16,6 +15,9 @@ from qudao.core.views import _form_errors, is_htmx
 from .. import services
 from ..forms.partners import PartnerFilterForm, PartnerForm
 from ..selectors import partner_get_for_user, partners_search
+from ..services.credit import credit_can_apply
+from ..services.evaluation import EXIT_FROM
+from . import archive as archive_views
 
 EXPORT_LIMIT = 50_000
 
@@ -93,19 +95,23 @@ def _partner_or_404(user, pk):
 
 @login_required
 def partner_detail(request, pk: int):
+    """The partner archive (管理档案): one tab at a time, each reading only its own rows."""
     partner = _partner_or_404(request.user, pk)
+    tabs = archive_views.archive_tabs()
     tab = request.GET.get("tab", "overview")
+    if tab not in dict(tabs):
+        tab = "overview"
+    can_manage = services.partner_can_manage(request.user, partner)
+    exited = partner.status == partner.Status.EXITED
     context = {
         "partner": partner,
         "tab": tab,
-        "can_manage": services.partner_can_manage(request.user, partner),
-        "users": partner.users.order_by("username") if tab == "overview" else [],
-        "approvals": core_selectors.approvals_for_object(request.user, partner)
-        if tab == "approvals"
-        else [],
-        "history": core_selectors.audit_rows(core_selectors.audit_entries_for_object(partner)[:100])
-        if tab == "history"
-        else [],
+        "tabs": tabs,
+        "can_manage": can_manage,
+        "can_evaluate": can_manage and not exited,
+        "can_exit": can_manage and partner.status in EXIT_FROM,
+        "can_apply_credit": credit_can_apply(request.user, partner) and not exited,
+        **archive_views.archive_tab_context(request, partner, tab),
     }
     return render(request, "partners/detail.html", context)
 
