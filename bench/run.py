@@ -346,6 +346,12 @@ def cases() -> list[Case]:
             partner_floor("p.status = %s", ["active"]),
             api_count("director", "/api/v1/partners?status=active"),
         ),
+        Case(
+            "partners ?tier=gold&status=active (director)",
+            get(web["director"], "/partners/?tier=gold&status=active"),
+            partner_floor("p.tier = %s AND p.status = %s", ["gold", "active"]),
+            api_count("director", "/api/v1/partners?tier=gold&status=active"),
+        ),
         Case("partner detail (director)", get(web["director"], f"/partners/{sample.pk}/")),
         Case(
             "partner history tab (director)",

@@ -1,6 +1,8 @@
 """The demo data set: what `make run` loads on an empty database, loaded once however often the
 command runs, and the bulk blocks the benchmarks add with --scale."""
 
+import datetime
+import time
 from io import StringIO
 
 import pytest
@@ -9,11 +11,22 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
+from django.utils import timezone
 
 from qudao.core.models import ApprovalRequest, ApprovalStep, AuditEntry, Notification, Region, User
 from qudao.core.tests.factories import UserFactory
 from qudao.demo.scale import PER_BLOCK
-from qudao.partners.models import Partner
+from qudao.partners.models import (
+    Agreement,
+    CreditApplication,
+    Partner,
+    PartnerApplication,
+    PartnerContact,
+    PartnerEvaluation,
+    Rectification,
+    TierChange,
+)
+from qudao.partners.validators import validate_credit_code
 
 REGIONS = {"华南", "华东", "华中", "华北", "西部"}
 ACCOUNTS = [
@@ -103,6 +116,60 @@ def test_seed_demo_twice_changes_nothing(db, seed):
     assert row_counts() == before
 
 
+def test_seed_demo_covers_the_partner_lifecycle(db, seed):
+    # When the demo data is loaded
+    started = time.monotonic()
+    seed()
+    seconds = time.monotonic() - started
+
+    # Then it is quick
+    assert seconds < 10
+    # And about forty partners sit in every region, in every status and tier, with the two
+    # named partners of the demo accounts
+    partners = Partner.objects.select_related("region__parent")
+    assert 35 <= partners.count() <= 50
+    assert {p.region.parent.name for p in partners} == REGIONS
+    assert set(partners.values_list("status", flat=True)) == set(Partner.Status.values)
+    assert set(partners.values_list("tier", flat=True)) == {
+        "gold",
+        "silver",
+        "certified",
+        "registered",
+    }
+    assert partners.get(code="P-HN-001").name == "深圳市鹏程信息技术有限公司"
+    assert partners.get(code="P-HN-002").name == "广州市天河智联科技有限公司"
+    # with profiles whose credit codes are valid and unique, created with an audit entry
+    codes = [p.credit_code for p in partners]
+    for code in codes:
+        validate_credit_code(code)
+    assert len(set(codes)) == len(codes)
+    assert all(p.legal_representative and p.address and p.staff_count for p in partners)
+    created = AuditEntry.objects.filter(content_type__model="partner", action="create")
+    assert created.count() == partners.count()
+    assert PartnerContact.objects.filter(is_primary=True).count() == partners.count()
+    # And agreements in several states, one of them expiring within a month
+    statuses = set(Agreement.objects.values_list("status", flat=True))
+    assert {"active", "expired", "draft"} <= statuses
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    assert Agreement.objects.filter(status="active", end_date__lte=soon).exists()
+    assert all(a.territory.exists() and a.product_lines.exists() for a in Agreement.objects.all())
+    # And the tier history, credit applications approved and in approval
+    assert TierChange.objects.filter(status="approved").count() >= 3
+    credit = set(CreditApplication.objects.values_list("status", flat=True))
+    assert {"approved", "in_approval"} <= credit
+    # And final evaluations with their scores, and one open rectification
+    final = PartnerEvaluation.objects.filter(status="final")
+    assert final.count() >= 10
+    assert all(e.scores.count() == 5 and e.total_score is not None for e in final)
+    assert Rectification.objects.filter(status="open").count() == 1
+    # And applications waiting for a decision, with valid credit codes
+    pending = PartnerApplication.objects.filter(status__in=["submitted", "reviewing"])
+    assert pending.count() >= 3
+    assert {"submitted", "reviewing"} <= set(pending.values_list("status", flat=True))
+    for application in pending:
+        validate_credit_code(application.credit_code)
+
+
 def test_if_empty_leaves_a_database_with_users_alone(db, seed):
     # Given a database that already has a user
     UserFactory(username="someone")
@@ -148,7 +215,7 @@ def test_scale_out_of_range_is_an_error(db, seed, scale):
 
 
 def test_partner_sales_sees_only_their_own_partner(db, seed):
-    # Given the demo data, with twelve partners
+    # Given the demo data, with about forty partners
     seed()
     assert Partner.objects.count() > 1
     own = Partner.objects.get(code="P-HN-001")

@@ -71,4 +71,25 @@ class PartnerFilterForm(StyledForm, forms.Form):
         to_field_name="code",
         empty_label=_("All tiers"),
     )
+    owner = forms.ModelChoiceField(
+        label=_("Channel manager"),
+        required=False,
+        queryset=User.objects.filter(
+            roles__code=Role.Code.CHANNEL_MANAGER, partner__isnull=True
+        ).distinct(),
+        empty_label=_("All channel managers"),
+    )
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     sort = forms.CharField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and end < start:
+            self.add_error("created_to", _("The end date is before the start date."))
+        return cleaned

@@ -1,6 +1,9 @@
 """Reads of partners, always through the data scope."""
 
+import datetime
+
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from qudao.core import scopes
 from qudao.core.models import User
@@ -35,8 +38,14 @@ def partners_search(
     tier: str = "",
     owner: int | None = None,
     sort: str = "",
+    created_from: datetime.date | None = None,
+    created_to: datetime.date | None = None,
 ) -> tuple[QuerySet[Partner], str]:
-    """The partner list with its filters; returns the rows and the sort key applied."""
+    """The partner list with its filters; returns the rows and the sort key applied.
+
+    `tier` is a tier code, `owner` the channel manager's id; `created_from`/`created_to` are
+    local calendar days, both included.
+    """
     rows = partners_visible_to(user)
     if q:
         rows = rows.filter(
@@ -50,4 +59,13 @@ def partners_search(
         rows = rows.filter(tier=tier)
     if owner:
         rows = rows.filter(owner_id=owner)
+    # Whole local days as an aware range: the column is compared as it is, not cast per row.
+    if created_from:
+        rows = rows.filter(created_at__gte=_start_of(created_from))
+    if created_to:
+        rows = rows.filter(created_at__lt=_start_of(created_to + datetime.timedelta(days=1)))
     return sort_by(rows, sort, SORTS, "code")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

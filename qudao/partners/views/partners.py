@@ -31,6 +31,9 @@ def _filtered(request):
         region=filters["region"].pk if filters.get("region") else None,
         status=filters.get("status") or "",
         tier=filters["tier"].code if filters.get("tier") else "",
+        owner=filters["owner"].pk if filters.get("owner") else None,
+        created_from=filters.get("created_from"),
+        created_to=filters.get("created_to"),
         sort=filters.get("sort") or "",
     )
     return form, rows, sort

@@ -6,7 +6,7 @@ from django.db import transaction
 from qudao.core.demo import seed_org, seed_staff
 from qudao.core.models import User
 from qudao.demo.scale import seed_scale
-from qudao.partners.demo import seed_approvals, seed_partners
+from qudao.partners.demo import seed_approvals, seed_lifecycle, seed_partners
 
 
 class Command(BaseCommand):
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             staff = seed_staff(regions)
             partners = seed_partners(staff)
             seed_approvals(staff, partners)
+            seed_lifecycle(staff, partners)
         self.stdout.write(f"demo data ready ({time.monotonic() - started:.1f}s)")
         if scale:
             counts = seed_scale(scale, progress=lambda line: self.stdout.write(f"  {line}"))
