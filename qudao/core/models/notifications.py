@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Notification(models.Model):
@@ -43,7 +44,10 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")  # queued or waiting for a retry
         SENT = "sent", _("Sent")  # accepted by the mail server / robot
-        FAILED = "failed", _("Failed")  # gave up after the last attempt
+        FAILED = (
+            "failed",
+            pgettext_lazy("delivery status", "Failed"),
+        )  # gave up after the last attempt
 
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries"

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qudao.core.models import Region
 
@@ -28,7 +29,7 @@ class Agreement(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")  # being prepared; may change freely
         IN_APPROVAL = "in_approval", _("In approval")  # its approval decides
-        ACTIVE = "active", _("Active")  # signed and in force
+        ACTIVE = "active", pgettext_lazy("agreement status", "Active")  # signed and in force
         EXPIRED = "expired", _("Expired")  # its end date has passed (set by the worker)
         TERMINATED = "terminated", _("Terminated")  # ended early, with a reason
 

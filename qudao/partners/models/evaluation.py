@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .scorecards import Scorecard, ScorecardCriterion
 
@@ -15,7 +16,10 @@ class PartnerEvaluation(models.Model):
         EXCELLENT = "excellent", _("Excellent")  # 90 and above
         QUALIFIED = "qualified", _("Qualified")  # 70–89
         WARNING = "warning", _("Warning")  # 60–69: needs a rectification plan
-        FAILED = "failed", _("Failed")  # below 60: rectification, then exit if not closed
+        FAILED = (
+            "failed",
+            pgettext_lazy("evaluation grade", "Failed"),
+        )  # below 60: rectification, then exit if not closed
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")  # scores may still change
@@ -92,7 +96,10 @@ class Rectification(models.Model):
     partner goes through the exit flow."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")  # the partner works on the plan
+        OPEN = (
+            "open",
+            pgettext_lazy("rectification status", "Open"),
+        )  # the partner works on the plan
         CLOSED = "closed", _("Closed")  # verified as done
         EXIT = "exit", _("Led to exit")  # not done in time; exit started
 

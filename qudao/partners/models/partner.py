@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qudao.core.models import Region
 
@@ -17,7 +18,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 class Partner(models.Model):
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")  # recorded, not yet approved to sell
-        ACTIVE = "active", _("Active")  # approved; may register deals
+        ACTIVE = "active", pgettext_lazy("partner status", "Active")  # approved; may register deals
         SUSPENDED = "suspended", _("Suspended")  # temporarily barred (e.g. during rectification)
         EXITED = "exited", _("Exited")  # left the channel; records kept, users inactive
 
