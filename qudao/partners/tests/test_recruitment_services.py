@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Notification, User
@@ -96,7 +97,7 @@ def test_bad_input_is_refused_with_field_errors_and_writes_nothing(world, change
 
 
 def test_invalid_check_digit_has_its_own_message(world):
-    with pytest.raises(ValidationError) as excinfo:
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         submit(world, credit_code=bad_check_digit(credit_code(12)))
 
     assert "check digit" in " ".join(errors_of(excinfo)["credit_code"])
@@ -123,7 +124,7 @@ def test_bad_attachments_are_refused(world, files, field, code_word):
 def test_too_large_licence_is_refused(world):
     big = pdf("big.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024))
 
-    with pytest.raises(ValidationError) as excinfo:
+    with translation.override("en"), pytest.raises(ValidationError) as excinfo:
         submit(world, files={"licence": big})
 
     assert "too large" in " ".join(errors_of(excinfo)["licence"])

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry
@@ -286,7 +287,7 @@ def test_rejected_tier_change_keeps_the_tier(world):
 def test_a_second_pending_change_is_refused_with_a_clear_message(world):
     propose(world)
 
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         propose(world, to="certified")
 
     assert "already in approval" in error.value.messages[0]
@@ -378,6 +379,7 @@ def test_tier_change_api_propose_and_scoped_list(world, as_api):
         "/api/v1/tiers/changes",
         {"partner_id": world.p1.pk, "to_tier": "certified", "reason": "再议"},
         "application/json",
+        headers={"Accept-Language": "en"},
     )
     assert (
         again.status_code == 422 and "already in approval" in again.json()["errors"]["__all__"][0]
