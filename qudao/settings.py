@@ -191,5 +191,11 @@ LOGGING = {
     "loggers": {"qudao": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
 }
 
+# Partner lifecycle.
+APPLICATION_RATE_LIMIT_PER_HOUR = int(os.environ.get("APPLICATION_RATE_LIMIT_PER_HOUR", "5"))
+AGREEMENT_REMINDER_DAYS = int(os.environ.get("AGREEMENT_REMINDER_DAYS", "30"))
+CREDIT_EXTRA_APPROVAL_THRESHOLD = os.environ.get("CREDIT_EXTRA_APPROVAL_THRESHOLD", "1000000")
+PARTNER_IMPORT_SYNC_ROWS = int(os.environ.get("PARTNER_IMPORT_SYNC_ROWS", "300"))
+
 PAGE_SIZE = 20
 DEMO_PASSWORD = "Qudao@2026"

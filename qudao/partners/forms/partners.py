@@ -57,7 +57,10 @@ class PartnerForm(StyledForm, forms.ModelForm):
 class PartnerFilterForm(StyledForm, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     region = forms.ModelChoiceField(
-        label=_("Region"), queryset=Region.objects.filter(parent=None), required=False
+        label=_("Region"),
+        queryset=Region.objects.filter(parent=None),
+        required=False,
+        empty_label=_("All regions"),
     )
     status = forms.ChoiceField(
         label=_("Status"),
@@ -80,10 +83,14 @@ class PartnerFilterForm(StyledForm, forms.Form):
         empty_label=_("All channel managers"),
     )
     created_from = forms.DateField(
-        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "title": _("Created from")}),
     )
     created_to = forms.DateField(
-        label=_("Created to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Created to"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "title": _("Created to")}),
     )
     sort = forms.CharField(required=False)
 

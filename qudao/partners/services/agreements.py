@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -43,7 +44,6 @@ AGREEMENT_APPROVAL = "agreement_approval"
 NUMBER_PREFIX = "HT"
 SIGNED_FILE_MAX_BYTES = 20 * 1024 * 1024
 # Days before the end date when the partner and its channel manager are reminded, once.
-REMINDER_DAYS = int(os.environ.get("AGREEMENT_REMINDER_DAYS", "30"))
 MAX_TARGET = Decimal("999999999999.99")  # what the column (14 digits, 2 decimals) holds
 
 Status = Agreement.Status
@@ -599,7 +599,7 @@ def agreements_remind(*, today: datetime.date | None = None, days: int | None = 
     """Remind the channel manager and the partner admins, once, of every active agreement that
     ends within `days` days."""
     today = today or timezone.localdate()
-    days = REMINDER_DAYS if days is None else days
+    days = settings.AGREEMENT_REMINDER_DAYS if days is None else days
     admins = User.objects.filter(is_active=True, roles__code=Role.Code.PARTNER_ADMIN).distinct()
     due = (
         Agreement.objects.filter(
@@ -649,7 +649,6 @@ def agreements_expiry_check(*, today: datetime.date | None = None) -> dict[str, 
 
 __all__ = [
     "AGREEMENT_APPROVAL",
-    "REMINDER_DAYS",
     "TRANSITIONS",
     "agreement_approved",
     "agreement_can_manage",

@@ -4,7 +4,6 @@ A normal application, once approved, becomes the partner's standing limit; a spe
 an approved credit that counts only inside its period. Finance records how much is used.
 """
 
-import os
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -49,10 +48,8 @@ TRANSITIONS = {
 
 
 def extra_approval_threshold() -> Decimal:
-    """Amounts above this also need the channel director (setting, else environment, else 1M)."""
+    """Amounts above this also need the channel director (settings, default 1,000,000)."""
     value = getattr(settings, "CREDIT_EXTRA_APPROVAL_THRESHOLD", None)
-    if value in (None, ""):
-        value = os.environ.get("CREDIT_EXTRA_APPROVAL_THRESHOLD", "")
     try:
         threshold = Decimal(str(value)) if value not in (None, "") else None
     except InvalidOperation:

@@ -7,7 +7,8 @@ so a second confirm of the same upload (a double click, a replayed request) find
 import. The file is checked again at commit time, and every row is created through
 `partner_create` inside one transaction: one bad row and nothing is written.
 
-`partner_create` costs about twenty queries a row, so a file of more than SYNC_ROWS rows is
+`partner_create` costs about twenty queries a row, so a file of more than
+settings.PARTNER_IMPORT_SYNC_ROWS rows is
 committed by the task worker (`partner_import_task`), which reports its progress in a status
 file next to the upload; smaller files are committed within the request.
 """
@@ -53,7 +54,6 @@ TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
 IMPORT_DIR = "imports"
 MONEY_LIMIT = Decimal("1e12")  # max_digits 14, 2 decimal places
 DEFAULT_TIER = "registered"
-SYNC_ROWS = 300  # larger files go to the task worker (settings.PARTNER_IMPORT_SYNC_ROWS)
 PROGRESS_EVERY = 100
 
 
@@ -717,7 +717,7 @@ class ImportOutcome:
 
 
 def sync_row_limit() -> int:
-    return int(getattr(settings, "PARTNER_IMPORT_SYNC_ROWS", SYNC_ROWS))
+    return int(settings.PARTNER_IMPORT_SYNC_ROWS)
 
 
 def partner_import_confirm(*, actor: User, upload_token: str) -> ImportOutcome:

@@ -133,7 +133,6 @@ DOCUMENT_KINDS = {
 }
 
 # Accepted applications per client IP and hour (the page and the API share the count).
-RATE_LIMIT_PER_HOUR = int(os.environ.get("APPLICATION_RATE_LIMIT_PER_HOUR", "5"))
 RATE_WINDOW_SECONDS = 3600
 
 
@@ -159,8 +158,9 @@ def _rate_key(client_ip: str) -> str:
 
 def application_rate_check(*, client_ip: str) -> None:
     """Raise RateLimited when `client_ip` has used up this hour's applications."""
-    if cache.get(_rate_key(client_ip), 0) >= RATE_LIMIT_PER_HOUR:
-        raise RateLimited(RATE_LIMIT_PER_HOUR)
+    limit = settings.APPLICATION_RATE_LIMIT_PER_HOUR
+    if cache.get(_rate_key(client_ip), 0) >= limit:
+        raise RateLimited(limit)
 
 
 def _rate_count(client_ip: str) -> None:

@@ -91,8 +91,8 @@ def test_default_threshold_is_one_million_and_only_larger_amounts_need_the_direc
     assert step_roles(above) == ["regional_manager", "finance", "director"]
 
 
-def test_threshold_is_configurable_by_setting_and_environment(world, settings, monkeypatch):
-    monkeypatch.setenv("CREDIT_EXTRA_APPROVAL_THRESHOLD", "50000")
+def test_threshold_is_configurable(world, settings):
+    settings.CREDIT_EXTRA_APPROVAL_THRESHOLD = "50000"
     by_env = credit_application_submit(
         actor=world.channel_mgr, partner=world.p1, data=normal(amount=Decimal("60000"))
     )

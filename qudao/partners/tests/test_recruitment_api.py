@@ -10,7 +10,6 @@ from django.test import Client
 from qudao.core.models import ApprovalRequest
 from qudao.core.tests.factories import UserFactory
 from qudao.partners.models import ApplicationAttachment, PartnerApplication
-from qudao.partners.services import recruitment as services
 
 from .test_recruitment_support import (
     EXE,
@@ -96,8 +95,8 @@ def test_duplicate_credit_code_is_422(world):
     assert response.status_code == 422 and "credit_code" in response.json()["errors"]
 
 
-def test_rate_limit_is_429_with_a_json_error(world, monkeypatch):
-    monkeypatch.setattr(services, "RATE_LIMIT_PER_HOUR", 2)
+def test_rate_limit_is_429_with_a_json_error(world, settings):
+    settings.APPLICATION_RATE_LIMIT_PER_HOUR = 2
     client = Client()
     assert create(world, 805, client).status_code == 201
     assert create(world, 806, client).status_code == 201

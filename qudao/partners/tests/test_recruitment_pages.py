@@ -80,8 +80,8 @@ def test_public_form_refuses_a_duplicate_credit_code(world):
     assert PartnerApplication.objects.count() == 1
 
 
-def test_public_form_is_rate_limited_per_ip(world, monkeypatch):
-    monkeypatch.setattr(services, "RATE_LIMIT_PER_HOUR", 1)
+def test_public_form_is_rate_limited_per_ip(world, settings):
+    settings.APPLICATION_RATE_LIMIT_PER_HOUR = 1
     client = Client()
     client.post("/partners/apply/", {**form_data(world, n=505), "licence": pdf()})
 

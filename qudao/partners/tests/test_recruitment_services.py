@@ -155,8 +155,8 @@ def test_after_a_rejection_the_company_may_apply_again(world):
     assert again.pk != first.pk and again.status == Status.SUBMITTED
 
 
-def test_rate_limit_counts_accepted_applications_per_ip(world, monkeypatch):
-    monkeypatch.setattr(services, "RATE_LIMIT_PER_HOUR", 2)
+def test_rate_limit_counts_accepted_applications_per_ip(world, settings):
+    settings.APPLICATION_RATE_LIMIT_PER_HOUR = 2
     submit(world)
     submit(world)
 
