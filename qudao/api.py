@@ -2,7 +2,9 @@
 code, a message and field errors."""
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
@@ -88,6 +90,18 @@ def on_missing(request, exc):
 @api.exception_handler(Http404)
 def on_404(request, exc):
     return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    # A number too large for the database column (e.g. an id of 10**30).
+    return error(request, 422, "invalid", _("A number in the request is out of range."))
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    return error(request, 400, "bad_request", _("The uploaded form data could not be read."))
 
 
 @api.exception_handler(ConflictError)
