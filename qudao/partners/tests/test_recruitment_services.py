@@ -21,6 +21,7 @@ from qudao.partners.models import (
     TierChange,
 )
 from qudao.partners.services import recruitment as services
+from qudao.partners.services.recruitment import submission
 from qudao.partners.tests.factories import tier
 
 from .test_recruitment_support import (
@@ -520,7 +521,7 @@ def test_invitation_resend_only_while_the_password_is_not_set(
 def test_the_database_refuses_a_duplicate_that_slipped_past_the_check(world, monkeypatch, settings):
     # Given a live application, and a second submission racing past the duplicate check
     first = submit(world, n=51)
-    monkeypatch.setattr(services, "credit_code_taken", lambda code: False)
+    monkeypatch.setattr(submission, "credit_code_taken", lambda code: False)
 
     # When it is saved, the partial unique constraint refuses it
     with pytest.raises(ValidationError) as excinfo:
