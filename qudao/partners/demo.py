@@ -14,6 +14,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps as django_apps
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from qudao.core.demo import demo_user
@@ -24,6 +25,7 @@ from qudao.core.services.approvals import kind_label as approval_kind_label
 
 from .models import (
     Agreement,
+    ApplicationAttachment,
     ApplicationScore,
     CreditApplication,
     EvaluationScore,
@@ -39,6 +41,7 @@ from .models import (
     TierChange,
 )
 from .services import partner_activation_submit, partner_create
+from .services.recruitment import score_total, tier_recommended
 from .validators import CREDIT_CODE_ALPHABET, credit_code_check_char
 
 # code, name, office, status, tier, owner username, contact
@@ -579,6 +582,9 @@ APPLICATIONS = [
 APPLICATION_SCORES = [8, 7, 8, 6, 9]
 
 
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
 def seed_applications(staff: dict[str, User]) -> None:
     """Applications from the public form: waiting, being scored, and one refused."""
     qualification = list(
@@ -620,4 +626,16 @@ def seed_applications(staff: dict[str, User]) -> None:
                     comment="材料齐全" if score >= 8 else "",
                 )
                 for criterion, score in zip(qualification, APPLICATION_SCORES, strict=False)
+            )
+            application.total_score = score_total(application, qualification[0].scorecard)
+            application.recommended_tier = tier_recommended(application.total_score)
+            application.save(update_fields=["total_score", "recommended_tier"])
+        if status != "rejected":
+            # The licence the public form requires, so that review can start in the demo.
+            ApplicationAttachment.objects.create(
+                application=application,
+                kind=ApplicationAttachment.Kind.LICENCE,
+                file=ContentFile(DEMO_PDF, name=f"licence-{application.number}.pdf"),
+                original_name="营业执照.pdf",
+                size=len(DEMO_PDF),
             )
