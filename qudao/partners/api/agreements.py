@@ -2,17 +2,15 @@
 the signed file (upload and scope-checked download)."""
 
 import datetime
-import mimetypes
-import os
 from decimal import Decimal
 
-from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from qudao.core.api import ERRORS, ApprovalOut, approval_summary
+from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region
 from qudao.core.schemas import ErrorOut, page_of
@@ -197,21 +195,9 @@ def agreement_upload(request, agreement_id: int, file: File[UploadedFile]):
 )
 def agreement_signed_file(request, agreement_id: int):
     agreement = agreement_get_for_user(request.user, agreement_id)
-    if not agreement.signed_file:
-        raise Http404
-    extension = os.path.splitext(agreement.signed_file.name)[1].lower()
-    try:
-        handle = agreement.signed_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{agreement.number}{extension}",
-        content_type=mimetypes.types_map.get(extension, "application/octet-stream"),
+    return private_file_response(
+        agreement.signed_file, download_name(agreement.number, agreement.signed_file)
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @router.post("/{agreement_id}/submit", response={201: ApprovalOut, **ERRORS})

@@ -19,11 +19,11 @@ from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from qudao.core.api import ERRORS, ApprovalOut, approval_summary
+from qudao.core.downloads import private_file_response
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import Region, User
 from qudao.core.schemas import ErrorOut, error_response, page_of
@@ -305,11 +305,7 @@ def application_attachment_download(request, application_id: int, attachment_id:
     attachment = selectors.application_attachment_get_for_user(
         request.user, application_id, attachment_id
     )
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise ObjectDoesNotExist from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return private_file_response(attachment.file, attachment.original_name)
 
 
 @router.post("/{int:application_id}/assign", response={200: ApplicationDetailOut, **ERRORS})

@@ -1,14 +1,13 @@
 """The partner archive's API, mounted inside /api/v1/partners: contacts, documents, the
 partner's users, evaluations, rectifications and credit."""
 
-import os
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import FileResponse, Http404
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from qudao.core.api import ERRORS, UserPage
+from qudao.core.downloads import download_name, private_file_response
 from qudao.core.schemas import ErrorOut, page_of
 
 from ..models import PartnerDocument
@@ -165,12 +164,7 @@ def document_add(
 def document_file(request, partner_id: int, document_id: int):
     partner = partner_get_for_user(request.user, partner_id)
     document = documents_of(request.user, partner).get(pk=document_id)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    extension = os.path.splitext(document.file.name)[1]
-    return FileResponse(handle, as_attachment=True, filename=f"{document.title}{extension}")
+    return private_file_response(document.file, download_name(document.title, document.file))
 
 
 # --- the partner's users --------------------------------------------------------------------------

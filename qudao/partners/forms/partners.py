@@ -5,33 +5,14 @@ from qudao.core.forms import StyledForm
 from qudao.core.models import Region, Role, User
 
 from ..models import Partner, Tier
+from ..services.partners import PARTNER_FIELDS
 from ..validators import normalise_credit_code
 
 
 class PartnerForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Partner
-        fields = [
-            "code",
-            "name",
-            "region",
-            "tier",
-            "owner",
-            "contact_name",
-            "contact_phone",
-            "credit_code",
-            "legal_representative",
-            "address",
-            "website",
-            "business_scope",
-            "registered_capital",
-            "annual_revenue",
-            "staff_count",
-            "sales_staff_count",
-            "tech_staff_count",
-            "main_customers",
-            "main_industries",
-        ]
+        fields = list(PARTNER_FIELDS)  # the service decides what may be written
         widgets = {
             "business_scope": forms.Textarea(attrs={"rows": 3}),
             "main_customers": forms.Textarea(attrs={"rows": 3}),

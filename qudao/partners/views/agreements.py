@@ -1,12 +1,11 @@
 """Agreement pages: list (with export), detail, create/edit, actions, and the signed file."""
 
-import mimetypes
 import os
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qudao.core import navigation
+from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
@@ -254,21 +254,9 @@ def agreement_terminate(request, pk: int):
 def agreement_download(request, pk: int):
     """The signed file, for those who may see the agreement only (never a public media URL)."""
     agreement = _agreement_or_404(request.user, pk)
-    if not agreement.signed_file:
-        raise Http404
-    extension = os.path.splitext(agreement.signed_file.name)[1].lower()
-    try:
-        handle = agreement.signed_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{agreement.number}{extension}",
-        content_type=mimetypes.types_map.get(extension, "application/octet-stream"),
+    return private_file_response(
+        agreement.signed_file, download_name(agreement.number, agreement.signed_file)
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 urlpatterns = [

@@ -1,18 +1,17 @@
 """The archive's own pages: contacts, the partner's users and documents. The archive page
 itself is partners:partner-detail (views/partners.py)."""
 
-import os
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qudao.core import selectors as core_selectors
+from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.views import _form_errors
 
@@ -199,12 +198,7 @@ def document_download(request, pk: int):
         document = document_get_for_user(request.user, pk)
     except ObjectDoesNotExist:
         raise Http404 from None
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    extension = os.path.splitext(document.file.name)[1]
-    return FileResponse(handle, as_attachment=True, filename=f"{document.title}{extension}")
+    return private_file_response(document.file, download_name(document.title, document.file))
 
 
 urlpatterns = [

@@ -6,7 +6,7 @@ The public form lives at /partners/apply/ (no log-in)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qudao.core import navigation
 from qudao.core import selectors as core_selectors
+from qudao.core.downloads import private_file_response
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
@@ -363,10 +364,9 @@ def application_attachment(request, pk: int, attachment_pk: int):
     _require_staff(request.user)
     try:
         attachment = selectors.application_attachment_get_for_user(request.user, pk, attachment_pk)
-        handle = attachment.file.open("rb")
-    except (ObjectDoesNotExist, FileNotFoundError):
+    except ObjectDoesNotExist:
         raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    response = private_file_response(attachment.file, attachment.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
