@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "qudao.core",
     "qudao.partners",
+    "qudao.registrations",
     "qudao.demo",
 ]
 

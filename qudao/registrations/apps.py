@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationsConfig(AppConfig):
+    name = "qudao.registrations"
+    label = "registrations"
+    verbose_name = _("Deal registrations")
+
+    def ready(self) -> None:
+        from . import scopes  # noqa: F401  (registrations)

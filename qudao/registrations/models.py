@@ -1,0 +1,189 @@
+"""Deal registration (项目报备): a partner's claim on a customer's project, and the candidate
+index used to find conflicting claims (撞单).
+
+Why a key table (`CustomerKey`) rather than a LIKE or a fuzzy scan: the conflict check must stay
+fast at 1,000,000 registrations on SQLite and PostgreSQL alike, so it may only do a bounded number
+of indexed equality lookups. Each live registration writes a handful of keys (credit code,
+normalised core name and brand, their pinyin, and at most `keys.MAX_GRAMS` character bigrams
+without generic industry words, see `keys.py`) into one narrow table indexed on (kind, key). A
+check computes the same keys for its own customer and fetches the registrations sharing any of
+them in one grouped query, best-matching first and capped; only those few candidates are scored
+in Python by `matching.py`.
+
+- Only live registrations (submitted, approved, info requested) hold keys: drafts and closed ones
+  are never candidates, and this keeps the index as small as the live set.
+  `services.registration_keys_refresh` rewrites a registration's keys on every save.
+- The partner is copied onto each key so that "other partners only" is a filter on the key row
+  itself, without a join.
+- Generic words (科技, 银行, 大学 …) are not grams: they would have huge posting lists.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qudao.core.models import Region
+from qudao.partners.validators import validate_credit_code
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Registration(models.Model):
+    class Stage(models.TextChoices):
+        LEAD = "lead", _("Lead")  # a need is known; no budget or plan yet
+        QUALIFIED = "qualified", _("Qualified")  # need, budget and decision makers confirmed
+        PROPOSAL = "proposal", _("Proposal")  # solution or quotation handed over
+        BIDDING = "bidding", _("Bidding")  # tender announced or bid submitted
+        NEGOTIATION = "negotiation", _("Negotiation")  # commercial terms under discussion
+        CONTRACT = "contract", _("Contract")  # contract being signed
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")  # being written by the partner; not checked by anyone
+        SUBMITTED = "submitted", _("Submitted")  # waiting for the channel manager's decision
+        APPROVED = "approved", _("Approved")  # the partner's claim is protected until a date
+        REJECTED = "rejected", _("Rejected")  # refused, with a reason (e.g. a conflict lost)
+        INFO_REQUESTED = "info_requested", _("Information requested")  # back to the partner
+        EXPIRED = "expired", _("Expired")  # protection ran out or updates stopped (worker)
+        WON = "won", _("Won")  # the deal was signed; becomes a project
+        LOST = "lost", _("Lost")  # the customer chose someone else, with a reason
+        CANCELLED = "cancelled", _("Cancelled")  # withdrawn by the partner
+
+    # Registrations that hold a claim on their customer: the candidates of a conflict check.
+    LIVE = (Status.SUBMITTED, Status.APPROVED, Status.INFO_REQUESTED)
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("partner"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="registrations_created",
+        verbose_name=_("created by"),
+    )
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    customer_credit_code = models.CharField(
+        _("customer unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_credit_code],
+    )
+    customer_region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="customer_registrations",
+        verbose_name=_("customer region"),
+    )
+    customer_city = models.CharField(_("customer city"), max_length=50, blank=True)
+    project_name = models.CharField(_("project name"), max_length=200)
+    industry = models.CharField(_("industry"), max_length=50, blank=True)
+    estimated_amount = models.DecimalField(
+        _("estimated amount (CNY)"), **MONEY, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    expected_close_date = models.DateField(_("expected close date"))
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.LEAD)
+    competitors = models.TextField(_("competitors"), blank=True)
+    decision_makers = models.TextField(_("decision makers"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    protection_until = models.DateField(_("protected until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deal registration")
+        verbose_name_plural = _("deal registrations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(estimated_amount__gt=0), name="registration_amount_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partner", "status"], name="registration_partner_status"),
+            models.Index(fields=["status", "protection_until"], name="registration_protection"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.customer_name}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+
+class RegistrationProduct(models.Model):
+    """A product line and quantity the partner expects to sell in the registered project."""
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="products",
+        verbose_name=_("deal registration"),
+    )
+    product_line = models.ForeignKey(
+        "partners.ProductLine",
+        on_delete=models.PROTECT,
+        related_name="registration_products",
+        verbose_name=_("product line"),
+    )
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("registered product")
+        verbose_name_plural = _("registered products")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="registration_product_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_line} × {self.quantity}"
+
+
+class CustomerKey(models.Model):
+    """One candidate-index key of a live registration's customer (see the module docstring)."""
+
+    class Kind(models.TextChoices):
+        CREDIT = "credit", _("Credit code")  # the unified social credit code
+        NAME = "name", _("Normalised name")  # core name and brand after normalisation
+        PINYIN = "pinyin", _("Pinyin")  # toneless pinyin of the core name and brand
+        GRAM = "gram", _("Name bigram")  # a non-generic character bigram of the core name
+
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="customer_keys",
+        verbose_name=_("deal registration"),
+    )
+    # Copied from the registration so that "other partners only" needs no join.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("partner"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=100)
+
+    class Meta:
+        verbose_name = _("customer key")
+        verbose_name_plural = _("customer keys")
+        indexes = [models.Index(fields=["kind", "key"], name="customerkey_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.key}"

@@ -1,0 +1,131 @@
+"""Writes and checks of deal registrations.
+
+This module holds the foundation the registration use cases build on: keeping a registration's
+candidate-index keys current and finding its conflicts. The use cases themselves (submit,
+approve, reject …) call `registration_keys_refresh` after every save and
+`registration_conflicts` on save of a draft and on submit.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Prefetch, Q, Sum, Value, When
+
+from .keys import customer_keys
+from .matching import Deal, Level, Match, match
+from .models import CustomerKey, Registration, RegistrationProduct
+
+# At most this many candidates are fetched and scored per check: the best by shared keys.
+MAX_CANDIDATES = 50
+# An exact key (credit code, name, pinyin) outweighs any number of shared bigrams.
+EXACT_KEY_WEIGHT = 100
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Another partner's live registration that may be for the same customer."""
+
+    registration: Registration
+    match: Match
+
+    @property
+    def level(self) -> Level:
+        return self.match.level
+
+
+def registration_keys_refresh(registration: Registration) -> None:
+    """Rewrite `registration`'s candidate-index keys; only live registrations hold keys."""
+    with transaction.atomic():
+        CustomerKey.objects.filter(registration=registration).delete()
+        if not registration.is_live:
+            return
+        CustomerKey.objects.bulk_create(
+            CustomerKey(
+                registration=registration, partner_id=registration.partner_id, kind=kind, key=key
+            )
+            for kind, key in customer_keys(
+                registration.customer_name, registration.customer_credit_code
+            )
+        )
+
+
+def _deal(registration: Registration, product_lines: frozenset[str]) -> Deal:
+    return Deal(
+        customer_name=registration.customer_name,
+        credit_code=registration.customer_credit_code,
+        region_id=registration.customer_region_id,
+        city=registration.customer_city,
+        project_name=registration.project_name,
+        product_lines=product_lines,
+        amount=registration.estimated_amount,
+    )
+
+
+def _candidate_ids(registration: Registration) -> list[int]:
+    """Ids of other partners' live registrations sharing keys with `registration`, best first.
+
+    One grouped query on the (kind, key) index; never a scan of the registrations.
+    """
+    keys = customer_keys(registration.customer_name, registration.customer_credit_code)
+    exact = [(kind, key) for kind, key in keys if kind != CustomerKey.Kind.GRAM]
+    grams = [key for kind, key in keys if kind == CustomerKey.Kind.GRAM]
+    if not keys:
+        return []
+    wanted = Q(pk__in=[])
+    for kind, key in exact:
+        wanted |= Q(kind=kind, key=key)
+    if grams:
+        wanted |= Q(kind=CustomerKey.Kind.GRAM, key__in=grams)
+    # A name sharing a single bigram with a long name is noise; ask for a fair share of them.
+    min_grams = 1 if len(grams) <= 2 else 2
+    rows = (
+        CustomerKey.objects.filter(wanted)
+        .exclude(partner_id=registration.partner_id)
+        .values("registration_id")
+        .annotate(
+            weight=Sum(
+                Case(
+                    When(kind=CustomerKey.Kind.GRAM, then=Value(1)),
+                    default=Value(EXACT_KEY_WEIGHT),
+                    output_field=IntegerField(),
+                )
+            ),
+        )
+        .filter(weight__gte=min_grams)
+        .order_by("-weight", "registration_id")
+        .values_list("registration_id", flat=True)[:MAX_CANDIDATES]
+    )
+    return list(rows)
+
+
+def registration_conflicts(*, registration: Registration) -> list[Conflict]:
+    """Other partners' live registrations that conflict with `registration`, worst first.
+
+    Candidates come from the key index only (a bounded number of queries whatever the number of
+    registrations), then each is scored by `matching.match`; "none" results are left out.
+    """
+    ids = _candidate_ids(registration)
+    if not ids:
+        return []
+    candidates = (
+        Registration.objects.filter(pk__in=ids, status__in=Registration.LIVE)
+        .exclude(partner_id=registration.partner_id)
+        .select_related("partner", "customer_region")
+        .prefetch_related(
+            Prefetch("products", RegistrationProduct.objects.select_related("product_line"))
+        )
+    )
+    own_lines = RegistrationProduct.objects.filter(registration=registration).values_list(
+        "product_line__name", flat=True
+    )
+    own = _deal(registration, frozenset(own_lines))
+    conflicts = []
+    for candidate in candidates:
+        lines = frozenset(line.product_line.name for line in candidate.products.all())
+        result = match(own, _deal(candidate, lines))
+        if result.level > Level.NONE:
+            conflicts.append(Conflict(candidate, result))
+    conflicts.sort(
+        key=lambda c: (-c.match.level, -c.match.name_score, -c.match.score, c.registration.pk)
+    )
+    return conflicts

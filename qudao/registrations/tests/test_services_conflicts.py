@@ -1,0 +1,206 @@
+"""The candidate index and the conflict check: found through the keys only, in a bounded number
+of queries, other partners' live registrations only."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from qudao.core import scopes
+from qudao.partners.tests.factories import PartnerFactory
+from qudao.registrations.matching import Level
+from qudao.registrations.models import CustomerKey, Registration
+from qudao.registrations.services import registration_conflicts, registration_keys_refresh
+from qudao.registrations.tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_live_registration_is_indexed_and_a_draft_is_not(world):
+    live = RegistrationFactory(partner=world.p1, customer_name="深圳市大疆创新科技有限公司")
+    draft = RegistrationFactory(
+        partner=world.p1, customer_name="大疆创新科技", status=Registration.Status.DRAFT
+    )
+
+    keys = set(live.customer_keys.values_list("kind", "key"))
+    assert ("name", "大疆创新科技") in keys
+    assert all(
+        partner == world.p1.pk
+        for partner in live.customer_keys.values_list("partner_id", flat=True)
+    )
+    assert not draft.customer_keys.exists()
+
+
+def test_refresh_rewrites_the_keys_after_a_change_and_drops_them_when_closed(world):
+    registration = RegistrationFactory(partner=world.p1, customer_name="格力电器")
+
+    registration.customer_name = "美的集团"
+    registration.save()
+    registration_keys_refresh(registration)
+    names = set(registration.customer_keys.filter(kind="name").values_list("key", flat=True))
+    assert names == {"美的"}
+
+    registration.status = Registration.Status.LOST
+    registration.save()
+    registration_keys_refresh(registration)
+    assert not CustomerKey.objects.filter(registration=registration).exists()
+
+
+def test_partner_2_registering_the_same_customer_spelled_differently_is_a_conflict(world):
+    # Given partner 1's submitted registration
+    first = RegistrationFactory(
+        partner=world.p1,
+        customer_name="深圳市腾讯计算机系统有限公司",
+        customer_region=world.shenzhen,
+        project_name="总部园区无线网络",
+        products=[("WLAN", 40)],
+    )
+    # When partner 2 registers the same customer, written differently
+    second = RegistrationFactory(
+        partner=world.p2,
+        customer_name="腾讯计算机系统（深圳）有限公司",
+        customer_region=world.shenzhen,
+        project_name="总部园区无线网络项目",
+        products=[("WLAN", 35)],
+        status=Registration.Status.DRAFT,
+    )
+
+    conflicts = registration_conflicts(registration=second)
+
+    # Then partner 1's registration is found, certain, with the reasons
+    assert [c.registration for c in conflicts] == [first]
+    assert conflicts[0].level == Level.CERTAIN
+    texts = [str(r) for r in conflicts[0].match.reasons]
+    assert any("深圳市" in text and "有限公司" in text for text in texts)
+    assert {"region", "project", "products"} <= {r.code for r in conflicts[0].match.reasons}
+    # and partner 1's check sees partner 2 once it is live
+    second.status = Registration.Status.SUBMITTED
+    second.save()
+    registration_keys_refresh(second)
+    assert [c.registration for c in registration_conflicts(registration=first)] == [second]
+
+
+def test_a_homophone_typo_in_another_region_is_likely(world):
+    RegistrationFactory(partner=world.p1, customer_name="科大讯飞股份有限公司")
+    typo = RegistrationFactory(partner=world.p2, customer_name="科大迅飞", status="draft")
+
+    conflicts = registration_conflicts(registration=typo)
+
+    assert len(conflicts) == 1
+    assert conflicts[0].level == Level.LIKELY
+
+
+def test_same_credit_code_is_found_whatever_the_name(world):
+    RegistrationFactory(
+        partner=world.p1, customer_name="甲乙丙科技", customer_credit_code="91440300708461136T"
+    )
+    other = RegistrationFactory(
+        partner=world.p2,
+        customer_name="完全不同的写法",
+        customer_credit_code="91440300708461136T",
+        status="draft",
+    )
+
+    assert [c.level for c in registration_conflicts(registration=other)] == [Level.CERTAIN]
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        Registration.Status.DRAFT,
+        Registration.Status.REJECTED,
+        Registration.Status.EXPIRED,
+        Registration.Status.WON,
+        Registration.Status.LOST,
+        Registration.Status.CANCELLED,
+    ],
+)
+def test_registrations_that_are_not_live_are_never_candidates(world, status):
+    RegistrationFactory(partner=world.p1, customer_name="大疆创新科技", status=status)
+    mine = RegistrationFactory(partner=world.p2, customer_name="大疆创新科技", status="draft")
+
+    assert registration_conflicts(registration=mine) == []
+
+
+def test_the_partners_own_registrations_are_not_conflicts(world):
+    RegistrationFactory(partner=world.p1, customer_name="大疆创新科技")
+    again = RegistrationFactory(partner=world.p1, customer_name="深圳大疆创新科技", status="draft")
+
+    assert registration_conflicts(registration=again) == []
+
+
+def test_different_organisations_with_similar_names_are_not_likely(world):
+    for name in ("深圳市和讯计算机系统有限公司", "广州地铁集团", "华伟电子", "腾讯音乐"):
+        RegistrationFactory(partner=world.p1, customer_name=name)
+    mine = RegistrationFactory(
+        partner=world.p2, customer_name="深圳市腾讯计算机系统有限公司", status="draft"
+    )
+
+    assert all(c.level < Level.LIKELY for c in registration_conflicts(registration=mine))
+
+
+def test_candidate_lookup_queries_do_not_grow_with_the_number_of_registrations(
+    world, django_assert_max_num_queries
+):
+    # Given 300+ live registrations of other partners, many sharing words with the customer
+    others = [PartnerFactory(region=world.shenzhen) for _ in range(3)]
+    for i in range(320):
+        RegistrationFactory(
+            partner=others[i % 3],
+            customer_name=f"深圳市{'腾华中海'[i % 4]}{'讯兴信为'[i // 4 % 4]}{i}科技有限公司",
+            customer_region=world.shenzhen,
+            products=[("SW", 1)] if i % 10 == 0 else None,
+        )
+    target = RegistrationFactory(partner=others[0], customer_name="腾讯科技(深圳)有限公司")
+    mine = RegistrationFactory(
+        partner=world.p1,
+        customer_name="深圳市腾讯科技有限公司",
+        status="draft",
+        products=[("SW", 2), ("WLAN", 3)],
+    )
+
+    # When partner 1's draft is checked: keys lookup, candidates, their products, own products
+    with django_assert_max_num_queries(4) as context:
+        conflicts = registration_conflicts(registration=mine)
+
+    # Then the one real conflict comes first
+    assert conflicts[0].registration == target
+    assert conflicts[0].level == Level.LIKELY
+    assert len(conflicts) <= 50
+    queries = [q["sql"] for q in context.captured_queries]
+    print(f"\ncandidate lookup and scoring: {len(queries)} queries for 322 registrations")
+    # and the registrations table is only ever read by primary key (no scan)
+    for sql in queries:
+        if 'FROM "registrations_registration"' in sql:
+            assert '"registrations_registration"."id" IN' in sql, sql
+
+
+def test_the_database_refuses_non_positive_amounts_and_quantities(world):
+    registration = RegistrationFactory(partner=world.p1)
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.filter(pk=registration.pk).update(estimated_amount=Decimal("0"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegistrationFactory(partner=world.p1, products=[("SW", 0)])
+
+
+def test_number_is_generated_in_the_bb_series(world):
+    registration = RegistrationFactory(partner=world.p1)
+
+    assert registration.number.startswith("BB-")
+    assert len(registration.number) == len("BB-2026-000123")
+
+
+def test_registrations_follow_the_partners_scope(world):
+    mine = RegistrationFactory(partner=world.p1)
+    theirs = RegistrationFactory(partner=world.p3)
+
+    def seen(user):
+        return set(scopes.visible(Registration.objects.all(), user))
+
+    assert seen(world.p1_user) == {mine}
+    assert seen(world.p2_user) == set()  # partner 2 cannot see partner 1's registration
+    assert seen(world.channel_mgr) == {mine}
+    assert seen(world.south_manager) == {mine}
+    assert seen(world.east_manager) == {theirs}
+    assert seen(world.hq) == {mine, theirs}
