@@ -4,16 +4,13 @@ HTML pages and API that show them (each user sees only their own)."""
 
 import json
 import re
-import signal
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from io import StringIO
 
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 from django_tasks_db.models import DBTaskResult
@@ -21,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from qudao.core.models import Delivery, Notification
 from qudao.core.services.notifications import delivery_attempt, delivery_retry, notify
 from qudao.core.tests.factories import DepartmentFactory, UserFactory
+from qudao.core.tests.worker import run_worker
 
 TITLE = "Approval waiting for you: %(title)s"
 # A message Django itself translates, so that "in the recipient's language" shows even while
@@ -111,26 +109,6 @@ def robot(monkeypatch):
     server.httpd.shutdown()
     server.httpd.server_close()
     server.thread.join(timeout=5)
-
-
-def run_worker() -> None:
-    """Run the real task worker until no task is ready, as `manage.py db_worker --batch`."""
-    # The worker installs its own SIGINT/SIGTERM handlers; give pytest its own back afterwards.
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    previous = {number: signal.getsignal(number) for number in signals}
-    try:
-        call_command(
-            "db_worker",
-            batch=True,
-            startup_delay=False,
-            interval=0,
-            reload=False,
-            verbosity=0,
-            stdout=StringIO(),
-        )
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 def retry_tasks():

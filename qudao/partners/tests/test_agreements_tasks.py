@@ -1,7 +1,6 @@
 """The daily agreement check: expiry and reminders, through the service and the real worker."""
 
 import datetime
-import signal
 from io import StringIO
 
 import pytest
@@ -10,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from qudao.core.models import AuditEntry, Notification
 from qudao.core.tests.factories import UserFactory
+from qudao.core.tests.worker import run_worker
 from qudao.partners.models import Agreement
 from qudao.partners.services import agreements as services
 
@@ -77,25 +77,6 @@ def test_reminder_days_can_be_changed(world):
 
     assert services.agreements_remind(today=TODAY, days=30) == 0
     assert services.agreements_remind(today=TODAY, days=60) == 1
-
-
-def run_worker() -> None:
-    """The real task worker until no task is ready, as `manage.py db_worker --batch`."""
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    previous = {number: signal.getsignal(number) for number in signals}
-    try:
-        call_command(
-            "db_worker",
-            batch=True,
-            startup_delay=False,
-            interval=0,
-            reload=False,
-            verbosity=0,
-            stdout=StringIO(),
-        )
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,20 +3,19 @@ commit, permissions and scopes, replays; and the partner list's new filters."""
 
 import hashlib
 import io
-import signal
 import zipfile
 from decimal import Decimal
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from openpyxl import Workbook, load_workbook
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry
+from qudao.core.tests.worker import run_worker
 from qudao.partners.models import Partner
 from qudao.partners.selectors import partners_search
 from qudao.partners.services.imports import (
@@ -667,25 +666,6 @@ def test_list_and_export_with_the_filters_keep_query_counts_flat(
 
 
 TASK_PATH = "qudao.partners.services.imports.partner_import_task"
-
-
-def run_worker() -> None:
-    """The real task worker until no task is ready, as `manage.py db_worker --batch`."""
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    previous = {number: signal.getsignal(number) for number in signals}
-    try:
-        call_command(
-            "db_worker",
-            batch=True,
-            startup_delay=False,
-            interval=0,
-            reload=False,
-            verbosity=0,
-            stdout=io.StringIO(),
-        )
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
 
 
 @pytest.mark.django_db(transaction=True)
