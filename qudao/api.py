@@ -20,6 +20,7 @@ from qudao.partners.api import applications as applications_api
 from qudao.partners.api import credit as credit_api
 from qudao.partners.api import tiers as tiers_api
 from qudao.partners.api.partners import router as partners_router
+from qudao.registrations.api import router as registrations_router
 
 
 class BearerToken(HttpBearer):
@@ -45,6 +46,7 @@ api.add_router("/partner-applications", applications_api.router)
 api.add_router("/agreements", agreements_api.router)
 api.add_router("/tiers", tiers_api.router)
 api.add_router("/credit-applications", credit_api.router)
+api.add_router("/registrations", registrations_router)
 
 
 def error(request, status: int, code: str, message: str, errors: dict | None = None):

@@ -117,8 +117,9 @@ def generic_targets_q(user: User, ct_field: str, id_field: str) -> Q | None:
     if sees_everything(user):
         return None
     q = Q(pk__in=[])
-    for model in registered_models():
+    # One query (or none, once cached) for every registered model's content type.
+    content_types = ContentType.objects.get_for_models(*registered_models())
+    for model, content_type in content_types.items():
         ids = visible(model._default_manager.all(), user).values(pk_text=Cast("pk", CharField()))
-        content_type = ContentType.objects.get_for_model(model)
         q |= Q(**{ct_field: content_type.pk, f"{id_field}__in": ids})
     return q

@@ -8,4 +8,4 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Deal registrations")
 
     def ready(self) -> None:
-        from . import scopes  # noqa: F401  (registrations)
+        from . import scopes, services  # noqa: F401  (scope rules, approval kinds)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, Sum, Value, When
 
-from .keys import customer_keys
-from .matching import Deal, Level, Match, match
-from .models import CustomerKey, Registration, RegistrationProduct
+from ..keys import customer_keys
+from ..matching import Deal, Level, Match, match
+from ..models import CustomerKey, Registration, RegistrationProduct
 
 # At most this many candidates are fetched and scored per check: the best by shared keys.
 MAX_CANDIDATES = 50

@@ -1,0 +1,130 @@
+"""Reads of deal registrations, always scoped (qudao.core.scopes).
+
+Vendor staff never see drafts: a draft is the partner's own notebook until it is submitted.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from qudao.core.models import User
+from qudao.core.paging import sort_by
+from qudao.core.scopes import region_subtree_ids, visible
+
+from .models import Registration
+from .services import EXPIRY_NOTICE_DAYS, registration_conflicts
+
+SORTS = {
+    "number": "number",
+    "customer": "customer_name",
+    "project": "project_name",
+    "amount": "estimated_amount",
+    "close": "expected_close_date",
+    "status": "status",
+    "submitted": "submitted_at",
+    "protection": "protection_until",
+    "created": "created_at",
+}
+DEFAULT_SORT = "-created"
+
+
+def registrations_visible_to(user: User) -> QuerySet[Registration]:
+    rows = Registration.objects.select_related(
+        "partner", "customer_region", "created_by"
+    ).prefetch_related("products__product_line")
+    if not user.is_partner_user:
+        rows = rows.exclude(status=Registration.Status.DRAFT)
+    return visible(rows, user)
+
+
+def registration_get_for_user(user: User, pk: int) -> Registration:
+    """The registration, or Registration.DoesNotExist (a 404) when outside `user`'s scope."""
+    return registrations_visible_to(user).get(pk=pk)
+
+
+def registrations_search(
+    user: User,
+    *,
+    q: str = "",
+    status: str = "",
+    partner: int | None = None,
+    region: int | None = None,
+    stage: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    expiring: bool = False,
+    sort: str = "",
+) -> tuple[QuerySet[Registration], str]:
+    """Scoped registrations filtered and sorted; returns (rows, the sort key used)."""
+    rows = registrations_visible_to(user)
+    q = (q or "").strip()[:100]
+    if q:
+        rows = rows.filter(
+            Q(number__icontains=q) | Q(customer_name__icontains=q) | Q(project_name__icontains=q)
+        )
+    if status:
+        rows = rows.filter(status=status)
+    if partner:
+        rows = rows.filter(partner_id=partner)
+    if region:
+        rows = rows.filter(customer_region_id__in=region_subtree_ids(region))
+    if stage:
+        rows = rows.filter(stage=stage)
+    if date_from:
+        rows = rows.filter(created_at__date__gte=date_from)
+    if date_to:
+        rows = rows.filter(created_at__date__lte=date_to)
+    if expiring:
+        today = timezone.localdate()
+        rows = rows.filter(
+            status=Registration.Status.APPROVED,
+            protection_until__gte=today,
+            protection_until__lte=today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS),
+        )
+    return sort_by(rows, sort, SORTS, DEFAULT_SORT)
+
+
+def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, Any]:
+    """The conflicts of `registration` as `user` may see them.
+
+    A partner user learns only that conflicts exist and how strong they are: levels and counts,
+    never another partner's name, number, amount or the reasons (which quote names). Vendor
+    staff get every candidate they may see with its reasons; candidates outside their scope are
+    counted only.
+    """
+    conflicts = registration_conflicts(registration=registration)
+    levels: dict[str, int] = {}
+    for conflict in conflicts:
+        name = conflict.level.name.lower()
+        levels[name] = levels.get(name, 0) + 1
+    summary = {
+        "level": conflicts[0].level.name.lower() if conflicts else "none",
+        "levels": [{"level": level, "count": count} for level, count in levels.items()],
+    }
+    if user.is_partner_user:
+        return summary | {"candidates": []}
+    ids = [c.registration.pk for c in conflicts]
+    seen = set(visible(Registration.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
+    candidates = []
+    for conflict in conflicts:
+        other = conflict.registration
+        if other.pk not in seen:
+            continue
+        candidates.append(
+            {
+                "registration_id": other.pk,
+                "number": other.number,
+                "partner": other.partner.name,
+                "customer_name": other.customer_name,
+                "project_name": other.project_name,
+                "estimated_amount": other.estimated_amount,
+                "status": other.status,
+                "submitted_at": other.submitted_at,
+                "level": conflict.level.name.lower(),
+                "score": round(conflict.match.score, 1),
+                "reasons": [str(reason) for reason in conflict.match.reasons],
+            }
+        )
+    return summary | {"candidates": candidates, "hidden": len(conflicts) - len(candidates)}

@@ -1,0 +1,331 @@
+"""Drafts and submission: validation with field errors, the live conflict hint, and the review
+chain (the channel manager, plus the customer region's manager for a cross-region customer)."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.models import Region, Role, User
+from qudao.core.numbering import next_number
+from qudao.core.scopes import region_subtree_ids
+from qudao.core.services.approvals import (
+    StepSpec,
+    approval_resubmit,
+    approval_start,
+)
+from qudao.core.services.audit import audit_created, audit_updated, snapshot
+from qudao.partners.models import Agreement, Partner, ProductLine
+from qudao.partners.validators import normalise_credit_code, validate_credit_code
+
+from ..models import Registration, RegistrationProduct
+from .conflicts import registration_conflicts, registration_keys_refresh
+from .state import (
+    EDITABLE,
+    MAX_AMOUNT,
+    MAX_PRODUCTS,
+    NUMBER_PREFIX,
+    REVIEW,
+    RegistrationResult,
+    Status,
+    is_partner_member,
+    locked,
+    open_approval,
+    transition,
+)
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def clean_text(data, name, errors, *, required=False, max_length=200, label=None) -> str:
+    value = str(data.get(name) or "").strip()
+    if required and not value:
+        errors[name] = _("Enter the %(field)s.") % {"field": label or name.replace("_", " ")}
+    elif len(value) > max_length:
+        errors[name] = _("Keep this under %(max)s characters.") % {"max": max_length}
+    return value
+
+
+def clean_amount(value: Any, errors: dict[str, str]) -> Decimal | None:
+    field = "estimated_amount"
+    try:
+        amount = Decimal(str(value).strip()) if value not in (None, "") else None
+    except (InvalidOperation, ValueError):
+        errors[field] = _("Enter an amount in CNY, e.g. 500000.")
+        return None
+    if amount is None:
+        errors[field] = _("Enter the estimated amount.")
+    elif not amount.is_finite():
+        errors[field] = _("Enter an amount in CNY, e.g. 500000.")
+    elif amount <= 0:
+        errors[field] = _("The amount must be greater than zero.")
+    elif amount > MAX_AMOUNT:
+        errors[field] = _(
+            "The amount is larger than %(max)s CNY; check the number (it is in CNY, not 10k CNY)."
+        ) % {"max": f"{MAX_AMOUNT:,.0f}"}
+    elif amount != amount.quantize(Decimal("0.01")):
+        errors[field] = _("Use at most two decimal places.")
+    return None if field in errors else amount.quantize(Decimal("0.01"))
+
+
+def _close_date(value: Any, errors: dict[str, str]) -> datetime.date | None:
+    field = "expected_close_date"
+    if isinstance(value, str):
+        try:
+            value = parse_date(value.strip())
+        except ValueError:
+            value = None
+        if value is None:
+            errors[field] = _("Enter a date as YYYY-MM-DD.")
+            return None
+    if not isinstance(value, datetime.date):
+        errors[field] = _("Enter the expected close date.")
+        return None
+    if value < timezone.localdate():
+        errors[field] = _("The expected close date is in the past.")
+        return None
+    return value
+
+
+def _region(value: Any, errors: dict[str, str]) -> Region | None:
+    if isinstance(value, Region):
+        return value
+    region = None
+    if value not in (None, ""):
+        try:
+            region = Region.objects.filter(pk=int(value)).first()
+        except (TypeError, ValueError, OverflowError):
+            region = None
+    if region is None:
+        errors["customer_region"] = _("Choose the customer's region.")
+    return region
+
+
+def _products(value: Any, errors: dict[str, str]) -> list[tuple[ProductLine, int, str]]:
+    rows = value or []
+    if not isinstance(rows, list) or len(rows) > MAX_PRODUCTS:
+        errors["products"] = _("Give at most %(max)s product lines.") % {"max": MAX_PRODUCTS}
+        return []
+    wanted = []
+    for row in rows:
+        row = row if isinstance(row, dict) else {}
+        wanted.append(row.get("product_line_id") or row.get("product_line"))
+    ids = [pk for pk in wanted if isinstance(pk, int)]
+    lines = {line.pk: line for line in ProductLine.objects.filter(pk__in=ids, is_active=True)}
+    clean = []
+    for index, row in enumerate(rows):
+        row = row if isinstance(row, dict) else {}
+        line = lines.get(wanted[index]) if isinstance(wanted[index], int) else None
+        if isinstance(wanted[index], ProductLine):
+            line = wanted[index]
+        try:
+            quantity = int(row.get("quantity"))
+        except (TypeError, ValueError):
+            quantity = 0
+        if line is None:
+            errors[f"products.{index}.product_line_id"] = _("Choose a product line in use.")
+        if quantity <= 0 or quantity > 10_000_000:
+            errors[f"products.{index}.quantity"] = _("The quantity must be greater than zero.")
+        description = str(row.get("description") or "").strip()[:200]
+        if line is not None and 0 < quantity <= 10_000_000:
+            clean.append((line, quantity, description))
+    return clean
+
+
+def _validate(data: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
+    """Clean field values and product rows (None: the products were not sent, keep them)."""
+    errors: dict[str, str] = {}
+    clean = {
+        "customer_name": clean_text(
+            data, "customer_name", errors, required=True, label=_("customer name")
+        ),
+        "project_name": clean_text(
+            data, "project_name", errors, required=True, label=_("project name")
+        ),
+        "customer_city": clean_text(data, "customer_city", errors, max_length=50),
+        "industry": clean_text(data, "industry", errors, max_length=50),
+        "competitors": clean_text(data, "competitors", errors, max_length=5000),
+        "decision_makers": clean_text(data, "decision_makers", errors, max_length=5000),
+        "notes": clean_text(data, "notes", errors, max_length=5000),
+        "customer_region": _region(data.get("customer_region"), errors),
+        "estimated_amount": clean_amount(data.get("estimated_amount"), errors),
+        "expected_close_date": _close_date(data.get("expected_close_date"), errors),
+    }
+    code = normalise_credit_code(data.get("customer_credit_code") or "")
+    if code:
+        try:
+            validate_credit_code(code)
+        except DjangoValidationError as exc:
+            errors["customer_credit_code"] = exc.messages[0]
+    clean["customer_credit_code"] = code
+    stage = data.get("stage") or Registration.Stage.LEAD
+    if stage not in Registration.Stage.values:
+        errors["stage"] = _("Choose a stage from the list.")
+    clean["stage"] = stage
+    products = _products(data["products"], errors) if "products" in data else None
+    if errors:
+        raise ValidationError(errors)
+    return clean, products
+
+
+# --- draft and submit --------------------------------------------------------------------------
+
+
+def registration_save_draft(
+    *,
+    actor: User,
+    data: dict[str, Any],
+    partner: Partner | None = None,
+    registration: Registration | None = None,
+) -> RegistrationResult:
+    """Create or change a draft (or a registration sent back for information); returns it with
+    its live conflict hint. Only the partner's own users write their registrations."""
+    if registration is None:
+        partner = partner or getattr(actor, "partner", None)
+        if partner is None or not is_partner_member(actor, partner.pk):
+            raise PermissionDenied(_("Only the partner's own users can register its deals."))
+        if partner.status != Partner.Status.ACTIVE:
+            raise ValidationError(_("Only an active partner can register deals."))
+    elif not is_partner_member(actor, registration.partner_id):
+        raise PermissionDenied(_("Only the partner's own users can change this registration."))
+    clean, products = _validate(data)
+    with transaction.atomic():
+        if registration is None:
+            registration = Registration.objects.create(
+                number=next_number(NUMBER_PREFIX), partner=partner, created_by=actor, **clean
+            )
+            audit_created(actor=actor, obj=registration)
+        else:
+            registration = locked(registration)
+            if registration.status not in EDITABLE:
+                raise ConflictError(
+                    _("This registration is %(status)s and can no longer be edited.")
+                    % {"status": registration.get_status_display()}
+                )
+            before = snapshot(registration)
+            for name, value in clean.items():
+                setattr(registration, name, value)
+            registration.save()
+            audit_updated(actor=actor, obj=registration, before=before)
+        if products is not None:
+            registration.products.all().delete()
+            RegistrationProduct.objects.bulk_create(
+                RegistrationProduct(
+                    registration=registration,
+                    product_line=line,
+                    quantity=quantity,
+                    description=description,
+                )
+                for line, quantity, description in products
+            )
+        registration_keys_refresh(registration)
+        conflicts = registration_conflicts(registration=registration)
+    return RegistrationResult(registration, conflicts)
+
+
+def _territory_ids(partner: Partner) -> set[int]:
+    """Regions the partner's active agreements cover, offices included; a partner without an
+    active agreement sells in its own region (its office's parent region)."""
+    today = timezone.localdate()
+    roots = set(
+        Region.objects.filter(
+            agreements__partner=partner,
+            agreements__status=Agreement.Status.ACTIVE,
+            agreements__start_date__lte=today,
+            agreements__end_date__gte=today,
+        ).values_list("pk", flat=True)
+    )
+    if not roots and partner.region_id:
+        home = Region.objects.get(pk=partner.region_id)
+        roots = {home.parent_id or home.pk}
+    covered: set[int] = set()
+    for root in roots:
+        covered.update(region_subtree_ids(root))
+    return covered
+
+
+def _cross_region_manager(region_id: int) -> User | None:
+    """The first active regional manager whose region covers `region_id` (nearest first)."""
+    managers = (
+        User.objects.filter(
+            roles__code=Role.Code.REGIONAL_MANAGER,
+            is_active=True,
+            partner__isnull=True,
+            region__isnull=False,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for manager in managers:
+        if region_id in region_subtree_ids(manager.region_id):
+            return manager
+    return None
+
+
+def registration_review_steps(registration: Registration) -> list[StepSpec]:
+    steps = [
+        StepSpec(name=gettext_lazy("Channel manager review"), approver=registration.partner.owner)
+    ]
+    if registration.customer_region_id not in _territory_ids(registration.partner):
+        manager = _cross_region_manager(registration.customer_region_id)
+        if manager is not None and manager != registration.partner.owner:
+            steps.append(StepSpec(name=gettext_lazy("Cross-region review"), approver=manager))
+    return steps
+
+
+def registration_submit(*, actor: User, registration: Registration) -> RegistrationResult:
+    """Send a draft (or a registration sent back) for review; returns its conflicts."""
+    if not is_partner_member(actor, registration.partner_id):
+        raise PermissionDenied(_("Only the partner's own users can submit this registration."))
+    with transaction.atomic():
+        registration = locked(registration)
+        if registration.status not in EDITABLE:
+            raise ConflictError(
+                _("This registration is %(status)s and cannot be submitted.")
+                % {"status": registration.get_status_display()}
+            )
+        # Check again: a draft saved last month may now have a close date in the past.
+        fields = snapshot(registration) | {"customer_region": registration.customer_region}
+        _validate({k: v for k, v in fields.items() if k != "products"})
+        if not registration.products.exists():
+            raise ValidationError({"products": _("Add at least one product line.")})
+        previous = registration.status
+        registration.submitted_at = timezone.now()
+        transition(registration, Status.SUBMITTED, actor=actor)
+        conflicts = registration_conflicts(registration=registration)
+        payload = {
+            "conflicts": [
+                {"registration_id": c.registration.pk, "level": c.level.name.lower()}
+                for c in conflicts
+            ]
+        }
+        returned = (
+            open_approval(registration, REVIEW) if previous == Status.INFO_REQUESTED else None
+        )
+        if returned is not None:
+            if returned.requested_by_id != actor.pk:
+                raise PermissionDenied(
+                    _("Only %(user)s, who submitted it first, can submit it again.")
+                    % {"user": returned.requested_by}
+                )
+            returned.payload = {**returned.payload, **payload}
+            returned.save(update_fields=["payload"])
+            approval_resubmit(actor=actor, approval=returned)
+        else:
+            approval_start(
+                actor=actor,
+                target=registration,
+                kind=REVIEW,
+                title=_("Registration %(number)s: %(customer)s")
+                % {"number": registration.number, "customer": registration.customer_name},
+                steps=registration_review_steps(registration),
+                payload=payload,
+            )
+    return RegistrationResult(registration, conflicts)

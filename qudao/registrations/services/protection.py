@@ -1,0 +1,198 @@
+"""The protection period: extension (an approval), progress updates, and expiry with a notice
+before it (run daily by the task worker)."""
+
+import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.models import ApprovalRequest, AuditEntry, User
+from qudao.core.services.approvals import (
+    ApprovalKind,
+    StepSpec,
+    approval_start,
+    register_kind,
+)
+from qudao.core.services.audit import audit_record, audit_updated, snapshot
+
+from ..models import Registration
+from .drafts import clean_amount, clean_text
+from .state import (
+    EXPIRY_NOTICE_DAYS,
+    EXPIRY_NOTICE_NOTE,
+    EXTENSION,
+    EXTENSION_DAYS,
+    Status,
+    is_partner_member,
+    locked,
+    notify_partner,
+    transition,
+)
+
+
+def registration_extend_request(
+    *, actor: User, registration: Registration, reason: str
+) -> ApprovalRequest:
+    """The partner asks its channel manager for EXTENSION_DAYS more protection."""
+    if not is_partner_member(actor, registration.partner_id):
+        raise PermissionDenied(_("Only the partner's own users can ask for an extension."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Explain why the protection should be extended.")})
+    if len(reason) > 2000:
+        raise ValidationError({"reason": _("Keep this under %(max)s characters.") % {"max": 2000}})
+    with transaction.atomic():
+        registration = locked(registration)
+        if registration.status != Status.APPROVED:
+            raise ConflictError(
+                _("Only an approved registration can be extended; this one is %(status)s.")
+                % {"status": registration.get_status_display()}
+            )
+        approval = approval_start(
+            actor=actor,
+            target=registration,
+            kind=EXTENSION,
+            title=_("Extension of %(number)s: %(customer)s")
+            % {"number": registration.number, "customer": registration.customer_name},
+            steps=[
+                StepSpec(
+                    name=gettext_lazy("Channel manager review"),
+                    approver=registration.partner.owner,
+                )
+            ],
+            payload={"days": EXTENSION_DAYS, "reason": reason},
+        )
+        audit_record(
+            actor=actor,
+            obj=registration,
+            action=AuditEntry.Action.UPDATE,
+            changes={"extension_requested": [None, EXTENSION_DAYS]},
+            note=reason[:200],
+        )
+    return approval
+
+
+def _on_extension_approved(approval: ApprovalRequest, actor: User) -> None:
+    registration = Registration.objects.select_for_update().get(pk=approval.object_id)
+    if registration.status != Status.APPROVED or registration.protection_until is None:
+        raise ConflictError(
+            _("This registration is %(status)s; its protection cannot be extended.")
+            % {"status": registration.get_status_display()}
+        )
+    before = snapshot(registration)
+    days = int((approval.payload or {}).get("days") or EXTENSION_DAYS)
+    registration.protection_until += datetime.timedelta(days=days)
+    registration.save()
+    audit_updated(actor=actor, obj=registration, before=before, note=_("extension approved"))
+    transaction.on_commit(
+        lambda: notify_partner(
+            registration,
+            gettext_lazy("Protection extended: %(number)s %(customer)s"),
+            gettext_lazy("Protected until %(until)s."),
+            {"until": registration.protection_until.isoformat()},
+        )
+    )
+
+
+PROGRESS_FIELDS = ("stage", "estimated_amount", "notes")
+
+
+def registration_update_progress(
+    *, actor: User, registration: Registration, data: dict[str, Any]
+) -> Registration:
+    """The partner reports progress (stage, amount, notes); `updated_at` records when."""
+    if not is_partner_member(actor, registration.partner_id):
+        raise PermissionDenied(_("Only the partner's own users can update this registration."))
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    if "stage" in data:
+        if data["stage"] not in Registration.Stage.values:
+            errors["stage"] = _("Choose a stage from the list.")
+        clean["stage"] = data["stage"]
+    if "estimated_amount" in data:
+        clean["estimated_amount"] = clean_amount(data["estimated_amount"], errors)
+    if "notes" in data:
+        clean["notes"] = clean_text(data, "notes", errors, max_length=5000)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        registration = locked(registration)
+        if registration.status not in (Status.SUBMITTED, Status.APPROVED):
+            raise ConflictError(
+                _("This registration is %(status)s; its progress can no longer be updated.")
+                % {"status": registration.get_status_display()}
+            )
+        before = snapshot(registration)
+        for name, value in clean.items():
+            setattr(registration, name, value)
+        registration.save()
+        audit_updated(actor=actor, obj=registration, before=before, note=_("progress update"))
+    return registration
+
+
+def registration_expire_due(today: datetime.date | None = None) -> dict[str, int]:
+    """Expire approved registrations whose protection ended before `today` (their keys go, so
+    they stop blocking others); warn, once per protection date, of those ending within
+    EXPIRY_NOTICE_DAYS."""
+    today = today or timezone.localdate()
+    expired = reminded = 0
+    due = Registration.objects.filter(status=Status.APPROVED, protection_until__lt=today)
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            registration = (
+                Registration.objects.select_for_update().select_related("partner").get(pk=pk)
+            )
+            if registration.status != Status.APPROVED or registration.protection_until >= today:
+                continue
+            transition(registration, Status.EXPIRED, actor=None, note=_("protection ended"))
+            transaction.on_commit(
+                lambda r=registration: notify_partner(
+                    r,
+                    gettext_lazy("Registration expired: %(number)s %(customer)s"),
+                    gettext_lazy("Its protection ended on %(until)s."),
+                    {"until": r.protection_until.isoformat()},
+                    owner=True,
+                )
+            )
+            expired += 1
+    soon = Registration.objects.filter(
+        status=Status.APPROVED,
+        protection_until__gte=today,
+        protection_until__lte=today + datetime.timedelta(days=EXPIRY_NOTICE_DAYS),
+    ).select_related("partner__owner")
+    for registration in soon:
+        note = EXPIRY_NOTICE_NOTE % registration.protection_until.isoformat()
+        with transaction.atomic():
+            already = AuditEntry.objects.filter(
+                content_type__model="registration",
+                content_type__app_label="registrations",
+                object_id=str(registration.pk),
+                note=note,
+            ).exists()
+            if already:
+                continue
+            audit_record(actor=None, obj=registration, action=AuditEntry.Action.UPDATE, note=note)
+            transaction.on_commit(
+                lambda r=registration: notify_partner(
+                    r,
+                    gettext_lazy("Protection ends soon: %(number)s %(customer)s"),
+                    gettext_lazy("Protected until %(until)s; update it or ask for an extension."),
+                    {"until": r.protection_until.isoformat()},
+                    owner=True,
+                )
+            )
+            reminded += 1
+    return {"expired": expired, "reminded": reminded}
+
+
+register_kind(
+    ApprovalKind(
+        code=EXTENSION,
+        label=gettext_lazy("Deal registration extension"),
+        on_approved=_on_extension_approved,
+    )
+)

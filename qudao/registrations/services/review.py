@@ -1,0 +1,148 @@
+"""The review decision (first valid registration wins unless overridden with a reason) and the
+hooks of the review approval, which run in the deciding transaction."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qudao.core.errors import ConflictError
+from qudao.core.models import ApprovalRequest, User
+from qudao.core.services.approvals import (
+    ApprovalKind,
+    approval_decide,
+    register_kind,
+)
+
+from ..matching import Level
+from ..models import Registration
+from .conflicts import Conflict, registration_conflicts
+from .state import PROTECTION_DAYS, REVIEW, Status, notify_partner, open_approval, transition
+
+
+def _earlier_claims(registration: Registration) -> list[Conflict]:
+    """Other partners' likely/certain conflicts that were approved, or submitted earlier."""
+    blocking = []
+    for conflict in registration_conflicts(registration=registration):
+        other = conflict.registration
+        if conflict.level < Level.LIKELY:
+            continue
+        earlier = (
+            other.submitted_at is not None
+            and registration.submitted_at is not None
+            and other.submitted_at < registration.submitted_at
+        )
+        if other.status == Status.APPROVED or earlier:
+            blocking.append(conflict)
+    return blocking
+
+
+def registration_decide(
+    *,
+    actor: User,
+    registration: Registration,
+    decision: str,
+    comment: str = "",
+    override_reason: str = "",
+    version: int | None = None,
+) -> Registration:
+    """Decide the current review step. Approving a registration whose customer another partner
+    claimed first is refused unless the approver gives `override_reason`."""
+    approval = open_approval(registration, REVIEW)
+    if approval is None or approval.status != ApprovalRequest.Status.PENDING:
+        raise ConflictError(
+            _("This registration is %(status)s; there is nothing to decide.")
+            % {"status": registration.get_status_display()}
+        )
+    override_reason = (override_reason or "").strip()[:500]
+    with transaction.atomic():
+        locked = ApprovalRequest.objects.select_for_update().get(pk=approval.pk)
+        if override_reason:
+            locked.payload = {**locked.payload, "override_reason": override_reason}
+            locked.save(update_fields=["payload"])
+        approval_decide(
+            actor=actor,
+            approval=locked,
+            decision=decision,
+            comment=comment,
+            version=locked.version if version is None else version,
+        )
+    return Registration.objects.get(pk=registration.pk)
+
+
+def _on_review_approved(approval: ApprovalRequest, actor: User) -> None:
+    registration = Registration.objects.select_for_update().get(pk=approval.object_id)
+    override = (approval.payload or {}).get("override_reason", "")
+    blocking = _earlier_claims(registration)
+    if blocking and not override:
+        raise ConflictError(
+            _(
+                "Another partner registered this customer first (%(level)s, %(number)s); "
+                "give an override reason to approve this one instead."
+            )
+            % {"level": blocking[0].level.label, "number": blocking[0].registration.number}
+        )
+    registration.protection_until = timezone.localdate() + datetime.timedelta(days=PROTECTION_DAYS)
+    note = (_("override: %(reason)s") % {"reason": override}) if blocking else ""
+    transition(registration, Status.APPROVED, actor=actor, note=note[:200])
+    transaction.on_commit(
+        lambda: notify_partner(
+            registration,
+            gettext_lazy("Registration approved: %(number)s %(customer)s"),
+            gettext_lazy("Protected until %(until)s."),
+            {"until": registration.protection_until.isoformat()},
+        )
+    )
+
+
+def _last_comment(approval: ApprovalRequest) -> str:
+    step = approval.steps.exclude(comment="").order_by("-decided_at", "-order").first()
+    return step.comment if step else ""
+
+
+def _on_review_rejected(approval: ApprovalRequest, actor: User) -> None:
+    registration = Registration.objects.select_for_update().get(pk=approval.object_id)
+    reason = _last_comment(approval)
+    transition(registration, Status.REJECTED, actor=actor, note=reason[:200])
+    transaction.on_commit(
+        lambda: notify_partner(
+            registration,
+            gettext_lazy("Registration rejected: %(number)s %(customer)s"),
+            gettext_lazy("Reason: %(reason)s"),
+            {"reason": reason},
+        )
+    )
+
+
+def _on_review_returned(approval: ApprovalRequest, actor: User) -> None:
+    registration = Registration.objects.select_for_update().get(pk=approval.object_id)
+    reason = _last_comment(approval)
+    transition(registration, Status.INFO_REQUESTED, actor=actor, note=reason[:200])
+    transaction.on_commit(
+        lambda: notify_partner(
+            registration,
+            gettext_lazy("More information requested: %(number)s %(customer)s"),
+            gettext_lazy("%(reason)s"),
+            {"reason": reason},
+        )
+    )
+
+
+def _on_review_cancelled(approval: ApprovalRequest, actor: User) -> None:
+    registration = Registration.objects.select_for_update().get(pk=approval.object_id)
+    if registration.status in (Status.SUBMITTED, Status.INFO_REQUESTED):
+        transition(registration, Status.CANCELLED, actor=actor, note=_last_comment(approval))
+
+
+register_kind(
+    ApprovalKind(
+        code=REVIEW,
+        label=gettext_lazy("Deal registration review"),
+        on_approved=_on_review_approved,
+        on_rejected=_on_review_rejected,
+        on_returned=_on_review_returned,
+        on_cancelled=_on_review_cancelled,
+    )
+)
