@@ -8,4 +8,8 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners")
 
     def ready(self) -> None:
-        from . import approvals, navigation, scopes, services, views  # noqa: F401  (registrations)
+        from qudao.core import daily
+
+        from . import approvals, navigation, scopes, services, tasks, views  # noqa: F401
+
+        daily.register(tasks.agreements_expiry_check_task)

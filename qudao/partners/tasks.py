@@ -1,8 +1,7 @@
 """Background work of the partners app, run by the task worker (`manage.py db_worker`).
 
-django-tasks has no scheduler: `manage.py partners_daily` enqueues the daily tasks, and cron (or
-a systemd timer) runs that command once a day, e.g. `5 1 * * * cd /srv/qudao &&
-.venv/bin/python manage.py partners_daily`.
+`manage.py daily` (run by cron or a systemd timer) enqueues the daily tasks registered in
+qudao.core.daily, this app's agreement expiry check among them.
 """
 
 from django_tasks import task

@@ -8,4 +8,8 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Deal registrations")
 
     def ready(self) -> None:
-        from . import scopes, services  # noqa: F401  (scope rules, approval kinds)
+        from qudao.core import daily
+
+        from . import scopes, services, tasks  # noqa: F401  (scope rules, approval kinds)
+
+        daily.register(tasks.registrations_expire_due_task)

@@ -1,7 +1,6 @@
 """Background work of the registrations app, run by the task worker (`manage.py db_worker`).
 
-django-tasks has no scheduler: enqueue `registrations_expire_due_task` once a day (cron or a
-systemd timer), as the partners app does with `manage.py partners_daily`.
+`manage.py daily` (run by cron) enqueues `registrations_expire_due_task` once a day.
 """
 
 from django_tasks import task

@@ -88,11 +88,11 @@ def test_daily_command_enqueues_and_the_worker_expires_and_reminds_once(world):
 
     # When the daily command runs twice and the worker processes the queue each time
     out = StringIO()
-    call_command("partners_daily", stdout=out)
+    call_command("daily", stdout=out)
     assert "enqueued" in out.getvalue()
     assert DBTaskResult.objects.filter(task_path=TASK_PATH, status="READY").count() == 1
     run_worker()
-    call_command("partners_daily", stdout=StringIO())
+    call_command("daily", stdout=StringIO())
     run_worker()
 
     # Then the ended agreement is expired, and the reminder went out once

@@ -1,0 +1,28 @@
+"""Enqueue every app's daily work for the task worker.
+
+Run it once a day from cron or a systemd timer:
+
+    5 1 * * *  cd /srv/qudao && .venv/bin/python manage.py daily
+
+`--now` runs the tasks in this process instead (no worker needed), e.g. to catch up by hand.
+"""
+
+from django.core.management.base import BaseCommand
+
+from qudao.core.daily import daily_tasks
+
+
+class Command(BaseCommand):
+    help = "Enqueue the daily tasks of every app (expiry checks, reminders) for the worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now", action="store_true", help="Run the tasks here instead of enqueueing them."
+        )
+
+    def handle(self, *args, now: bool = False, **options):
+        for task in daily_tasks():
+            if now:
+                self.stdout.write(f"{task.name}: {task.call()}")
+            else:
+                self.stdout.write(f"enqueued {task.name} ({task.enqueue().id})")
