@@ -48,6 +48,12 @@ def archive_can_manage(user: User, partner: Partner) -> bool:
     return partner_can_manage(user, partner)
 
 
+def archive_can_change(user: User, partner: Partner) -> bool:
+    """Whether the archive's contacts, users and documents may be changed by `user` now; an
+    exited partner's archive is read-only."""
+    return archive_can_manage(user, partner) and partner.status != Partner.Status.EXITED
+
+
 def roles_grantable(actor: User) -> frozenset[str]:
     return ROLES_FOR_PARTNER_ADMIN if actor.is_partner_user else frozenset(PARTNER_ROLES)
 

@@ -571,6 +571,17 @@ def test_exited_partner_archive_is_read_only(world):
         )
 
 
+def test_exited_partner_archive_offers_no_changes(world, as_user):
+    client = as_user(world.channel_mgr)
+    before = client.get(f"/partners/{world.p1.pk}/?tab=contacts")
+    Partner.objects.filter(pk=world.p1.pk).update(status=Partner.Status.EXITED)
+
+    after = client.get(f"/partners/{world.p1.pk}/?tab=contacts")
+
+    assert before.context["can_archive"] is True
+    assert after.status_code == 200 and after.context["can_archive"] is False
+
+
 # --- profile fields on the partner form and API -------------------------------------------------
 
 

@@ -34,6 +34,7 @@ from ..selectors.archive import (
 )
 from ..selectors.credit import credit_summary, special_credits_in_force
 from ..services.archive import (
+    archive_can_change,
     archive_can_manage,
     contact_create,
     contact_delete,
@@ -233,7 +234,7 @@ def archive_tabs():
 def archive_tab_context(request, partner, tab: str) -> dict:
     """What one tab shows; only that tab's rows are read."""
     user = request.user
-    context: dict = {"can_archive": archive_can_manage(user, partner)}
+    context: dict = {"can_archive": archive_can_change(user, partner)}
     if tab == "overview":
         context["summary"] = credit_summary(partner)
         context["open_rectifications"] = rectifications_of(user, partner).filter(
