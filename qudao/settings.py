@@ -198,5 +198,11 @@ AGREEMENT_REMINDER_DAYS = int(os.environ.get("AGREEMENT_REMINDER_DAYS", "30"))
 CREDIT_EXTRA_APPROVAL_THRESHOLD = os.environ.get("CREDIT_EXTRA_APPROVAL_THRESHOLD", "1000000")
 PARTNER_IMPORT_SYNC_ROWS = int(os.environ.get("PARTNER_IMPORT_SYNC_ROWS", "300"))
 
+# Deal registrations: defaults when no protection rule applies (rules are data, see the rules page).
+REGISTRATION_PROTECTION_DAYS = int(os.environ.get("REGISTRATION_PROTECTION_DAYS", "90"))
+REGISTRATION_UPDATE_DAYS = int(os.environ.get("REGISTRATION_UPDATE_DAYS", "30"))
+# After the no-progress warning, the partner has this many days to report before protection ends.
+REGISTRATION_STALE_GRACE_DAYS = int(os.environ.get("REGISTRATION_STALE_GRACE_DAYS", "7"))
+
 PAGE_SIZE = 20
 DEMO_PASSWORD = "Qudao@2026"

@@ -1,6 +1,7 @@
-"""Deal registrations API (/api/v1/registrations): list, create and update drafts, read, submit,
-conflicts, approve, reject, request information, extend. Everything is scoped: a registration
-outside the caller's scope is a 404."""
+"""Deal registrations API (/api/v1/registrations): list, create and update drafts, a conflict
+check while typing, read, submit, conflicts, approve, reject, request information, extend,
+progress updates and the outcome. Everything is scoped: a registration outside the caller's
+scope is a 404."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -15,10 +16,13 @@ from .models import Registration
 from .selectors import conflicts_for_viewer, registration_get_for_user, registrations_search
 from .services import (
     RegistrationResult,
+    registration_close,
+    registration_conflict_preview,
     registration_decide,
     registration_extend_request,
     registration_save_draft,
     registration_submit,
+    registration_update_progress,
 )
 
 router = Router(tags=["registrations"])
@@ -79,6 +83,8 @@ class RegistrationOut(Schema):
     status: str
     submitted_at: datetime | None
     protection_until: date | None
+    last_progress_at: datetime | None
+    progress_due_at: datetime | None
     created_at: datetime
     updated_at: datetime
 
@@ -147,11 +153,24 @@ class CandidateOut(Schema):
     reasons: list[str]
 
 
+class VendorCandidateOut(Schema):
+    """A match with the vendor's own records (vendor staff only)."""
+
+    source: str
+    reference: str
+    title: str
+    url: str
+    level: str
+    score: float
+    reasons: list[str]
+
+
 class ConflictsOut(Schema):
     level: str
     levels: list[LevelCount]
     candidates: list[CandidateOut] = []
     hidden: int = 0
+    vendor: list[VendorCandidateOut] = []
 
 
 class DecisionIn(Schema):
@@ -174,6 +193,31 @@ class ExtendOut(Schema):
     status: str
 
 
+class CheckIn(Schema):
+    """What is typed so far; only the customer name is needed."""
+
+    customer_name: str = Field(..., max_length=200)
+    customer_credit_code: str = Field("", max_length=18)
+    customer_region_id: int | None = None
+    customer_city: str = Field("", max_length=50)
+    project_name: str = Field("", max_length=200)
+    products: list[ProductIn] = []
+    estimated_amount: Decimal | None = None
+
+
+class ProgressIn(Schema):
+    """Any of: the stage, the estimated amount, a progress note."""
+
+    stage: Registration.Stage | None = None
+    estimated_amount: Decimal | None = None
+    notes: str | None = Field(None, max_length=5000)
+
+
+class CloseIn(Schema):
+    outcome: str = Field(..., description="won, lost or cancelled")
+    reason: str = Field("", max_length=2000, description="required for lost and cancelled")
+
+
 def _data(payload: RegistrationIn) -> dict:
     data = payload.dict(exclude={"customer_region_id"})
     data["customer_region"] = payload.customer_region_id
@@ -183,7 +227,7 @@ def _data(payload: RegistrationIn) -> dict:
 def _saved(request, result: RegistrationResult) -> dict:
     return {
         "registration": registration_get_for_user(request.user, result.registration.pk),
-        "conflict": {"level": result.conflict_level.name.lower(), "count": len(result.conflicts)},
+        "conflict": {"level": result.conflict_level.name.lower(), "count": result.conflict_count},
     }
 
 
@@ -208,6 +252,16 @@ def registration_list(request, filters: Query[RegistrationFilter]):
 def registration_create(request, payload: RegistrationIn):
     result = registration_save_draft(actor=request.user, data=_data(payload))
     return Status(201, _saved(request, result))
+
+
+@router.post("/check", response={200: ConflictHint, **ERRORS})
+def registration_check(request, payload: CheckIn):
+    """The conflict hint for a registration not saved yet (partner users); writes nothing."""
+    data = payload.dict(exclude={"customer_region_id"})
+    data["customer_region"] = payload.customer_region_id
+    hits = registration_conflict_preview(actor=request.user, data=data)
+    level = max((hit.level for hit in hits), default=None)
+    return {"level": level.name.lower() if level is not None else "none", "count": len(hits)}
 
 
 @router.get("/{registration_id}", response={200: RegistrationOut, 404: ErrorOut})
@@ -282,3 +336,23 @@ def registration_extend(request, registration_id: int, payload: ExtendIn):
         actor=request.user, registration=registration, reason=payload.reason
     )
     return Status(201, {"approval_id": approval.pk, "status": approval.status})
+
+
+@router.post("/{registration_id}/progress", response={200: RegistrationOut, **ERRORS})
+def registration_progress(request, registration_id: int, payload: ProgressIn):
+    registration = registration_get_for_user(request.user, registration_id)
+    data = payload.dict(exclude_none=True)
+    registration_update_progress(actor=request.user, registration=registration, data=data)
+    return registration_get_for_user(request.user, registration_id)
+
+
+@router.post("/{registration_id}/close", response={200: RegistrationOut, **ERRORS})
+def registration_close_endpoint(request, registration_id: int, payload: CloseIn):
+    registration = registration_get_for_user(request.user, registration_id)
+    registration_close(
+        actor=request.user,
+        registration=registration,
+        outcome=payload.outcome,
+        reason=payload.reason,
+    )
+    return registration_get_for_user(request.user, registration_id)

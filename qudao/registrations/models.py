@@ -21,9 +21,10 @@ in Python by `matching.py`.
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Region
@@ -97,6 +98,16 @@ class Registration(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     protection_until = models.DateField(_("protected until"), null=True, blank=True)
+    # Set on approval from the ProtectionRule that applies: the partner must report progress
+    # at least this often, or the registration is warned and then loses its protection.
+    update_interval_days = models.PositiveSmallIntegerField(
+        _("progress update every (days)"), null=True, blank=True
+    )
+    last_progress_at = models.DateTimeField(_("last progress update"), null=True, blank=True)
+    # last_progress_at + update_interval_days, kept as a column so that the daily task finds
+    # overdue registrations with one indexed range query.
+    progress_due_at = models.DateTimeField(_("next progress update due"), null=True, blank=True)
+    stale_warned_at = models.DateTimeField(_("warned of no progress at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -112,6 +123,7 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["partner", "status"], name="registration_partner_status"),
             models.Index(fields=["status", "protection_until"], name="registration_protection"),
+            models.Index(fields=["status", "progress_due_at"], name="registration_progress_due"),
         ]
 
     def __str__(self) -> str:
@@ -187,3 +199,95 @@ class CustomerKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class ProtectionRule(models.Model):
+    """How long an approved registration is protected (保护期) and how often its partner must
+    report progress, per partner tier and/or product line.
+
+    The most specific active rule wins: tier and product line, then product line, then tier, then
+    the rule with neither (the default). A registration with several product lines gets the
+    longest protection among its lines' rules. Without any rule, the settings' defaults apply.
+    """
+
+    tier = models.ForeignKey(
+        "partners.Tier",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner tier"),
+    )
+    product_line = models.ForeignKey(
+        "partners.ProductLine",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product line"),
+    )
+    protection_days = models.PositiveSmallIntegerField(
+        _("protection (days)"), validators=[MinValueValidator(1), MaxValueValidator(730)]
+    )
+    update_interval_days = models.PositiveSmallIntegerField(
+        _("progress update every (days)"),
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("protection rule")
+        verbose_name_plural = _("protection rules")
+        ordering = ["tier__rank", "product_line__name", "pk"]
+        constraints = [
+            # One rule per (tier, product line), "none" included: NULLs are folded to 0.
+            models.UniqueConstraint(
+                Coalesce("tier", 0), Coalesce("product_line", 0), name="protectionrule_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(protection_days__gte=1, protection_days__lte=730),
+                name="protectionrule_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(update_interval_days__gte=1, update_interval_days__lte=365),
+                name="protectionrule_interval_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tier or '*'} / {self.product_line or '*'}: {self.protection_days}"
+
+
+class CrossRegionRule(models.Model):
+    """What a registration needs when its customer is outside the partner's territory and inside
+    this region (or one of its offices): by default the approval of the region's manager; a rule
+    can name the approver, or let such registrations through without the extra step (e.g. for
+    national accounts handled anywhere). The rule of the nearest region applies."""
+
+    customer_region = models.OneToOneField(
+        Region,
+        on_delete=models.CASCADE,
+        related_name="cross_region_rule",
+        verbose_name=_("customer region"),
+    )
+    requires_approval = models.BooleanField(_("needs the extra approval"), default=True)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approver"),
+        help_text=_("Empty: the region's manager."),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cross-region rule")
+        verbose_name_plural = _("cross-region rules")
+        ordering = ["customer_region__name"]
+
+    def __str__(self) -> str:
+        return str(self.customer_region)

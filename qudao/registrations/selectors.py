@@ -14,7 +14,11 @@ from qudao.core.paging import sort_by
 from qudao.core.scopes import region_subtree_ids, visible
 
 from .models import Registration
-from .services import EXPIRY_NOTICE_DAYS, registration_conflicts
+from .services import (
+    EXPIRY_NOTICE_DAYS,
+    registration_conflicts,
+    registration_vendor_conflicts,
+)
 
 SORTS = {
     "number": "number",
@@ -95,16 +99,18 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
     counted only.
     """
     conflicts = registration_conflicts(registration=registration)
+    vendor = registration_vendor_conflicts(registration=registration)
     levels: dict[str, int] = {}
-    for conflict in conflicts:
+    for conflict in [*conflicts, *vendor]:
         name = conflict.level.name.lower()
         levels[name] = levels.get(name, 0) + 1
+    worst = max((c.level for c in [*conflicts, *vendor]), default=None)
     summary = {
-        "level": conflicts[0].level.name.lower() if conflicts else "none",
+        "level": worst.name.lower() if worst is not None else "none",
         "levels": [{"level": level, "count": count} for level, count in levels.items()],
     }
     if user.is_partner_user:
-        return summary | {"candidates": []}
+        return summary | {"candidates": [], "vendor": []}
     ids = [c.registration.pk for c in conflicts]
     seen = set(visible(Registration.objects.filter(pk__in=ids), user).values_list("pk", flat=True))
     candidates = []
@@ -127,4 +133,20 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
                 "reasons": [str(reason) for reason in conflict.match.reasons],
             }
         )
-    return summary | {"candidates": candidates, "hidden": len(conflicts) - len(candidates)}
+    vendor_rows = [
+        {
+            "source": hit.source,
+            "reference": hit.reference,
+            "title": hit.title,
+            "url": hit.url,
+            "level": hit.level.name.lower(),
+            "score": round(hit.match.score, 1),
+            "reasons": [str(reason) for reason in hit.match.reasons],
+        }
+        for hit in vendor
+    ]
+    return summary | {
+        "candidates": candidates,
+        "hidden": len(conflicts) - len(candidates),
+        "vendor": vendor_rows,
+    }

@@ -8,7 +8,8 @@ from django_tasks import task
 
 @task()
 def registrations_expire_due_task() -> dict[str, int]:
-    """Expire registrations whose protection ended; warn, once, of those ending within 7 days."""
-    from .services import registration_expire_due
+    """Expire registrations whose protection ended; warn, once, of those ending within 7 days;
+    warn of overdue progress updates and expire the registrations that stayed silent."""
+    from .services import registration_expire_due, registration_expire_stale
 
-    return registration_expire_due()
+    return registration_expire_due() | registration_expire_stale()

@@ -6,6 +6,7 @@ approve, reject …) call `registration_keys_refresh` after every save and
 `registration_conflicts` on save of a draft and on submit.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -31,6 +32,28 @@ class Conflict:
     @property
     def level(self) -> Level:
         return self.match.level
+
+
+@dataclass(frozen=True)
+class VendorConflict:
+    """A match with the vendor's own records (a direct project, a named account …), found by a
+    module registered in `conflict_sources`."""
+
+    source: str  # what kind of record, e.g. "project"
+    reference: str  # its code or number, shown to vendor staff
+    title: str  # its customer / project name, shown to vendor staff
+    url: str  # where vendor staff can open it ("" if nowhere)
+    match: Match
+
+    @property
+    def level(self) -> Level:
+        return self.match.level
+
+
+# Hook point for later modules (projects, a customer master): callables that return the vendor's
+# own records matching a registration, each scored with `matching.match`. Append at import time
+# of your app; a source must use its own index, never scan.
+conflict_sources: list[Callable[[Registration, Deal], list[VendorConflict]]] = []
 
 
 def registration_keys_refresh(registration: Registration) -> None:
@@ -98,11 +121,15 @@ def _candidate_ids(registration: Registration) -> list[int]:
     return list(rows)
 
 
-def registration_conflicts(*, registration: Registration) -> list[Conflict]:
+def registration_conflicts(
+    *, registration: Registration, product_lines: frozenset[str] | None = None
+) -> list[Conflict]:
     """Other partners' live registrations that conflict with `registration`, worst first.
 
     Candidates come from the key index only (a bounded number of queries whatever the number of
     registrations), then each is scored by `matching.match`; "none" results are left out.
+    `registration` may be unsaved (a preview while the partner types): then `product_lines`
+    gives the names of its product lines.
     """
     ids = _candidate_ids(registration)
     if not ids:
@@ -115,10 +142,13 @@ def registration_conflicts(*, registration: Registration) -> list[Conflict]:
             Prefetch("products", RegistrationProduct.objects.select_related("product_line"))
         )
     )
-    own_lines = RegistrationProduct.objects.filter(registration=registration).values_list(
-        "product_line__name", flat=True
-    )
-    own = _deal(registration, frozenset(own_lines))
+    if product_lines is None and registration.pk is not None:
+        product_lines = frozenset(
+            RegistrationProduct.objects.filter(registration=registration).values_list(
+                "product_line__name", flat=True
+            )
+        )
+    own = _deal(registration, product_lines or frozenset())
     conflicts = []
     for candidate in candidates:
         lines = frozenset(line.product_line.name for line in candidate.products.all())
@@ -129,3 +159,21 @@ def registration_conflicts(*, registration: Registration) -> list[Conflict]:
         key=lambda c: (-c.match.level, -c.match.name_score, -c.match.score, c.registration.pk)
     )
     return conflicts
+
+
+def registration_vendor_conflicts(
+    *, registration: Registration, product_lines: frozenset[str] | None = None
+) -> list[VendorConflict]:
+    """Matches of `registration` with the vendor's own records, from every registered source."""
+    if not conflict_sources:
+        return []
+    if product_lines is None and registration.pk is not None:
+        product_lines = frozenset(
+            RegistrationProduct.objects.filter(registration=registration).values_list(
+                "product_line__name", flat=True
+            )
+        )
+    deal = _deal(registration, product_lines or frozenset())
+    found = [hit for source in conflict_sources for hit in source(registration, deal)]
+    found = [hit for hit in found if hit.level > Level.NONE]
+    return sorted(found, key=lambda c: (-c.match.level, -c.match.score, c.reference))

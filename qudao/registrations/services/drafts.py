@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
-from qudao.core.models import Region, Role, User
+from qudao.core.models import Region, User
 from qudao.core.numbering import next_number
 from qudao.core.scopes import region_subtree_ids
 from qudao.core.services.approvals import (
@@ -26,7 +26,14 @@ from qudao.partners.models import Agreement, Partner, ProductLine
 from qudao.partners.validators import normalise_credit_code, validate_credit_code
 
 from ..models import Registration, RegistrationProduct
-from .conflicts import registration_conflicts, registration_keys_refresh
+from .conflicts import (
+    Conflict,
+    VendorConflict,
+    registration_conflicts,
+    registration_keys_refresh,
+    registration_vendor_conflicts,
+)
+from .rules import cross_region_approver
 from .state import (
     EDITABLE,
     MAX_AMOUNT,
@@ -175,6 +182,44 @@ def _validate(data: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
     return clean, products
 
 
+def registration_conflict_preview(
+    *, actor: User, data: dict[str, Any], partner: Partner | None = None
+) -> list[Conflict | VendorConflict]:
+    """The conflict hint for a registration being typed, before it is saved: the customer name
+    (and credit code, region, project, products, amount when given) checked against the other
+    partners' live registrations. Fields that are missing or invalid are simply not compared;
+    nothing is written."""
+    partner = partner or getattr(actor, "partner", None)
+    if partner is None or not is_partner_member(actor, partner.pk):
+        raise PermissionDenied(_("Only the partner's own users can register its deals."))
+    name = str(data.get("customer_name") or "").strip()[:200]
+    if not name:
+        return []
+    errors: dict[str, str] = {}
+    code = normalise_credit_code(data.get("customer_credit_code") or "")
+    try:
+        validate_credit_code(code) if code else None
+    except DjangoValidationError:
+        code = ""
+    region = _region(data.get("customer_region"), errors)
+    amount = clean_amount(data.get("estimated_amount"), errors)
+    lines = _products(data["products"], errors) if data.get("products") else []
+    draft = Registration(
+        partner=partner,
+        customer_name=name,
+        customer_credit_code=code,
+        customer_region=region,
+        customer_city=str(data.get("customer_city") or "").strip()[:50],
+        project_name=str(data.get("project_name") or "").strip()[:200],
+        estimated_amount=amount,
+    )
+    names = frozenset(line.name for line, _q, _d in lines)
+    return [
+        *registration_conflicts(registration=draft, product_lines=names),
+        *registration_vendor_conflicts(registration=draft, product_lines=names),
+    ]
+
+
 # --- draft and submit --------------------------------------------------------------------------
 
 
@@ -227,7 +272,8 @@ def registration_save_draft(
             )
         registration_keys_refresh(registration)
         conflicts = registration_conflicts(registration=registration)
-    return RegistrationResult(registration, conflicts)
+        vendor = registration_vendor_conflicts(registration=registration)
+    return RegistrationResult(registration, conflicts, vendor)
 
 
 def _territory_ids(partner: Partner) -> set[int]:
@@ -251,32 +297,14 @@ def _territory_ids(partner: Partner) -> set[int]:
     return covered
 
 
-def _cross_region_manager(region_id: int) -> User | None:
-    """The first active regional manager whose region covers `region_id` (nearest first)."""
-    managers = (
-        User.objects.filter(
-            roles__code=Role.Code.REGIONAL_MANAGER,
-            is_active=True,
-            partner__isnull=True,
-            region__isnull=False,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-    for manager in managers:
-        if region_id in region_subtree_ids(manager.region_id):
-            return manager
-    return None
-
-
 def registration_review_steps(registration: Registration) -> list[StepSpec]:
     steps = [
         StepSpec(name=gettext_lazy("Channel manager review"), approver=registration.partner.owner)
     ]
     if registration.customer_region_id not in _territory_ids(registration.partner):
-        manager = _cross_region_manager(registration.customer_region_id)
-        if manager is not None and manager != registration.partner.owner:
-            steps.append(StepSpec(name=gettext_lazy("Cross-region review"), approver=manager))
+        needed, approver = cross_region_approver(registration.customer_region_id)
+        if needed and approver is not None and approver != registration.partner.owner:
+            steps.append(StepSpec(name=gettext_lazy("Cross-region review"), approver=approver))
     return steps
 
 
@@ -300,11 +328,16 @@ def registration_submit(*, actor: User, registration: Registration) -> Registrat
         registration.submitted_at = timezone.now()
         transition(registration, Status.SUBMITTED, actor=actor)
         conflicts = registration_conflicts(registration=registration)
+        vendor = registration_vendor_conflicts(registration=registration)
         payload = {
             "conflicts": [
                 {"registration_id": c.registration.pk, "level": c.level.name.lower()}
                 for c in conflicts
-            ]
+            ],
+            "vendor_conflicts": [
+                {"source": c.source, "reference": c.reference, "level": c.level.name.lower()}
+                for c in vendor
+            ],
         }
         returned = (
             open_approval(registration, REVIEW) if previous == Status.INFO_REQUESTED else None
@@ -328,4 +361,4 @@ def registration_submit(*, actor: User, registration: Registration) -> Registrat
                 steps=registration_review_steps(registration),
                 payload=payload,
             )
-    return RegistrationResult(registration, conflicts)
+    return RegistrationResult(registration, conflicts, vendor)

@@ -1,9 +1,13 @@
 """The protection period: extension (an approval), progress updates, and expiry with a notice
-before it (run daily by the task worker)."""
+before it (run daily by the task worker). An approved registration must also report progress
+every `update_interval_days` (from its protection rule): when an update is overdue the partner is
+warned once, and if nothing comes within REGISTRATION_STALE_GRACE_DAYS the registration expires
+(stale) and stops blocking others."""
 
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,6 +133,13 @@ def registration_update_progress(
         before = snapshot(registration)
         for name, value in clean.items():
             setattr(registration, name, value)
+        now = timezone.now()
+        registration.last_progress_at = now
+        if registration.update_interval_days:
+            registration.progress_due_at = now + datetime.timedelta(
+                days=registration.update_interval_days
+            )
+        registration.stale_warned_at = None
         registration.save()
         audit_updated(actor=actor, obj=registration, before=before, note=_("progress update"))
     return registration
@@ -187,6 +198,72 @@ def registration_expire_due(today: datetime.date | None = None) -> dict[str, int
             )
             reminded += 1
     return {"expired": expired, "reminded": reminded}
+
+
+def registration_expire_stale(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Warn once of approved registrations whose progress update is overdue; expire those still
+    without an update REGISTRATION_STALE_GRACE_DAYS after the warning."""
+    now = now or timezone.now()
+    grace = datetime.timedelta(days=settings.REGISTRATION_STALE_GRACE_DAYS)
+    warned = stale = 0
+    overdue = Registration.objects.filter(
+        status=Status.APPROVED, progress_due_at__lt=now, stale_warned_at__isnull=True
+    )
+    for pk in overdue.values_list("pk", flat=True):
+        with transaction.atomic():
+            registration = (
+                Registration.objects.select_for_update().select_related("partner").get(pk=pk)
+            )
+            if registration.status != Status.APPROVED or registration.stale_warned_at:
+                continue
+            registration.stale_warned_at = now
+            registration.save(update_fields=["stale_warned_at"])
+            audit_record(
+                actor=None,
+                obj=registration,
+                action=AuditEntry.Action.UPDATE,
+                changes={"stale_warned_at": [None, now.isoformat()]},
+                note=_("no progress update"),
+            )
+            deadline = timezone.localdate(now + grace).isoformat()
+            transaction.on_commit(
+                lambda r=registration, d=deadline: notify_partner(
+                    r,
+                    gettext_lazy("Progress update overdue: %(number)s %(customer)s"),
+                    gettext_lazy(
+                        "Report the stage, amount or progress by %(deadline)s, "
+                        "or the registration loses its protection."
+                    ),
+                    {"deadline": d},
+                    owner=True,
+                )
+            )
+            warned += 1
+    lapsed = Registration.objects.filter(
+        status=Status.APPROVED, stale_warned_at__lt=now - grace, progress_due_at__lt=now
+    )
+    for pk in lapsed.values_list("pk", flat=True):
+        with transaction.atomic():
+            registration = (
+                Registration.objects.select_for_update().select_related("partner").get(pk=pk)
+            )
+            if (
+                registration.status != Status.APPROVED
+                or registration.stale_warned_at is None
+                or registration.stale_warned_at >= now - grace
+            ):
+                continue
+            transition(registration, Status.EXPIRED, actor=None, note=_("no progress update"))
+            transaction.on_commit(
+                lambda r=registration: notify_partner(
+                    r,
+                    gettext_lazy("Registration expired: %(number)s %(customer)s"),
+                    gettext_lazy("No progress was reported; its protection has ended."),
+                    owner=True,
+                )
+            )
+            stale += 1
+    return {"stale_warned": warned, "stale_expired": stale}
 
 
 register_kind(

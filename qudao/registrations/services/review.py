@@ -19,7 +19,8 @@ from qudao.core.services.approvals import (
 from ..matching import Level
 from ..models import Registration
 from .conflicts import Conflict, registration_conflicts
-from .state import PROTECTION_DAYS, REVIEW, Status, notify_partner, open_approval, transition
+from .rules import protection_terms
+from .state import REVIEW, Status, notify_partner, open_approval, transition
 
 
 def _earlier_claims(registration: Registration) -> list[Conflict]:
@@ -84,7 +85,15 @@ def _on_review_approved(approval: ApprovalRequest, actor: User) -> None:
             )
             % {"level": blocking[0].level.label, "number": blocking[0].registration.number}
         )
-    registration.protection_until = timezone.localdate() + datetime.timedelta(days=PROTECTION_DAYS)
+    terms = protection_terms(registration)
+    now = timezone.now()
+    registration.protection_until = timezone.localdate() + datetime.timedelta(
+        days=terms.protection_days
+    )
+    registration.update_interval_days = terms.update_interval_days
+    registration.last_progress_at = now
+    registration.progress_due_at = now + datetime.timedelta(days=terms.update_interval_days)
+    registration.stale_warned_at = None
     note = (_("override: %(reason)s") % {"reason": override}) if blocking else ""
     transition(registration, Status.APPROVED, actor=actor, note=note[:200])
     transaction.on_commit(

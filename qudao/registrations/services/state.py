@@ -2,7 +2,7 @@
 (`transition` checks it, records the state-change audit row and rewrites the candidate-index
 keys so that only live registrations block others), locking and notifying the partner."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -14,13 +14,12 @@ from qudao.core.services.notifications import notify
 
 from ..matching import Level
 from ..models import Registration
-from .conflicts import Conflict, registration_keys_refresh
+from .conflicts import Conflict, VendorConflict, registration_keys_refresh
 
 REVIEW = "registration_review"
 EXTENSION = "registration_extension"
 NUMBER_PREFIX = "BB"
 MAX_AMOUNT = Decimal("10000000000")  # 100亿: anything larger is a typing mistake
-PROTECTION_DAYS = 90
 EXTENSION_DAYS = 30
 EXPIRY_NOTICE_DAYS = 7
 EXPIRY_NOTICE_NOTE = "expiry notice for %s"
@@ -48,10 +47,16 @@ class RegistrationResult:
 
     registration: Registration
     conflicts: list[Conflict]
+    vendor_conflicts: list[VendorConflict] = field(default_factory=list)
 
     @property
     def conflict_level(self) -> Level:
-        return max((c.level for c in self.conflicts), default=Level.NONE)
+        found = [*self.conflicts, *self.vendor_conflicts]
+        return max((c.level for c in found), default=Level.NONE)
+
+    @property
+    def conflict_count(self) -> int:
+        return len(self.conflicts) + len(self.vendor_conflicts)
 
 
 # --- permission and state ----------------------------------------------------------------------

@@ -224,3 +224,41 @@ def test_the_list_query_count_does_not_grow_with_rows(world, as_api, django_asse
     assert response.json()["count"] == 26
     assert len(response.json()["items"][0]["products"]) == 2
     assert as_api(world.p2_user).get(URL).json()["count"] == 13
+
+
+def test_the_check_endpoint_hints_without_writing_or_naming_the_other_partner(world, as_api):
+    p1, p2 = as_api(world.p1_user), as_api(world.p2_user)
+    register(p1, world)
+    count = Registration.objects.count()
+
+    hint = post(
+        p2,
+        f"{URL}/check",
+        {"customer_name": "大疆创新科技（深圳）有限公司", "customer_region_id": world.shenzhen.pk},
+    )
+    assert hint.status_code == 200
+    assert hint.json()["level"] in ("likely", "certain") and hint.json()["count"] == 1
+    assert "鹏" not in hint.content.decode() and world.p1.name not in hint.content.decode()
+    assert Registration.objects.count() == count
+    assert post(p2, f"{URL}/check", {"customer_name": "完全不同的公司"}).json()["level"] == "none"
+    assert (
+        post(as_api(world.channel_mgr), f"{URL}/check", {"customer_name": "x"}).status_code == 403
+    )
+
+
+def test_progress_updates_and_the_outcome(world, as_api):
+    p1, p2, cm = as_api(world.p1_user), as_api(world.p2_user), as_api(world.channel_mgr)
+    pk = register(p1, world)["registration"]["id"]
+    post(cm, f"{URL}/{pk}/approve")
+
+    updated = post(p1, f"{URL}/{pk}/progress", {"stage": "bidding", "notes": "已递交投标文件"})
+    assert updated.status_code == 200, updated.content
+    assert updated.json()["stage"] == "bidding" and updated.json()["last_progress_at"]
+    assert post(p1, f"{URL}/{pk}/progress", {"estimated_amount": "-1"}).status_code == 422
+    assert post(p2, f"{URL}/{pk}/progress", {"notes": "x"}).status_code == 404
+
+    assert post(p1, f"{URL}/{pk}/close", {"outcome": "lost"}).status_code == 422  # no reason
+    assert post(p1, f"{URL}/{pk}/close", {"outcome": "maybe", "reason": "x"}).status_code == 422
+    lost = post(p1, f"{URL}/{pk}/close", {"outcome": "lost", "reason": "价格"})
+    assert lost.status_code == 200 and lost.json()["status"] == "lost"
+    assert post(p1, f"{URL}/{pk}/close", {"outcome": "won"}).status_code == 409

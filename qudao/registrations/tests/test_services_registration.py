@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -19,7 +20,6 @@ from qudao.registrations.matching import Level
 from qudao.registrations.models import CustomerKey, Registration
 from qudao.registrations.services import (
     EXTENSION_DAYS,
-    PROTECTION_DAYS,
     registration_close,
     registration_decide,
     registration_expire_due,
@@ -177,7 +177,9 @@ def test_first_valid_registration_wins_unless_the_manager_overrides(
         )
     first.refresh_from_db()
     assert first.status == S.APPROVED
-    assert first.protection_until == TODAY() + datetime.timedelta(days=PROTECTION_DAYS)
+    assert first.protection_until == TODAY() + datetime.timedelta(
+        days=settings.REGISTRATION_PROTECTION_DAYS
+    )
     assert Notification.objects.filter(recipient=world.p1_user, title__contains=first.number)
 
     with pytest.raises(ConflictError):

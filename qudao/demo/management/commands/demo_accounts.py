@@ -17,6 +17,10 @@ ACCOUNTS = [
     "p1_sales",
     "p2_admin",
     "p2_sales",
+    "p3_sales",
+    "p4_sales",
+    "p5_sales",
+    "p6_sales",
 ]
 
 
