@@ -20,6 +20,8 @@ from qudao.partners.api import applications as applications_api
 from qudao.partners.api import credit as credit_api
 from qudao.partners.api import tiers as tiers_api
 from qudao.partners.api.partners import router as partners_router
+from qudao.projects.api.projects import router as projects_router
+from qudao.projects.api.templates import router as process_templates_router
 from qudao.registrations.api import router as registrations_router
 
 
@@ -47,6 +49,8 @@ api.add_router("/agreements", agreements_api.router)
 api.add_router("/tiers", tiers_api.router)
 api.add_router("/credit-applications", credit_api.router)
 api.add_router("/registrations", registrations_router)
+api.add_router("/projects", projects_router)
+api.add_router("/process-templates", process_templates_router)
 
 
 def error(request, status: int, code: str, message: str, errors: dict | None = None):

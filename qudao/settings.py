@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "qudao.core",
     "qudao.partners",
     "qudao.registrations",
+    "qudao.projects",
     "qudao.demo",
 ]
 

@@ -1,0 +1,213 @@
+"""Reads of projects and process templates, always scoped (qudao.core.scopes).
+
+The list selects related rows in one query and counts nothing per row; the detail loads the
+stages, their definitions and required document types, the documents and the team in a fixed
+number of queries, whatever the number of stages or documents.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from qudao.core.models import User
+from qudao.core.paging import sort_by
+from qudao.core.scopes import region_subtree_ids, visible
+
+from .models import (
+    DocumentType,
+    ProcessTemplate,
+    Project,
+    ProjectDocument,
+    ProjectMember,
+    ProjectStage,
+    StageDefinition,
+    StageTransition,
+    TemplateVersion,
+)
+
+SORTS = {
+    "code": "code",
+    "name": "name",
+    "customer": "customer_name",
+    "amount": "amount",
+    "close": "expected_close_date",
+    "stage": "stage_code",
+    "status": "status",
+    "created": "created_at",
+    "updated": "updated_at",
+}
+DEFAULT_SORT = "-created"
+
+
+def projects_visible_to(user: User) -> QuerySet[Project]:
+    rows = Project.objects.select_related(
+        "region",
+        "partner",
+        "owner",
+        "template_version__template",
+        "current_stage__definition",
+    )
+    return visible(rows, user)
+
+
+def project_get_for_user(user: User, pk: int) -> Project:
+    """The project, or Project.DoesNotExist (a 404) when outside `user`'s scope."""
+    return projects_visible_to(user).get(pk=pk)
+
+
+def projects_search(
+    user: User,
+    *,
+    q: str = "",
+    project_class: str = "",
+    stage: str = "",
+    region: int | None = None,
+    partner: int | None = None,
+    owner: int | None = None,
+    status: str = "",
+    amount_min: Decimal | None = None,
+    amount_max: Decimal | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    tag: str = "",
+    sort: str = "",
+) -> tuple[QuerySet[Project], str]:
+    """Scoped projects filtered and sorted; returns (rows, the sort key used). The date range
+    is on the expected close date."""
+    rows = projects_visible_to(user)
+    q = (q or "").strip()[:100]
+    if q:
+        rows = rows.filter(
+            Q(code__icontains=q) | Q(name__icontains=q) | Q(customer_name__icontains=q)
+        )
+    if project_class:
+        rows = rows.filter(project_class=project_class)
+    if stage:
+        rows = rows.filter(stage_code=stage)
+    if region:
+        rows = rows.filter(region_id__in=region_subtree_ids(region))
+    if partner:
+        rows = rows.filter(partner_id=partner)
+    if owner:
+        rows = rows.filter(owner_id=owner)
+    if status:
+        rows = rows.filter(status=status)
+    if amount_min is not None:
+        rows = rows.filter(amount__gte=amount_min)
+    if amount_max is not None:
+        rows = rows.filter(amount__lte=amount_max)
+    if date_from:
+        rows = rows.filter(expected_close_date__gte=date_from)
+    if date_to:
+        rows = rows.filter(expected_close_date__lte=date_to)
+    tag = (tag or "").strip()[:30]
+    if tag:
+        rows = rows.filter(
+            Q(tags=tag)
+            | Q(tags__startswith=f"{tag},")
+            | Q(tags__endswith=f",{tag}")
+            | Q(tags__contains=f",{tag},")
+        )
+    return sort_by(rows, sort, SORTS, DEFAULT_SORT)
+
+
+def project_stages(project: Project) -> list[dict[str, Any]]:
+    """Every stage with what its gate requires and what is missing (the archive view), in a
+    fixed number of queries."""
+    stages = list(
+        project.stages.select_related("definition")
+        .prefetch_related("definition__document_types")
+        .order_by("order")
+    )
+    latest: dict[tuple[int, int], ProjectDocument] = {}
+    for document in project.documents.select_related("document_type").order_by("version"):
+        latest[(document.stage_id, document.document_type_id)] = document
+    rows = []
+    for stage in stages:
+        definition = stage.definition
+        required = list(definition.document_types.all())
+        ticked = set(stage.checklist_done)
+        rows.append(
+            {
+                "stage": stage,
+                "definition": definition,
+                "required": required,
+                "present": [
+                    latest[(stage.pk, d.pk)] for d in required if (stage.pk, d.pk) in latest
+                ],
+                "missing": [d for d in required if (stage.pk, d.pk) not in latest],
+                "checklist": [
+                    {"index": i, "item": item, "done": i in ticked}
+                    for i, item in enumerate(definition.checklist)
+                ],
+            }
+        )
+    return rows
+
+
+def project_members(project: Project) -> QuerySet[ProjectMember]:
+    return project.members.select_related("user")
+
+
+def project_documents(project: Project, *, stage: int | None = None) -> QuerySet[ProjectDocument]:
+    rows = project.documents.select_related("document_type", "stage__definition", "uploaded_by")
+    if stage:
+        rows = rows.filter(stage_id=stage)
+    return rows.order_by("stage__order", "document_type__code", "-version")
+
+
+def project_document_get(project: Project, pk: int) -> ProjectDocument:
+    return project.documents.select_related("document_type").get(pk=pk)
+
+
+def project_transitions(project: Project) -> QuerySet[StageTransition]:
+    return project.transitions.select_related(
+        "actor", "from_stage__definition", "to_stage__definition"
+    ).order_by("created_at", "id")
+
+
+def project_stage_get(project: Project, pk: int) -> ProjectStage:
+    return project.stages.select_related("definition").get(pk=pk)
+
+
+# --- templates ---------------------------------------------------------------------------------
+
+
+def _templates_for(user: User) -> QuerySet[ProcessTemplate]:
+    """Templates are shared configuration: staff see all, partner users the active ones."""
+    rows = ProcessTemplate.objects.all()
+    if user.is_partner_user:
+        rows = rows.filter(is_active=True)
+    return rows if user.is_authenticated and user.is_active else rows.none()
+
+
+def templates_visible_to(user: User) -> QuerySet[ProcessTemplate]:
+    return _templates_for(user).prefetch_related(
+        Prefetch("versions", queryset=TemplateVersion.objects.order_by("-number"))
+    )
+
+
+def template_get_for_user(user: User, pk: int) -> ProcessTemplate:
+    stages = StageDefinition.objects.prefetch_related("document_types").order_by("order")
+    return (
+        _templates_for(user)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=TemplateVersion.objects.prefetch_related(
+                    Prefetch("stages", queryset=stages)
+                ).order_by("-number"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def template_version_get(template: ProcessTemplate, pk: int) -> TemplateVersion:
+    return template.versions.get(pk=pk)
+
+
+def document_types_active() -> QuerySet[DocumentType]:
+    return DocumentType.objects.filter(is_active=True)
