@@ -205,5 +205,12 @@ REGISTRATION_UPDATE_DAYS = int(os.environ.get("REGISTRATION_UPDATE_DAYS", "30"))
 # After the no-progress warning, the partner has this many days to report before protection ends.
 REGISTRATION_STALE_GRACE_DAYS = int(os.environ.get("REGISTRATION_STALE_GRACE_DAYS", "7"))
 
+# Projects: the code pattern ({year}, {region}, {office}, {seq:05}) and the process template a
+# won deal registration's project starts on.
+PROJECT_CODE_PATTERN = os.environ.get("PROJECT_CODE_PATTERN", "XM-{year}-{region}-{seq:05}")
+PROJECT_TEMPLATE_FOR_WON_REGISTRATION = os.environ.get(
+    "PROJECT_TEMPLATE_FOR_WON_REGISTRATION", "channel"
+)
+
 PAGE_SIZE = 20
 DEMO_PASSWORD = "Qudao@2026"

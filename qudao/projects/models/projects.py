@@ -29,6 +29,11 @@ class Project(models.Model):
         SUSPENDED = "suspended", _("Suspended")  # on hold; may be resumed
         CLOSED = "closed", _("Closed")  # finished and archived; read-only
 
+    class Health(models.TextChoices):
+        GOOD = "good", _("On track")  # nothing overdue or missing
+        WARNING = "warning", _("At risk")  # something is late or missing
+        CRITICAL = "critical", _("Critical")  # several problems, or late for long
+
     # Projects in these states can no longer be edited.
     FINAL = (Status.LOST, Status.CLOSED)
 
@@ -77,6 +82,19 @@ class Project(models.Model):
     )
     tags = models.CharField(_("tags"), max_length=200, blank=True)  # comma-separated
     notes = models.TextField(_("notes"), blank=True)
+    # The outcome: when the project was won (the date attainment counts it on) or lost, why,
+    # and to whom. Set by the closing service, never typed into the list.
+    won_at = models.DateTimeField(_("won at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    outcome_reason = models.TextField(_("win / loss reason"), blank=True)
+    competitor = models.CharField(_("competitor"), max_length=100, blank=True)
+    # Derived by the task worker from overdue milestones, a stage over its target duration,
+    # missing documents and stale updates; the reasons say which (codes with parameters).
+    health = models.CharField(
+        _("health"), max_length=10, choices=Health.choices, default=Health.GOOD
+    )
+    health_reasons = models.JSONField(_("health reasons"), default=list, blank=True)
+    health_checked_at = models.DateTimeField(_("health checked at"), null=True, blank=True)
     template_version = models.ForeignKey(
         TemplateVersion,
         on_delete=models.PROTECT,
@@ -126,6 +144,8 @@ class Project(models.Model):
             models.Index(fields=["region", "amount"], name="project_region_amount"),
             models.Index(fields=["status", "amount"], name="project_status_amount"),
             models.Index(fields=["partner", "status"], name="project_partner_status"),
+            models.Index(fields=["status", "won_at"], name="project_status_won"),
+            models.Index(fields=["health", "amount"], name="project_health_amount"),
             models.Index(fields=["owner", "status"], name="project_owner_status"),
             models.Index(fields=["-created_at", "-id"], name="project_newest_first"),
         ]
