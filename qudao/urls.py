@@ -7,6 +7,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("partners/", include("qudao.partners.urls")),
+    path("registrations/", include("qudao.registrations.urls")),
     path("", include("qudao.core.urls")),
 ]
 # Uploaded files are never served from a public URL: each module's download view checks the

@@ -186,6 +186,7 @@ class ReasonIn(Schema):
 
 class ExtendIn(Schema):
     reason: str = Field(..., max_length=2000)
+    days: int | None = Field(None, description="default 30, at most 180")
 
 
 class ExtendOut(Schema):
@@ -333,7 +334,7 @@ def registration_request_info(request, registration_id: int, payload: ReasonIn):
 def registration_extend(request, registration_id: int, payload: ExtendIn):
     registration = registration_get_for_user(request.user, registration_id)
     approval = registration_extend_request(
-        actor=request.user, registration=registration, reason=payload.reason
+        actor=request.user, registration=registration, reason=payload.reason, days=payload.days
     )
     return Status(201, {"approval_id": approval.pk, "status": approval.status})
 

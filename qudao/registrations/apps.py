@@ -10,6 +10,7 @@ class RegistrationsConfig(AppConfig):
     def ready(self) -> None:
         from qudao.core import daily
 
-        from . import scopes, services, tasks  # noqa: F401  (scope rules, approval kinds)
+        # Scope rules, approval kinds, and the pages' navigation entries and home-page cards.
+        from . import scopes, services, tasks, views  # noqa: F401
 
         daily.register(tasks.registrations_expire_due_task)

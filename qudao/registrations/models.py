@@ -25,6 +25,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Region
@@ -128,6 +129,9 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.customer_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registrations:registration-detail", args=[self.pk])
 
     @property
     def is_live(self) -> bool:

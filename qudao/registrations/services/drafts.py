@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
-from qudao.core.models import Region, User
+from qudao.core.models import ApprovalRequest, Region, User
 from qudao.core.numbering import next_number
 from qudao.core.scopes import region_subtree_ids
 from qudao.core.services.approvals import (
@@ -361,4 +361,25 @@ def registration_submit(*, actor: User, registration: Registration) -> Registrat
                 steps=registration_review_steps(registration),
                 payload=payload,
             )
+        _flag_on_earlier_reviews(registration, conflicts)
     return RegistrationResult(registration, conflicts, vendor)
+
+
+def _flag_on_earlier_reviews(registration: Registration, conflicts: list[Conflict]) -> None:
+    """Add `registration` to the conflicts recorded on the open reviews of the registrations it
+    conflicts with, so that the reviewer of the earlier one sees the clash too (the review queue
+    reads these payloads instead of re-running a check per row)."""
+    ids = [str(c.registration.pk) for c in conflicts if c.registration.status == Status.SUBMITTED]
+    if not ids:
+        return
+    levels = {str(c.registration.pk): c.level.name.lower() for c in conflicts}
+    open_reviews = ApprovalRequest.objects.select_for_update().filter(
+        kind=REVIEW, object_id__in=ids, status=ApprovalRequest.Status.PENDING
+    )
+    for approval in open_reviews:
+        recorded = list((approval.payload or {}).get("conflicts", []))
+        if any(row.get("registration_id") == registration.pk for row in recorded):
+            continue
+        recorded.append({"registration_id": registration.pk, "level": levels[approval.object_id]})
+        approval.payload = {**(approval.payload or {}), "conflicts": recorded}
+        approval.save(update_fields=["payload"])

@@ -30,6 +30,7 @@ from .state import (
     EXPIRY_NOTICE_NOTE,
     EXTENSION,
     EXTENSION_DAYS,
+    MAX_EXTENSION_DAYS,
     Status,
     is_partner_member,
     locked,
@@ -39,9 +40,10 @@ from .state import (
 
 
 def registration_extend_request(
-    *, actor: User, registration: Registration, reason: str
+    *, actor: User, registration: Registration, reason: str, days: int | None = None
 ) -> ApprovalRequest:
-    """The partner asks its channel manager for EXTENSION_DAYS more protection."""
+    """The partner asks its channel manager for `days` (default EXTENSION_DAYS, at most
+    MAX_EXTENSION_DAYS) more protection."""
     if not is_partner_member(actor, registration.partner_id):
         raise PermissionDenied(_("Only the partner's own users can ask for an extension."))
     reason = (reason or "").strip()
@@ -49,6 +51,14 @@ def registration_extend_request(
         raise ValidationError({"reason": _("Explain why the protection should be extended.")})
     if len(reason) > 2000:
         raise ValidationError({"reason": _("Keep this under %(max)s characters.") % {"max": 2000}})
+    try:
+        days = EXTENSION_DAYS if days in (None, "") else int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(
+            {"days": _("Ask for 1 to %(max)s days.") % {"max": MAX_EXTENSION_DAYS}}
+        )
     with transaction.atomic():
         registration = locked(registration)
         if registration.status != Status.APPROVED:
@@ -68,13 +78,13 @@ def registration_extend_request(
                     approver=registration.partner.owner,
                 )
             ],
-            payload={"days": EXTENSION_DAYS, "reason": reason},
+            payload={"days": days, "reason": reason},
         )
         audit_record(
             actor=actor,
             obj=registration,
             action=AuditEntry.Action.UPDATE,
-            changes={"extension_requested": [None, EXTENSION_DAYS]},
+            changes={"extension_requested": [None, days]},
             note=reason[:200],
         )
     return approval

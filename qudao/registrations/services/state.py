@@ -21,6 +21,7 @@ EXTENSION = "registration_extension"
 NUMBER_PREFIX = "BB"
 MAX_AMOUNT = Decimal("10000000000")  # 100亿: anything larger is a typing mistake
 EXTENSION_DAYS = 30
+MAX_EXTENSION_DAYS = 180
 EXPIRY_NOTICE_DAYS = 7
 EXPIRY_NOTICE_NOTE = "expiry notice for %s"
 MAX_PRODUCTS = 50

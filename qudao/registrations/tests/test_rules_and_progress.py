@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, Notification
+from qudao.core.services.approvals import approval_decide
 from qudao.partners.models import Tier
 from qudao.registrations import services
 from qudao.registrations.matching import Deal, Level, match
@@ -304,3 +305,37 @@ def test_the_preview_ignores_invalid_fields_and_is_for_partner_users_only(world)
         registration_conflict_preview(actor=world.channel_mgr, data=data(world))
     with pytest.raises(PermissionDenied):
         registration_conflict_preview(actor=world.p2_user, data=data(world), partner=world.p1)
+
+
+# --- the earlier registration's review learns of the later clash ---------------------------
+
+
+def test_a_later_conflict_is_recorded_on_the_earlier_review_too(world):
+    first = submitted(world, world.p1_user)
+    assert review(first).payload["conflicts"] == []
+
+    second = submitted(world, world.p2_user, customer_name="腾讯计算机系统（深圳）有限公司")
+
+    recorded = review(first).payload["conflicts"]
+    assert [row["registration_id"] for row in recorded] == [second.pk]
+    assert recorded[0]["level"] in ("likely", "certain")
+
+
+# --- extension days --------------------------------------------------------------------------
+
+
+def test_the_partner_chooses_the_extension_days_within_limits(world):
+    registration = approve(world, submitted(world, world.p1_user))
+    for days in (0, 181, "x"):
+        with pytest.raises(ValidationError) as error:
+            services.registration_extend_request(
+                actor=world.p1_user, registration=registration, reason="招标推迟", days=days
+            )
+        assert "days" in error.value.message_dict
+    approval = services.registration_extend_request(
+        actor=world.p1_user, registration=registration, reason="招标推迟", days=60
+    )
+    until = registration.protection_until
+    approval_decide(actor=world.channel_mgr, approval=approval, decision="approve", comment="")
+    registration.refresh_from_db()
+    assert registration.protection_until == until + datetime.timedelta(days=60)

@@ -1,0 +1,88 @@
+"""The review queue: registrations waiting for this reviewer's decision, with the conflict level
+found at submit (from the approval, not a fresh check per row) and the registrations they
+conflict with, so that a channel manager sees both sides of a 撞单 together."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
+
+from qudao.core import navigation
+from qudao.core.paging import paginate
+from qudao.core.views import is_htmx
+from qudao.partners.selectors import partners_visible_to
+
+from ..forms import ReviewFilterForm
+from ..selectors_ui import (
+    REVIEWER_ROLES,
+    is_reviewer,
+    queue_conflicting,
+    review_queue,
+    reviews_waiting_count,
+)
+from .base import LEVEL_COLOURS
+
+
+@login_required
+def review_list(request):
+    user = request.user
+    if user.is_partner_user:
+        raise PermissionDenied
+    partners = (
+        partners_visible_to(user).select_related(None).prefetch_related(None).only("pk", "name")
+    )
+    form = ReviewFilterForm(request.GET or None, partners=partners)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows, sort, entries = review_queue(
+        user,
+        q=filters.get("q") or "",
+        partner=filters["partner"].pk if filters.get("partner") else None,
+        level=filters.get("level") or "",
+        sort=filters.get("sort") or "",
+    )
+    page = paginate(request, rows)
+    others = queue_conflicting(user, [entries[r.pk] for r in page.object_list])
+    for registration in page.object_list:
+        entry = entries[registration.pk]
+        registration.queue = {
+            "approval_id": entry.approval_id,
+            "level": entry.level.name.lower(),
+            "level_label": entry.level.label,
+            "colour": LEVEL_COLOURS[entry.level],
+            "others": [others[pk] for pk in entry.conflict_ids if pk in others],
+            "hidden": sum(1 for pk in entry.conflict_ids if pk not in others),
+        }
+    context = {"form": form, "page": page, "sort": sort}
+    template = (
+        "registrations/_review_table.html" if is_htmx(request) else "registrations/review.html"
+    )
+    return render(request, template, context)
+
+
+urlpatterns = [path("review/", review_list, name="registration-review")]
+
+navigation.register(
+    navigation.NavItem(
+        key="registration-review",
+        label=gettext_lazy("Registration review"),
+        url_name="registrations:registration-review",
+        icon="bi-clipboard2-pulse",
+        order=31,
+        roles=REVIEWER_ROLES,
+    )
+)
+
+
+def _reviews_card(user):
+    if not is_reviewer(user):
+        return None
+    return {
+        "label": gettext_lazy("Registrations waiting for my review"),
+        "value": reviews_waiting_count(user),
+        "url": reverse("registrations:registration-review"),
+        "icon": "bi-clipboard2-pulse",
+    }
+
+
+navigation.register_card(_reviews_card, order=41)
