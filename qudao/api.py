@@ -22,6 +22,7 @@ from qudao.partners.api import tiers as tiers_api
 from qudao.partners.api.partners import router as partners_router
 from qudao.projects.api.projects import router as projects_router
 from qudao.projects.api.templates import router as process_templates_router
+from qudao.projects.api.work import router as project_work_router
 from qudao.registrations.api import router as registrations_router
 
 
@@ -49,6 +50,9 @@ api.add_router("/agreements", agreements_api.router)
 api.add_router("/tiers", tiers_api.router)
 api.add_router("/credit-applications", credit_api.router)
 api.add_router("/registrations", registrations_router)
+# Work items, closing and stock-takes first: their /projects/resource-requests and
+# /projects/stock-takes must not be read as the project detail's /projects/{project_id}.
+api.add_router("/projects", project_work_router)
 api.add_router("/projects", projects_router)
 api.add_router("/process-templates", process_templates_router)
 

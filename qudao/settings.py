@@ -211,6 +211,10 @@ PROJECT_CODE_PATTERN = os.environ.get("PROJECT_CODE_PATTERN", "XM-{year}-{region
 PROJECT_TEMPLATE_FOR_WON_REGISTRATION = os.environ.get(
     "PROJECT_TEMPLATE_FOR_WON_REGISTRATION", "channel"
 )
+# Project health: no weekly report or stage move for this many days makes a project "stale";
+# a required document of the current stage may be missing this long after the stage began.
+PROJECT_STALE_DAYS = int(os.environ.get("PROJECT_STALE_DAYS", "14"))
+PROJECT_DOCUMENTS_GRACE_DAYS = int(os.environ.get("PROJECT_DOCUMENTS_GRACE_DAYS", "7"))
 
 PAGE_SIZE = 20
 DEMO_PASSWORD = "Qudao@2026"

@@ -8,9 +8,16 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
+        from qudao.core import daily
         from qudao.registrations.services import outcome
 
-        from . import scopes, services  # noqa: F401  (scope rules, approval kinds)
+        # Scope rules, approval kinds (the stage gate; the handover in services.closing), the
+        # daily tasks, and the pages' navigation entries, home-page cards and detail tabs (the
+        # urls module imports the work_* view modules, which register theirs).
+        from . import scopes, services, tasks, urls, views  # noqa: F401
+        from .services import closing  # noqa: F401
+
+        daily.register(tasks.projects_health_check_task)
 
         # A won registration becomes a project in the same transaction (issue 5).
         if services.on_registration_won not in outcome.on_won:

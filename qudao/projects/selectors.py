@@ -11,9 +11,16 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from qudao.core.models import User
+from qudao.core.models import ApprovalRequest, Role, User
 from qudao.core.paging import sort_by
 from qudao.core.scopes import region_subtree_ids, visible
+from qudao.core.selectors import (
+    approvals_awaiting,
+    approvals_for_object,
+    audit_entries_for_object,
+    audit_rows,
+)
+from qudao.partners.models import Partner
 
 from .models import (
     DocumentType,
@@ -22,10 +29,13 @@ from .models import (
     ProjectDocument,
     ProjectMember,
     ProjectStage,
+    SavedFilter,
     StageDefinition,
+    StageSubmission,
     StageTransition,
     TemplateVersion,
 )
+from .services.common import CREATOR_ROLES, GATE, OWNER_CHANGERS, in_region, is_hq
 
 SORTS = {
     "code": "code",
@@ -72,6 +82,7 @@ def projects_search(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     tag: str = "",
+    health: str = "",
     sort: str = "",
 ) -> tuple[QuerySet[Project], str]:
     """Scoped projects filtered and sorted; returns (rows, the sort key used). The date range
@@ -94,6 +105,8 @@ def projects_search(
         rows = rows.filter(owner_id=owner)
     if status:
         rows = rows.filter(status=status)
+    if health:
+        rows = rows.filter(health=health)
     if amount_min is not None:
         rows = rows.filter(amount__gte=amount_min)
     if amount_max is not None:
@@ -211,3 +224,131 @@ def template_version_get(template: ProcessTemplate, pk: int) -> TemplateVersion:
 
 def document_types_active() -> QuerySet[DocumentType]:
     return DocumentType.objects.filter(is_active=True)
+
+
+# --- reads of the HTML pages (views/) ----------------------------------------------------------
+
+
+def stage_choices() -> list[tuple[str, str]]:
+    """Each stage code used by a published or retired template version once, with a name, for
+    the list's stage filter (templates are few, so this stays one small query)."""
+    rows = (
+        StageDefinition.objects.exclude(version__status=TemplateVersion.Status.DRAFT)
+        .order_by("code", "-version_id")
+        .values_list("code", "name")
+    )
+    found: dict[str, str] = {}
+    for code, name in rows:
+        found.setdefault(code, name)
+    return sorted(found.items(), key=lambda pair: pair[1])
+
+
+def saved_filters_for(user: User, page_key: str) -> QuerySet:
+    return SavedFilter.objects.filter(user=user, page_key=page_key).order_by("name")
+
+
+def saved_filter_get(user: User, pk: int):
+    """The user's own saved filter (another user's: DoesNotExist, a 404)."""
+    return SavedFilter.objects.get(user=user, pk=pk)
+
+
+def can_create_projects(user: User) -> bool:
+    """Whether to offer "New project": partner users (for their own partner) and vendor staff
+    with a creating role; the service decides the details (region, partner, class)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_partner_user or user.is_superuser or user.has_role(*CREATOR_ROLES)
+
+
+def can_change_owner(user: User, project: Project) -> bool:
+    """The same rule as services.project_owner_change: HQ, or the regional manager of the
+    project's region; never once the project is closed."""
+    if not (user.is_authenticated and user.is_active) or not project.is_editable:
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        not user.is_partner_user
+        and user.has_role(*OWNER_CHANGERS)
+        and (is_hq(user) or in_region(user, project.region_id))
+    )
+
+
+def project_stage_list(project: Project) -> list[ProjectStage]:
+    """The stages in order with their definitions (the overview's progress bar)."""
+    return list(project.stages.select_related("definition").order_by("order"))
+
+
+def stage_submissions(project: Project) -> dict[int, list]:
+    """Repeated submissions of the project's stages, by stage id, in one query."""
+    found: dict[int, list] = {}
+    rows = (
+        StageSubmission.objects.filter(stage__project=project)
+        .select_related("submitted_by")
+        .order_by("stage_id", "number")
+    )
+    for row in rows:
+        found.setdefault(row.stage_id, []).append(row)
+    return found
+
+
+def gate_approval_open(user: User, project: Project):
+    """The project's open (pending or returned) stage-gate approval, if `user` may see it."""
+    return (
+        approvals_for_object(user, project)
+        .filter(
+            kind=GATE,
+            status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED],
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def gate_approval_get(user: User, project: Project, pk: int):
+    """A stage-gate approval of this project that `user` may see (else DoesNotExist)."""
+    return approvals_for_object(user, project).get(kind=GATE, pk=pk)
+
+
+def project_history(project: Project, limit: int = 200) -> list[dict]:
+    """The project's latest audit entries, ready to show (field labels, choice values)."""
+    return audit_rows(audit_entries_for_object(project).order_by("-created_at", "-id")[:limit])
+
+
+def projects_open_owned_count(user: User) -> int:
+    return (
+        visible(Project.objects.all(), user)
+        .filter(owner=user, status=Project.Status.ACTIVE)
+        .count()
+    )
+
+
+def gate_approvals_awaiting(user: User) -> QuerySet:
+    """Stage-gate approvals whose current step `user` may decide now."""
+    return approvals_awaiting(user).filter(kind=GATE)
+
+
+def vendor_users_active() -> QuerySet[User]:
+    """Active vendor users, for the owner and team pickers."""
+    return User.objects.filter(is_active=True, partner__isnull=True).order_by("username")
+
+
+def partner_users_of(project: Project) -> QuerySet[User]:
+    """Active users of the project's partner (the partner roles of the team)."""
+    if not project.partner_id:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, partner_id=project.partner_id).order_by("username")
+
+
+def partners_for_projects(user: User) -> QuerySet:
+    """Partners a vendor user may pick for a project (and filter the list by): those in their
+    scope, and every active partner for the roles that work across partners (HQ, project
+    managers, presales, account managers), as services.project_create allows."""
+    rows = Partner.objects.only("pk", "name").order_by("name")
+    broad = is_hq(user) or user.has_role(
+        Role.Code.PROJECT_MANAGER, Role.Code.PRESALES, Role.Code.ACCOUNT_MANAGER
+    )
+    if user.is_partner_user or not broad:
+        return visible(rows, user)
+    in_scope = visible(Partner.objects.all(), user).values("pk")
+    return rows.filter(Q(status=Partner.Status.ACTIVE) | Q(pk__in=in_scope))

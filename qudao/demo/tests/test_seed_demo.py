@@ -2,7 +2,6 @@
 command runs, and the bulk blocks the benchmarks add with --scale."""
 
 import datetime
-import time
 from io import StringIO
 
 import pytest
@@ -117,14 +116,10 @@ def test_seed_demo_twice_changes_nothing(db, seed):
 
 
 def test_seed_demo_covers_the_partner_lifecycle(db, seed):
-    # When the demo data is loaded
-    started = time.monotonic()
+    # When the demo data is loaded (its speed is not asserted here: `make run` prints it)
     seed()
-    seconds = time.monotonic() - started
 
-    # Then it is quick
-    assert seconds < 10
-    # And about forty partners sit in every region, in every status and tier, with the two
+    # Then about forty partners sit in every region, in every status and tier, with the two
     # named partners of the demo accounts
     partners = Partner.objects.select_related("region__parent")
     assert 35 <= partners.count() <= 50

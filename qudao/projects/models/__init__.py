@@ -1,3 +1,5 @@
+from .closing import FollowUpVisit, Handover, ProjectReport
+from .health import ProjectAlert
 from .projects import (
     Project,
     ProjectDocument,
@@ -6,9 +8,35 @@ from .projects import (
     StageSubmission,
     StageTransition,
 )
+from .saved import SavedFilter
+from .stocktake import StockTake, StockTakeEntry
 from .templates import DocumentType, ProcessTemplate, ProjectClass, StageDefinition, TemplateVersion
+from .work import (
+    ActionItem,
+    Meeting,
+    ProjectIssue,
+    ResourceRequest,
+    Risk,
+    WeeklyReport,
+    WorkItem,
+    risk_level,
+)
 
 __all__ = [
+    "ActionItem",
+    "FollowUpVisit",
+    "Handover",
+    "Meeting",
+    "ProjectAlert",
+    "ProjectIssue",
+    "ProjectReport",
+    "ResourceRequest",
+    "Risk",
+    "StockTake",
+    "StockTakeEntry",
+    "WeeklyReport",
+    "WorkItem",
+    "risk_level",
     "DocumentType",
     "ProcessTemplate",
     "Project",
@@ -16,6 +44,7 @@ __all__ = [
     "ProjectDocument",
     "ProjectMember",
     "ProjectStage",
+    "SavedFilter",
     "StageDefinition",
     "StageSubmission",
     "StageTransition",

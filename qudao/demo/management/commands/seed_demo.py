@@ -7,6 +7,7 @@ from qudao.core.demo import seed_org, seed_staff
 from qudao.core.models import User
 from qudao.demo.scale import seed_scale
 from qudao.partners.demo import seed_approvals, seed_lifecycle, seed_partners
+from qudao.projects.demo import seed_projects
 from qudao.registrations.demo import seed_registrations
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
             seed_approvals(staff, partners)
             seed_lifecycle(staff, partners)
             seed_registrations()
+            seed_projects()
         self.stdout.write(f"demo data ready ({time.monotonic() - started:.1f}s)")
         if scale:
             counts = seed_scale(scale, progress=lambda line: self.stdout.write(f"  {line}"))

@@ -1,0 +1,483 @@
+"""Demo projects: one or more in every built-in process template, in various stages, advanced
+through the real use cases (documents uploaded, checklists ticked, gates passed and approved by the
+demo managers), with milestones and tasks, risks, issues, meetings with action items, weekly
+reports and resource requests; a won and a lost project, a handover to operations, follow-up
+visits, summary and evaluation reports, a closed project, a project on hold, and a stock-take
+round of 华南. The health check runs at the end, so some projects show as at risk or critical.
+
+The won deal registration of the registrations demo already made its project (the on_won hook).
+Runs once: nothing happens when projects other than that one exist. Dates are relative to the
+day of the seed; a few timestamps are moved back (demo data, not a change anybody made: no audit
+row) so that the health check has something to find.
+"""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from qudao.core.demo import demo_user
+from qudao.core.models import ApprovalRequest, Department, Region, User
+from qudao.core.services.approvals import approval_decide, can_decide, step_current
+from qudao.partners.models import Partner
+
+from .models import (
+    ProcessTemplate,
+    Project,
+    ProjectStage,
+    StageTransition,
+)
+from .services import (
+    project_create,
+    project_document_upload,
+    project_member_add,
+    stage_advance,
+    stage_save_draft,
+)
+from .services.closing import (
+    handover_request,
+    project_close,
+    project_lose,
+    project_suspend,
+    project_win,
+    report_save,
+    visit_record,
+)
+from .services.health import projects_health_check
+from .services.meetings import (
+    action_item_close,
+    meeting_create,
+    resource_request_create,
+    resource_request_respond,
+    weekly_report_save,
+)
+from .services.stocktake import stocktake_confirm, stocktake_open
+from .services.work import issue_create, risk_create, work_item_create, work_item_update
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+DAY = datetime.timedelta(days=1)
+
+# username, family name, given name, roles, region code, department, mobile
+STAFF = [
+    ("monitor", "钱", "监控", ["monitor"], None, "项目管理部", "13800000010"),
+    ("pm_east", "吴", "华东项目", ["project_manager"], "HD-SH", "项目管理部", "13800000011"),
+]
+
+# key, template, name, customer, office, partner code, owner, amount, stages to pass, outcome
+PROJECTS = [
+    ("hospital", "presales_standard", "智慧病房无线网络建设", "广州市第一人民医院", "HN-GZ",
+     "P-HN-002", "pm", "3200000", 2, ""),
+    ("metro", "security_presales", "14号线车站视频监控", "深圳市地铁集团有限公司", "HN-SZ",
+     "P-HN-001", "pm", "8600000", 1, ""),
+    ("datacenter", "company", "华东区域数据中心建设", "上海浦东新区大数据中心", "HD-SH",
+     "", "pm_east", "26000000", 0, "submit"),
+    ("campus", "channel", "西湖区教育城域网升级", "杭州市西湖区教育局", "HD-HZ",
+     "P-HD-002", "pm_east", "4100000", 1, "lost"),
+    ("govcloud", "bid", "光谷政务云平台采购", "武汉东湖新技术开发区管委会", "HZ-WH",
+     "P-HZ-001", "pm", "12500000", 1, ""),
+    ("tower", "delivery", "园区 Wi-Fi 6 改造实施", "广州塔旅游文化发展股份有限公司", "HN-GZ",
+     "P-HN-002", "pm", "2750000", 2, "won"),
+    ("nanshan", "service", "南山科技园网络运维服务", "深圳湾科技发展有限公司", "HN-SZ",
+     "P-HN-005", "pm", "960000", 1, "won"),
+    ("egov", "delivery", "政务外网安全加固实施", "福州市大数据管理委员会", "HN-FZ",
+     "P-HN-007", "pm", "1850000", 1, "closed"),
+    ("bank", "presales_standard", "分行网点 SD-WAN 改造", "招商银行深圳分行", "HN-SZ",
+     "P-HN-001", "pm", "5400000", 1, "suspended"),
+]  # fmt: skip
+
+APPROVERS = ["south_manager", "east_manager", "director", "finance", "admin"]
+
+
+def _pdf(name: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _approve_all(approval: ApprovalRequest, people: dict[str, User]) -> None:
+    """Decide every step with the first demo manager who may (as a real approver would)."""
+    while approval.status == ApprovalRequest.Status.PENDING:
+        step = step_current(approval)
+        approver = next((people[u] for u in APPROVERS if can_decide(people[u], step)), None)
+        if approver is None:
+            return  # nobody in the demo decides this step: it stays in their inbox
+        approval = approval_decide(
+            actor=approver, approval=approval, decision="approve", comment="同意。"
+        )
+
+
+def _pass_stage(
+    project: Project, actor: User, people: dict[str, User], *, approve: bool = True
+) -> Project:
+    """Complete the current stage (documents, checklist) and pass its gate (with `approve`,
+    its approval is decided too; without, it waits in the approvers' inbox)."""
+    stage = ProjectStage.objects.select_related("definition").get(pk=project.current_stage_id)
+    definition = stage.definition
+    for doc_type in definition.document_types.all():
+        project_document_upload(
+            actor=actor,
+            project=project,
+            stage=stage,
+            document_type=doc_type,
+            upload=_pdf(f"{doc_type.name}.pdf"),
+        )
+    if definition.checklist:
+        stage_save_draft(
+            actor=actor,
+            project=project,
+            stage=stage,
+            checklist_done=list(range(len(definition.checklist))),
+        )
+    stage_advance(actor=actor, project=project, comment=f"{definition.name}完成。")
+    approval = (
+        ApprovalRequest.objects.filter(object_id=str(project.pk), kind="project_stage_gate")
+        .order_by("-id")
+        .first()
+    )
+    if approve and approval is not None and approval.status == ApprovalRequest.Status.PENDING:
+        _approve_all(approval, people)
+    return Project.objects.get(pk=project.pk)
+
+
+def _plan(project: Project, owner: User, today: datetime.date, *, late: bool = False) -> None:
+    """A small plan: two tasks and two milestones, one of them done."""
+    survey = work_item_create(
+        actor=owner,
+        project=project,
+        data={
+            "name": "现场勘察与需求确认",
+            "owner": owner,
+            "start_date": today - 10 * DAY,
+            "due_date": today - 3 * DAY,
+        },
+    )
+    work_item_update(actor=owner, item=survey, data={"status": "done"})
+    design = work_item_create(
+        actor=owner,
+        project=project,
+        data={
+            "name": "方案设计与评审",
+            "owner": owner,
+            "start_date": today - 2 * DAY,
+            "due_date": today + 12 * DAY,
+            "status": "doing",
+            "depends_on": survey,
+        },
+    )
+    work_item_create(
+        actor=owner,
+        project=project,
+        data={
+            "kind": "milestone",
+            "name": "客户方案确认",
+            "owner": owner,
+            "due_date": today - 2 * DAY if late else today + 14 * DAY,
+            "depends_on": design,
+        },
+    )
+    work_item_create(
+        actor=owner,
+        project=project,
+        data={
+            "kind": "milestone",
+            "name": "合同签订",
+            "owner": owner,
+            "due_date": today + 40 * DAY,
+        },
+    )
+
+
+def _threats(project: Project, owner: User, today: datetime.date) -> None:
+    risk_create(
+        actor=owner,
+        project=project,
+        data={
+            "title": "客户预算审批推迟",
+            "probability": 3,
+            "impact": 5,
+            "response": "与客户信息中心提前沟通分期付款方案。",
+            "owner": owner,
+            "status": "mitigating",
+        },
+    )
+    risk_create(
+        actor=owner,
+        project=project,
+        data={"title": "竞争对手低价策略", "probability": 4, "impact": 3, "owner": owner},
+    )
+    risk_create(
+        actor=owner,
+        project=project,
+        data={"title": "设备到货周期长", "probability": 2, "impact": 2, "owner": owner},
+    )
+    issue_create(
+        actor=owner,
+        project=project,
+        data={
+            "title": "客户机房改造未完成",
+            "priority": "high",
+            "owner": owner,
+            "due_date": today + 5 * DAY,
+        },
+    )
+
+
+def _meeting(project: Project, owner: User, today: datetime.date, kind: str, title: str) -> None:
+    meeting = meeting_create(
+        actor=owner,
+        project=project,
+        data={
+            "kind": kind,
+            "title": title,
+            "held_at": timezone.now() - 3 * DAY,
+            "location": "客户会议室",
+            "attendees": "项目经理、售前工程师、渠道伙伴、客户信息中心",
+            "minutes": "1. 明确项目范围与里程碑；\n2. 确认双方接口人；\n3. 约定每周五提交周报。",
+        },
+        actions=[
+            {"description": "提交详细实施计划", "owner": owner, "due_date": today + 2 * DAY},
+            {"description": "确认设备清单", "owner": owner, "due_date": today - DAY},
+        ],
+    )
+    action_item_close(actor=owner, action=meeting.actions.order_by("due_date").first())
+
+
+def _weekly(project: Project, author: User, today: datetime.date, weeks: int = 3) -> None:
+    for back in range(weeks):
+        weekly_report_save(
+            actor=author,
+            project=project,
+            week=today - 7 * back * DAY,
+            data={
+                "this_week": "完成客户交流与方案细化。" if back else "方案评审材料准备。",
+                "next_week": "推进方案评审，确认报价。",
+                "problems": "需要售前技术部支持无线勘测。" if back == 0 else "",
+            },
+        )
+
+
+def _age(project: Project, days: int) -> None:
+    """Move the project's clock back by `days` (creation, stage entry, transitions)."""
+    delta = days * DAY
+    Project.objects.filter(pk=project.pk).update(
+        created_at=project.created_at - delta, stage_entered_at=project.stage_entered_at - delta
+    )
+    ProjectStage.objects.filter(pk=project.current_stage_id).update(
+        entered_at=project.stage_entered_at - delta
+    )
+    for transition in StageTransition.objects.filter(project=project):
+        StageTransition.objects.filter(pk=transition.pk).update(
+            created_at=transition.created_at - delta
+        )
+
+
+def seed_projects() -> int:
+    """The demo projects (see the module docstring); returns how many were created."""
+    if Project.objects.filter(source_registration__isnull=True).exists():
+        return 0
+    regions = {r.code: r for r in Region.objects.all()}
+    for username, last, first, roles, region, department, mobile in STAFF:
+        demo_user(username, last, first, roles, regions.get(region), department, mobile)
+    names = {"pm", "pm_east", "presales", "monitor", "channel_mgr", *APPROVERS}
+    people = {u.username: u for u in User.objects.filter(username__in=names)}
+    if not {"pm", "monitor", "south_manager"} <= set(people):
+        return 0
+    partners = {p.code: p for p in Partner.objects.all()}
+    templates = {t.code: t for t in ProcessTemplate.objects.all()}
+    presales_dept = Department.objects.filter(name="售前技术部").first()
+    today = timezone.localdate()
+    made: dict[str, Project] = {}
+    for key, template, name, customer, office, partner, owner, amount, passes, outcome in PROJECTS:
+        if template not in templates or office not in regions:
+            continue
+        actor = people[owner]
+        with transaction.atomic():
+            project = project_create(
+                actor=actor,
+                data={
+                    "template": templates[template].pk,
+                    "name": name,
+                    "customer_name": customer,
+                    "region": regions[office].pk,
+                    "partner": partners[partner].pk if partner in partners else None,
+                    "amount": amount,
+                    "expected_close_date": today + 60 * DAY,
+                    "tags": ["重点"] if int(amount) >= 5_000_000 else [],
+                },
+            )
+            project_member_add(actor=actor, project=project, user=people["monitor"], role="monitor")
+            if "presales" in people:
+                project_member_add(
+                    actor=actor, project=project, user=people["presales"], role="presales"
+                )
+            if outcome in ("won", "closed"):
+                project = project_win(
+                    actor=actor, project=project, reason="方案与服务能力领先。", competitor="新华三"
+                )
+            for _ in range(passes):
+                project = _pass_stage(project, actor, people)
+            if outcome == "submit":
+                _pass_stage(project, actor, people, approve=False)  # waits for the director
+            made[key] = Project.objects.get(pk=project.pk)
+    _work(made, people, presales_dept, today)
+    _closing(made, people, today)
+    _stocktake(made, people)
+    with transaction.atomic():
+        projects_health_check()
+    return len(made)
+
+
+def _work(made, people, presales_dept, today) -> None:
+    with transaction.atomic():
+        for key in ("hospital", "metro", "tower"):
+            if key not in made:
+                continue
+            project, owner = made[key], made[key].owner
+            _plan(project, owner, today, late=key == "metro")
+            _threats(project, owner, today)
+            kickoff = key == "tower"
+            _meeting(
+                project,
+                owner,
+                today,
+                "kickoff" if kickoff else "analysis",
+                "项目启动会" if kickoff else "项目分析会",
+            )
+            _weekly(project, owner, today, weeks=1 if key == "metro" else 2)
+        if presales_dept is not None and "hospital" in made and "presales" in people:
+            project = made["hospital"]
+            resource_request_create(
+                actor=project.owner,
+                project=project,
+                data={
+                    "department": presales_dept.pk,
+                    "title": "无线网络勘测支持",
+                    "description": "病房楼 6 层需要无线热图勘测，请安排售前工程师。",
+                    "needed_by": today + 5 * DAY,
+                },
+            )
+            answered = resource_request_create(
+                actor=project.owner,
+                project=project,
+                data={
+                    "department": presales_dept.pk,
+                    "title": "医疗物联网方案专家",
+                    "description": "客户希望了解护理呼叫与资产定位一体化方案。",
+                },
+            )
+            resource_request_respond(
+                actor=people["presales"],
+                request=answered,
+                status="accepted",
+                response="已安排黄工下周二到场交流。",
+            )
+        if "metro" in made:
+            _age(made["metro"], 20)  # a stage over its target, documents missing, a late milestone
+        if "nanshan" in made:
+            _age(made["nanshan"], 9)  # its service plan is two days late
+
+
+def _closing(made, people, today) -> None:
+    monitor = people["monitor"]
+    with transaction.atomic():
+        if "campus" in made:
+            project_lose(
+                actor=made["campus"].owner,
+                project=made["campus"],
+                reason="客户最终选择了价格更低的方案，我方报价高约12%。",
+                competitor="锐捷网络",
+            )
+            report_save(
+                actor=monitor,
+                project=made["campus"],
+                kind="evaluation",
+                data={
+                    "body": "项目前期跟进及时，但对客户预算变化反应偏慢。",
+                    "problems": "报价策略僵化；未能尽早识别决策链变化。",
+                    "team_performance": "项目经理：良；渠道伙伴：良",
+                    "rating": 3,
+                },
+                finalise=True,
+            )
+        for key in ("tower", "egov"):
+            if key not in made:
+                continue
+            project, owner = made[key], made[key].owner
+            handover = handover_request(
+                actor=owner,
+                project=project,
+                data={
+                    "scope": "无线控制器 2 台、AP 186 个、网管平台 1 套；竣工图纸已移交。",
+                    "operations_contact": "运维中心 刘工 13800000099",
+                    "handover_date": today - DAY,
+                },
+            )
+            _approve_all(handover.approval, people)
+            visits = (("onsite", 5, "运行稳定，客户满意。"), ("phone", 4, "希望加强夜间值守响应。"))
+            for method, score, note in visits:
+                visit_record(
+                    actor=owner,
+                    project=project,
+                    data={
+                        "method": method,
+                        "visited_on": today - DAY,
+                        "satisfaction": score,
+                        "contact": "信息中心 王主任",
+                        "notes": note,
+                    },
+                )
+            report_save(
+                actor=owner,
+                project=project,
+                kind="summary",
+                data={"body": "项目按期交付，验收一次通过。", "problems": "前期到货延迟一周。"},
+                finalise=key == "egov",
+            )
+            report_save(
+                actor=monitor,
+                project=project,
+                kind="evaluation",
+                data={
+                    "body": "项目运作规范，关键节点受控，客户评价良好。",
+                    "problems": "实施阶段变更管理需更及时。",
+                    "team_performance": "项目经理：优；售前工程师：良；渠道伙伴：优",
+                    "rating": 5 if key == "egov" else 4,
+                },
+                finalise=key == "egov",
+            )
+        if "egov" in made:
+            project_close(actor=made["egov"].owner, project=made["egov"], note="资料已归档。")
+        if "bank" in made:
+            project_suspend(
+                actor=made["bank"].owner, project=made["bank"], reason="客户总行冻结年度预算。"
+            )
+
+
+def _stocktake(made, people) -> None:
+    south = Region.objects.filter(code="HN").first()
+    if south is None:
+        return
+    today = timezone.localdate()
+    title = f"{today:%Y}年第{(today.month - 1) // 3 + 1}季度华南项目盘点"
+    with transaction.atomic():
+        stocktake = stocktake_open(
+            actor=people["south_manager"],
+            data={
+                "title": title,
+                "region": south.pk,
+                "due_date": today + 7 * DAY,
+                "note": "请各项目负责人核对状态、金额与预计签约日期。",
+            },
+        )
+        entries = {e.project_id: e for e in stocktake.entries.select_related("stocktake")}
+        if "hospital" in made and made["hospital"].pk in entries:
+            stocktake_confirm(actor=made["hospital"].owner, entry=entries[made["hospital"].pk])
+        if "metro" in made and made["metro"].pk in entries:
+            stocktake_confirm(
+                actor=made["metro"].owner,
+                entry=entries[made["metro"].pk],
+                data={
+                    "amount": "7800000",
+                    "expected_close_date": today + 90 * DAY,
+                    "note": "客户分两期建设，一期金额下调。",
+                },
+            )

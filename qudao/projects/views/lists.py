@@ -1,0 +1,238 @@
+"""The project list (filters, sort, pagination, htmx refresh), its Excel export with the same
+filters, saved filters, the navigation entry and the home-page cards."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qudao.core import navigation
+from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.exports import workbook_from_rows, xlsx_response
+from qudao.core.paging import paginate
+from qudao.core.views import is_htmx
+
+from ..forms import ProjectFilterForm, SavedFilterForm
+from ..selectors import (
+    can_create_projects,
+    gate_approvals_awaiting,
+    partners_for_projects,
+    projects_open_owned_count,
+    projects_search,
+    saved_filter_get,
+    saved_filters_for,
+    stage_choices,
+    vendor_users_active,
+)
+from ..services.saved_filters import saved_filter_delete, saved_filter_save
+from .tabs import health_colour
+
+PAGE_KEY = "projects"
+EXPORT_LIMIT = 50_000
+
+
+def _filter_form(request) -> ProjectFilterForm:
+    user = request.user
+    vendor = not user.is_partner_user
+    partners = partners_for_projects(user) if vendor else None
+    owners = (
+        vendor_users_active().only("pk", "username", "first_name", "last_name") if vendor else None
+    )
+    return ProjectFilterForm(
+        request.GET or None, partners=partners, owners=owners, stages=stage_choices()
+    )
+
+
+def _filtered(request):
+    form = _filter_form(request)
+    kwargs = form.search_kwargs() if form.is_valid() else {"sort": request.GET.get("sort", "")}
+    rows, sort = projects_search(request.user, **kwargs)
+    return form, rows, sort
+
+
+@login_required
+def project_list(request):
+    form, rows, sort = _filtered(request)
+    page = paginate(request, rows)
+    for project in page.object_list:
+        project.health_colour = health_colour(project.health)
+    context = {
+        "form": form,
+        "page": page,
+        "sort": sort,
+        "show_partner": not request.user.is_partner_user,
+    }
+    if is_htmx(request):
+        return render(request, "projects/_table.html", context)
+    context |= {
+        "can_create": can_create_projects(request.user),
+        "saved_filters": saved_filters_for(request.user, PAGE_KEY),
+        "save_form": SavedFilterForm(initial={"query": request.GET.urlencode()}),
+    }
+    return render(request, "projects/list.html", context)
+
+
+@login_required
+def project_export(request):
+    _form, rows, _sort = _filtered(request)
+    headers = [
+        _("Code"),
+        _("Name"),
+        _("Class"),
+        _("Customer"),
+        _("Region"),
+        _("Partner"),
+        _("Owner"),
+        _("Template"),
+        _("Stage"),
+        _("Status"),
+        _("Health"),
+        _("Amount (CNY)"),
+        _("Expected close date"),
+        _("Tags"),
+        _("Created at"),
+    ]
+    book = workbook_from_rows(
+        title=_("Projects"),
+        headers=headers,
+        rows=(
+            [
+                p.code,
+                p.name,
+                p.get_project_class_display(),
+                p.customer_name,
+                p.region.name,
+                p.partner.name if p.partner_id else "",
+                p.owner.display_name,
+                p.template_version.template.name,
+                p.current_stage.definition.name if p.current_stage_id else "",
+                p.get_status_display(),
+                p.get_health_display(),
+                float(p.amount),
+                p.expected_close_date,
+                p.tags,
+                p.created_at,
+            ]
+            for p in rows[:EXPORT_LIMIT].iterator(chunk_size=1000)
+        ),
+        widths=[22, 30, 14, 30, 14, 26, 12, 16, 14, 10, 10, 16, 14, 20, 18],
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return xlsx_response(filename=f"projects-{stamp}.xlsx", book=book)
+
+
+def _list_url(query: str = "") -> str:
+    url = reverse("projects:project-list")
+    return f"{url}?{query}" if query else url
+
+
+def _posted_query(request) -> str:
+    """The filters to save: with htmx, the filter form's current fields are posted along
+    (hx-include), so filters changed after the page loaded count; without, the query string
+    the page was loaded with."""
+    if not is_htmx(request):
+        return request.POST.get("query", "")
+    fields = request.POST.copy()
+    for key in ("name", "query", "csrfmiddlewaretoken"):
+        fields.pop(key, None)
+    return fields.urlencode()
+
+
+def _go(request, url: str):
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def saved_filter_create(request):
+    form = SavedFilterForm(request.POST)
+    query = _posted_query(request)
+    if form.is_valid():
+        try:
+            saved = saved_filter_save(
+                actor=request.user, page_key=PAGE_KEY, name=form.cleaned_data["name"], query=query
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
+            return _go(request, _list_url(saved.query))
+    else:
+        messages.error(request, _("Give the filter a name of up to 60 characters."))
+    return _go(request, _list_url(query if len(query) < 2000 else ""))
+
+
+@login_required
+@require_POST
+def saved_filter_remove(request, pk: int):
+    try:
+        saved = saved_filter_get(request.user, pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    try:
+        saved_filter_delete(actor=request.user, saved=saved)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("Filter “%(name)s” deleted.") % {"name": saved.name})
+    return redirect(_list_url())
+
+
+urlpatterns = [
+    path("", project_list, name="project-list"),
+    path("export/", project_export, name="project-export"),
+    path("filters/", saved_filter_create, name="saved-filter-create"),
+    path("filters/<int:pk>/delete/", saved_filter_remove, name="saved-filter-delete"),
+]
+
+navigation.register(
+    navigation.NavItem(
+        key="projects",
+        label=gettext_lazy("Projects"),
+        url_name="projects:project-list",
+        icon="bi-kanban",
+        order=40,
+        partner_users=True,
+    )
+)
+
+
+# --- home-page cards ---------------------------------------------------------------------------
+
+
+def _my_open_projects_card(user):
+    if user.is_partner_user:
+        return None
+    return {
+        "label": gettext_lazy("My open projects"),
+        "value": projects_open_owned_count(user),
+        "url": _list_url(f"owner={user.pk}&status=active"),
+        "icon": "bi-kanban",
+    }
+
+
+def _gates_awaiting_card(user):
+    if user.is_partner_user:
+        return None
+    count = gate_approvals_awaiting(user).count()
+    if not count:
+        return None
+    return {
+        "label": gettext_lazy("Project gates waiting for my approval"),
+        "value": count,
+        "url": reverse("core:approval-list"),
+        "icon": "bi-signpost-split",
+    }
+
+
+navigation.register_card(_my_open_projects_card, order=50)
+navigation.register_card(_gates_awaiting_card, order=51)

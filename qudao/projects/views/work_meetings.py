@@ -1,0 +1,170 @@
+"""The "Meetings" tab: meetings with their minutes and action items, each action tracked to
+closure (its owner or the team closes it, as done or cancelled with a note); a new meeting with
+up to three action rows at once, editing the minutes later, and adding an action afterwards."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+
+from .. import selectors_work as reads
+from ..forms_work import ActionCloseForm, ActionForm, ActionFormSet, MeetingForm, team_field
+from ..services import meetings as services
+from .base import form_errors, project_or_404, refusal, render_tab
+from .tabs import register_tab
+from .work_base import attempt, child_or_404, editable, posted
+
+
+def team_members(project):
+    return team_field(project).queryset
+
+
+def _formset(project, data=None):
+    return ActionFormSet(data, prefix="actions", form_kwargs={"project": project})
+
+
+def _render(request, project, *, form=None, formset=None, edit=None):
+    user = request.user
+    can = editable(user, project)
+    meetings = list(reads.meetings_of(project))
+    open_count = 0
+    for meeting in meetings:
+        for action in meeting.actions.all():
+            action.closable = (
+                action.is_open and project.is_editable and (can or action.owner_id == user.pk)
+            )
+            open_count += action.is_open
+    context = {
+        "can_edit": can,
+        "meetings": meetings,
+        "open_actions": open_count,
+        "form": form or (MeetingForm(initial={"held_at": timezone.localtime()}) if can else None),
+        "formset": formset if formset is not None else (_formset(project) if can else None),
+        "edit": edit,
+        "close_form": ActionCloseForm(auto_id=False),
+        # The per-meeting "another action" row: the team is listed once, not once per meeting.
+        "team": list(team_members(project)) if can else [],
+    }
+    return render_tab(request, project, "meetings", "projects/work/meetings.html", context)
+
+
+@login_required
+def meeting_list(request, pk):
+    return _render(request, project_or_404(request.user, pk))
+
+
+def _put_action_errors(form, formset, error: ValidationError) -> None:
+    """`actions.<row>.<field>` errors on that row of the formset; the rest on the meeting."""
+    rest = {}
+    for key, problems in error.message_dict.items():
+        parts = key.split(".")
+        if parts[0] == "actions" and len(parts) == 3 and parts[1].isdigit():
+            row = formset.forms[int(parts[1])]
+            row.add_error(parts[2] if parts[2] in row.fields else None, problems)
+        else:
+            rest[key] = problems
+    if rest:
+        form_errors(form, ValidationError(rest))
+
+
+@login_required
+@require_POST
+def meeting_add(request, pk):
+    project = project_or_404(request.user, pk)
+    form, formset = MeetingForm(request.POST), _formset(project, request.POST)
+    if form.is_valid() and formset.is_valid():
+        rows = [dict(row.cleaned_data) for row in formset.forms]  # empty rows are skipped
+        try:
+            services.meeting_create(
+                actor=request.user, project=project, data=form.cleaned_data, actions=rows
+            )
+        except ValidationError as error:
+            _put_action_errors(form, formset, error)
+        except (ConflictError, PermissionDenied) as refused:
+            form.add_error(None, refusal(refused))
+        else:
+            messages.success(request, _("Meeting recorded."))
+            return redirect("projects:work-meetings", pk=project.pk)
+    return _render(request, project, form=form, formset=formset)
+
+
+@login_required
+def meeting_edit(request, pk, meeting_pk):
+    project = project_or_404(request.user, pk)
+    meeting = child_or_404(reads.meeting_get, project, meeting_pk)
+    initial = {
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "held_at": timezone.localtime(meeting.held_at),
+        "location": meeting.location,
+        "attendees": meeting.attendees,
+        "minutes": meeting.minutes,
+    }
+    form = MeetingForm(posted(request), initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.meeting_update(
+                actor=request.user, meeting=meeting, data=form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("projects:work-meetings", pk=project.pk)
+    return _render(request, project, form=form, formset=False, edit=meeting)
+
+
+@login_required
+@require_POST
+def action_add(request, pk, meeting_pk):
+    project = project_or_404(request.user, pk)
+    meeting = child_or_404(reads.meeting_get, project, meeting_pk)
+    form = ActionForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.action_item_add(actor=request.user, meeting=meeting, data=form.cleaned_data)
+        except (ValidationError, ConflictError, PermissionDenied) as refused:
+            messages.error(request, refusal(refused))
+        else:
+            messages.success(request, _("Action added."))
+    return redirect("projects:work-meetings", pk=project.pk)
+
+
+@login_required
+@require_POST
+def action_close(request, pk, action_pk):
+    project = project_or_404(request.user, pk)
+    action = child_or_404(reads.action_item_get, project, action_pk)
+    form = ActionCloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_item_close(
+                actor=request.user,
+                action=action,
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except (ValidationError, ConflictError, PermissionDenied) as refused:
+            messages.error(request, refusal(refused))
+        else:
+            messages.success(request, _("Action closed."))
+    return redirect("projects:work-meetings", pk=project.pk)
+
+
+urlpatterns = [
+    path("<int:pk>/meetings/", meeting_list, name="work-meetings"),
+    path("<int:pk>/meetings/add/", meeting_add, name="meeting-add"),
+    path("<int:pk>/meetings/<int:meeting_pk>/edit/", meeting_edit, name="meeting-edit"),
+    path("<int:pk>/meetings/<int:meeting_pk>/actions/add/", action_add, name="action-add"),
+    path("<int:pk>/actions/<int:action_pk>/close/", action_close, name="action-close"),
+]
+
+register_tab("meetings", gettext_lazy("Meetings"), "projects:work-meetings", order=60)
