@@ -20,6 +20,7 @@ from qudao.partners.api import applications as applications_api
 from qudao.partners.api import credit as credit_api
 from qudao.partners.api import tiers as tiers_api
 from qudao.partners.api.partners import router as partners_router
+from qudao.performance.api import router as performance_router
 from qudao.projects.api.projects import router as projects_router
 from qudao.projects.api.templates import router as process_templates_router
 from qudao.projects.api.work import router as project_work_router
@@ -55,6 +56,7 @@ api.add_router("/registrations", registrations_router)
 api.add_router("/projects", project_work_router)
 api.add_router("/projects", projects_router)
 api.add_router("/process-templates", process_templates_router)
+api.add_router("/performance", performance_router)
 
 
 def error(request, status: int, code: str, message: str, errors: dict | None = None):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "qudao.partners",
     "qudao.registrations",
     "qudao.projects",
+    "qudao.performance",
     "qudao.demo",
 ]
 

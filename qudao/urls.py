@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("partners/", include("qudao.partners.urls")),
     path("registrations/", include("qudao.registrations.urls")),
+    path("performance/", include("qudao.performance.urls")),
     path("projects/", include("qudao.projects.urls")),
     path("", include("qudao.core.urls")),
 ]

@@ -7,6 +7,7 @@ from qudao.core.demo import seed_org, seed_staff
 from qudao.core.models import User
 from qudao.demo.scale import seed_scale
 from qudao.partners.demo import seed_approvals, seed_lifecycle, seed_partners
+from qudao.performance.demo import seed_performance
 from qudao.projects.demo import seed_projects
 from qudao.registrations.demo import seed_registrations
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             seed_lifecycle(staff, partners)
             seed_registrations()
             seed_projects()
+            seed_performance()
         self.stdout.write(f"demo data ready ({time.monotonic() - started:.1f}s)")
         if scale:
             counts = seed_scale(scale, progress=lambda line: self.stdout.write(f"  {line}"))

@@ -1,0 +1,436 @@
+"""Measure the performance module at scale: the fact rebuild, the scorecards of every partner for
+one quarter (goal < 60 s), and each dashboard's p50/p95 warm (goal < 100 ms) against the time of
+the equivalent raw aggregate SQL on the raw tables in the same run.
+
+    # a scratch database, never the real one:
+    DATABASE_URL=sqlite:////tmp/perf.sqlite3 manage.py migrate
+    DATABASE_URL=sqlite:////tmp/perf.sqlite3 manage.py seed_demo
+    DATABASE_URL=sqlite:////tmp/perf.sqlite3 manage.py performance_measure \\
+        --partners 5000 --registrations 1000000 --projects 1000000 --runs 30
+
+--partners/--registrations/--projects add synthetic rows (spread over 24 months and every
+partner) until the tables hold that many; then the measurements run. Results go to stdout as a
+table and as JSON (--json FILE).
+"""
+
+import datetime
+import json as json_module
+import random
+import statistics
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from qudao.core.models import Region, Role, User
+from qudao.partners.models import Partner, Tier
+from qudao.performance.models import KpiScheme, Target
+from qudao.performance.periods import Period, add_months
+from qudao.performance.services import (
+    facts_rebuild,
+    facts_refresh,
+    kpi_scheme_save,
+    scorecards_compute,
+    target_children_set,
+    target_create,
+)
+from qudao.projects.models import Project, StageDefinition, TemplateVersion
+from qudao.registrations.models import Registration
+
+BATCH = 5000
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+class Command(BaseCommand):
+    help = "Measure the performance module (rollups, scorecards, dashboards) on a scratch database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--partners", type=int, default=0)
+        parser.add_argument("--registrations", type=int, default=0)
+        parser.add_argument("--projects", type=int, default=0)
+        parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument("--json", default="")
+        parser.add_argument("--skip-rebuild", action="store_true")
+
+    def handle(self, *args, partners, registrations, projects, runs, json: str, skip_rebuild, **kw):
+        if "perf" not in str(connection.settings_dict["NAME"]):
+            raise CommandError("Run this on a scratch database (its name must contain 'perf').")
+        settings.DEBUG = False  # no query log while timing
+        rng = random.Random(6)
+        self._seed_partners(partners, rng)
+        self._seed_registrations(registrations, rng)
+        self._seed_projects(projects, rng)
+        result = {
+            "database": connection.vendor,
+            "partners": Partner.objects.count(),
+            "registrations": Registration.objects.count(),
+            "projects": Project.objects.count(),
+        }
+        if not skip_rebuild:
+            started = time.monotonic()
+            result["facts_rebuild"] = facts_rebuild() | {
+                "seconds": round(time.monotonic() - started, 1)
+            }
+            self.stdout.write(f"facts rebuilt: {result['facts_rebuild']}")
+        started = time.monotonic()
+        result["facts_refresh"] = facts_refresh() | {
+            "seconds": round(time.monotonic() - started, 1)
+        }
+        self.stdout.write(f"facts refreshed (nothing changed): {result['facts_refresh']}")
+        quarter = Period.current("quarter")
+        self._targets(quarter)
+        result["scorecards"] = self._scorecards(quarter)
+        self.stdout.write(f"scorecards: {result['scorecards']}")
+        result["dashboards"] = self._dashboards(quarter, runs)
+        result["raw_sql"] = self._raw(quarter, runs)
+        for name, row in result["dashboards"].items():
+            self.stdout.write(
+                f"dashboard {name:16} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+                f"queries {row['queries']}"
+            )
+        raw = result["raw_sql"]
+        self.stdout.write(
+            f"raw aggregate SQL      p50 {raw['p50_ms']:7.1f} ms  p95 {raw['p95_ms']:7.1f} ms"
+        )
+        if json:
+            with open(json, "w", encoding="utf-8") as out:
+                out.write(json_module.dumps(result, indent=2, default=str))
+
+    # --- seeding ---------------------------------------------------------------------------------
+
+    def _seed_partners(self, wanted: int, rng) -> None:
+        missing = wanted - Partner.objects.count()
+        if missing <= 0:
+            return
+        offices = list(Region.objects.filter(kind=Region.Kind.OFFICE).values_list("pk", flat=True))
+        owners = list(
+            User.objects.filter(roles__code=Role.Code.CHANNEL_MANAGER).values_list("pk", flat=True)
+        )
+        tiers = list(Tier.objects.filter(is_active=True).values_list("code", flat=True))
+        if not (offices and owners and tiers):
+            raise CommandError("Seed the demo first (regions, channel managers, tiers).")
+        start = Partner.objects.count()
+        rows = [
+            Partner(
+                code=f"PM-{start + i:06d}",
+                name=f"测评伙伴{start + i:06d}有限公司",
+                region_id=rng.choice(offices),
+                owner_id=rng.choice(owners),
+                tier_id=rng.choice(tiers),
+                status=Partner.Status.ACTIVE,
+                sales_staff_count=rng.randint(1, 30),
+            )
+            for i in range(missing)
+        ]
+        Partner.objects.bulk_create(rows, batch_size=BATCH)
+        self.stdout.write(f"partners: +{missing}")
+
+    # Registrations and projects are generated inside the database (INSERT … SELECT over a
+    # generated sequence joined to the partners): a million rows in seconds, not half an hour.
+    # Every column the generator does not set gets the model field's default.
+
+    def _moment(self) -> tuple[str, list]:
+        """A timestamp spread over the 24 months up to now, from the row number n."""
+        start = timezone.now() - datetime.timedelta(days=730)
+        spread = "((seq.n * 7919) %% 63072000)"
+        if connection.vendor == "sqlite":
+            return f"datetime(%s, '+' || {spread} || ' seconds')", [
+                start.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+            ]
+        return f"(%s::timestamptz + {spread} * interval '1 second')", [start]
+
+    def _generate(self, model, count: int, columns: dict[str, tuple[str, list]]) -> None:
+        vendor = connection.vendor
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS perf_p")
+            cursor.execute(
+                "CREATE TEMP TABLE perf_p AS SELECT (ROW_NUMBER() OVER (ORDER BY id)) - 1 AS k, "
+                "id, region_id, owner_id FROM partners_partner"
+            )
+            cursor.execute("SELECT COUNT(*) FROM perf_p")
+            partners = cursor.fetchone()[0]
+            names, selects, params = [], [], []
+            for field in model._meta.concrete_fields:
+                if field.primary_key:
+                    continue
+                names.append(connection.ops.quote_name(field.column))
+                if field.name in columns:
+                    expression, values = columns[field.name]
+                    selects.append(expression)
+                    params += values
+                else:
+                    selects.append("%s")
+                    params.append(field.get_db_prep_save(field.get_default(), connection))
+            body = (
+                f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
+                f"SELECT {', '.join(selects)} FROM "
+            )
+            join = f"JOIN perf_p p ON p.k = seq.n %% {partners}"
+            if vendor == "sqlite":
+                sql = (
+                    f"WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq "
+                    f"WHERE n < {count - 1}) {body} seq {join}"
+                )
+            else:
+                sql = f"{body} generate_series(0::bigint, {count - 1}::bigint) AS seq(n) {join}"
+            cursor.execute(sql, params)
+
+    def _number(self, prefix: str, base: int) -> str:
+        if connection.vendor == "sqlite":
+            return f"'{prefix}' || printf('%%08d', seq.n + {base})"
+        return f"'{prefix}' || lpad((seq.n + {base})::text, 8, '0')"
+
+    def _date_after(self, moment: str, days: int) -> str:
+        if connection.vendor == "sqlite":
+            return f"date({moment}, '+{days} days')"
+        return f"(({moment})::date + {days})"
+
+    def _seed_registrations(self, wanted: int, rng) -> None:
+        missing = wanted - Registration.objects.count()
+        if missing <= 0:
+            return
+        started = time.monotonic()
+        moment, when = self._moment()
+        status = (
+            "CASE WHEN seq.n %% 20 < 3 THEN 'won' WHEN seq.n %% 20 < 5 THEN 'lost' "
+            "WHEN seq.n %% 20 < 10 THEN 'approved' WHEN seq.n %% 20 < 16 THEN 'expired' "
+            "WHEN seq.n %% 20 < 18 THEN 'rejected' ELSE 'submitted' END"
+        )
+        customer = "'测评客户' || ((seq.n * 7) %% 400000) || '有限公司'"
+        with transaction.atomic():
+            self._generate(
+                Registration,
+                missing,
+                {
+                    "number": (self._number("PMR-", Registration.objects.count()), []),
+                    "partner": ("p.id", []),
+                    "created_by": ("p.owner_id", []),
+                    "customer_name": (customer, []),
+                    "customer_region": ("p.region_id", []),
+                    "project_name": ("'测评项目'", []),
+                    "estimated_amount": ("(50000 + ((seq.n * 37) %% 500) * 10000)", []),
+                    "expected_close_date": (self._date_after(moment, 90), when),
+                    "status": (status, []),
+                    "submitted_at": (moment, when),
+                    "created_at": (moment, when),
+                    "updated_at": (moment, when),
+                },
+            )
+        self.stdout.write(f"registrations: +{missing} in {time.monotonic() - started:.0f}s")
+
+    def _seed_projects(self, wanted: int, rng) -> None:
+        missing = wanted - Project.objects.count()
+        if missing <= 0:
+            return
+        version = TemplateVersion.objects.filter(status=TemplateVersion.Status.PUBLISHED).first()
+        stages = list(
+            StageDefinition.objects.filter(version=version).values_list("code", flat=True)
+        )
+        started = time.monotonic()
+        moment, when = self._moment()
+        bucket = "seq.n %% 20"
+        status = (
+            f"CASE WHEN {bucket} < 7 THEN 'won' WHEN {bucket} < 10 THEN 'lost' ELSE 'active' END"
+        )
+        stage = (
+            "CASE "
+            + " ".join(
+                f"WHEN seq.n %% {len(stages)} = {i} THEN '{code}'" for i, code in enumerate(stages)
+            )
+            + " END"
+            if stages
+            else "''"
+        )
+        with transaction.atomic():
+            self._generate(
+                Project,
+                missing,
+                {
+                    "code": (self._number("PMP-", Project.objects.count()), []),
+                    "name": ("'测评项目'", []),
+                    "project_class": ("%s", [version.template.project_class]),
+                    "customer_name": ("'测评客户' || ((seq.n * 11) %% 400000) || '有限公司'", []),
+                    "region": ("p.region_id", []),
+                    "partner": ("p.id", []),
+                    "amount": ("(50000 + ((seq.n * 53) %% 500) * 10000)", []),
+                    "owner": ("p.owner_id", []),
+                    "created_by": ("p.owner_id", []),
+                    "status": (status, []),
+                    "won_at": (f"CASE WHEN {bucket} < 7 THEN {moment} END", when),
+                    "closed_at": (
+                        f"CASE WHEN {bucket} >= 7 AND {bucket} < 10 THEN {moment} END",
+                        when,
+                    ),
+                    "template_version": ("%s", [version.pk]),
+                    "stage_code": (stage, []),
+                    "created_at": (moment, when),
+                    "updated_at": (moment, when),
+                },
+            )
+        self.stdout.write(f"projects: +{missing} in {time.monotonic() - started:.0f}s")
+
+    # --- measuring -------------------------------------------------------------------------------
+
+    def _targets(self, quarter: Period) -> None:
+        """A company target decomposed to every region and to 20 partners of each region, so
+        that the dashboards compute attainment at three levels."""
+        if Target.objects.filter(period_start=quarter.start).exists():
+            return
+        director = User.objects.filter(roles__code=Role.Code.DIRECTOR).first()
+        company = target_create(
+            actor=director,
+            data={
+                "unit_kind": "company",
+                "metric": "won_amount",
+                "period": quarter.label,
+                "value": "1000000000",
+            },
+        )
+        regions = Region.objects.filter(parent=None)
+        children = target_children_set(
+            actor=director, parent=company, values={f"region:{r.pk}": "200000000" for r in regions}
+        )
+        for child in children:
+            partners = Partner.objects.filter(
+                region__in=[child.region_id, *child.region.children.values_list("pk", flat=True)],
+                status=Partner.Status.ACTIVE,
+            )[:20]
+            target_children_set(
+                actor=director,
+                parent=child,
+                values={f"partner:{p.pk}": "5000000" for p in partners},
+            )
+
+    def _scorecards(self, quarter: Period) -> dict:
+        if not KpiScheme.objects.filter(
+            is_active=True, period_kind="quarter", unit_kind="partner"
+        ).exists():
+            director = User.objects.filter(roles__code=Role.Code.DIRECTOR).first()
+            kpi_scheme_save(
+                actor=director,
+                data={
+                    "code": "measure-q",
+                    "name": "测评方案",
+                    "unit_kind": "partner",
+                    "period_kind": "quarter",
+                    "warning_line": "60",
+                },
+                lines=[
+                    {
+                        "metric": "won_amount",
+                        "weight": "60",
+                        "rule": "linear",
+                        "cap": "120",
+                        "standard": "1000000",
+                    },
+                    {
+                        "metric": "registrations",
+                        "weight": "20",
+                        "rule": "threshold",
+                        "thresholds": "10:60, 30:100",
+                    },
+                    {"metric": "closure_rate", "weight": "20", "rule": "linear", "standard": "90"},
+                ],
+            )
+        started = time.monotonic()
+        counts = scorecards_compute(period=quarter)
+        return counts | {"seconds": round(time.monotonic() - started, 1)}
+
+    def _viewers(self) -> dict[str, User]:
+        found = {}
+        hq = User.objects.filter(roles__code=Role.Code.DIRECTOR, is_active=True).first()
+        region = User.objects.filter(roles__code=Role.Code.REGIONAL_MANAGER, is_active=True).first()
+        cm = User.objects.filter(roles__code=Role.Code.CHANNEL_MANAGER, is_active=True).first()
+        partner = User.objects.filter(partner__isnull=False, is_active=True).first()
+        for name, user in (
+            ("hq", hq),
+            ("region", region),
+            ("channel_manager", cm),
+            ("partner", partner),
+        ):
+            if user is not None:
+                found[name] = user
+        return found
+
+    def _dashboards(self, quarter: Period, runs: int) -> dict:
+        result = {}
+        url = f"/performance/dashboard/data/?period={quarter.label}"
+        for name, user in self._viewers().items():
+            client = Client()
+            client.force_login(user)
+            for _ in range(3):
+                assert client.get(url).status_code == 200
+            timings = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url)
+            result[name] = {
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(_percentile(timings, 0.95), 1),
+                "queries": len(queries.captured_queries),
+            }
+        return result
+
+    def _raw(self, quarter: Period, runs: int) -> dict:
+        """The same figures as the HQ dashboard's main charts, straight from the raw tables."""
+        start = timezone.make_aware(datetime.datetime.combine(quarter.start, datetime.time.min))
+        end = timezone.make_aware(datetime.datetime.combine(quarter.after, datetime.time.min))
+        trend_start = timezone.make_aware(
+            datetime.datetime.combine(add_months(quarter.after, -12), datetime.time.min)
+        )
+        month = (
+            "strftime('%%Y-%%m', p.won_at)"
+            if connection.vendor == "sqlite"
+            else "date_trunc('month', p.won_at)"
+        )
+        statements = [
+            (
+                "SELECT COALESCE(r.parent_id, r.id), SUM(p.amount), COUNT(*) "
+                "FROM projects_project p "
+                "JOIN partners_partner pa ON pa.id = p.partner_id "
+                "JOIN core_region r ON r.id = pa.region_id "
+                "WHERE p.status = 'won' AND p.won_at >= %s AND p.won_at < %s GROUP BY 1",
+                [start, end],
+            ),
+            (
+                "SELECT COUNT(*), SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN status IN ('approved','expired','won','lost') THEN 1 ELSE 0 END) "
+                "FROM registrations_registration WHERE submitted_at >= %s AND submitted_at < %s",
+                [start, end],
+            ),
+            (
+                "SELECT stage_code, COUNT(*), SUM(amount) FROM projects_project "
+                "WHERE status = 'active' AND partner_id IS NOT NULL GROUP BY stage_code",
+                [],
+            ),
+            (
+                f"SELECT {month}, SUM(p.amount) FROM projects_project p WHERE p.status = 'won' "
+                "AND p.won_at >= %s AND p.won_at < %s GROUP BY 1",
+                [trend_start, end],
+            ),
+        ]
+        timings = []
+        with connection.cursor() as cursor:
+            for index in range(runs + 3):
+                started = time.perf_counter()
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+                if index >= 3:
+                    timings.append((time.perf_counter() - started) * 1000)
+        return {
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(_percentile(timings, 0.95), 1),
+        }

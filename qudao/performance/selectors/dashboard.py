@@ -1,0 +1,368 @@
+"""The dashboards' data (HQ, region, channel manager, partner — the same view, each in its data
+scope), read only from the rollups, the targets, the benchmark entries and the actions, in a fixed
+number of grouped queries (about fifteen) whatever the size of the channel.
+
+Every series item carries the URL of the list behind it (drill-down).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import F, Min, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qudao.core.models import Region, User
+from qudao.partners.models import Tier
+from qudao.projects.models import StageDefinition
+
+from ..metrics import METRICS
+from ..models import Alert, BenchmarkEntry, BenchmarkMetric
+from ..periods import Period, add_months
+from ..scopes import visible_derived
+from .actions import actions_visible_to, closure_counts
+from .alerts import alerts_visible_to
+from .facts import (
+    fact_sums,
+    in_period,
+    partner_periods_visible_to,
+    pipeline_visible_to,
+    totals_visible_to,
+)
+from .targets import dashboard_targets, with_attainment
+
+TOP = 10
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    region: Region | None = None  # a top-level region
+    tier: str = ""
+
+    def query(self, **extra) -> str:
+        params = {"period": self.period.label}
+        if self.region:
+            params["region"] = self.region.pk
+        if self.tier:
+            params["tier"] = self.tier
+        params.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return urlencode(params)
+
+
+def scope_label(user: User) -> str:
+    """Which dashboard this is for the user: HQ, a region, a channel manager's, a partner's."""
+    from qudao.core.scopes import sees_everything
+
+    if user.is_partner_user:
+        return _("Partner: %(name)s") % {"name": user.partner}
+    if sees_everything(user):
+        return _("HQ: the whole channel")
+    if user.has_role("regional_manager") and user.region_id:
+        return _("Region: %(name)s") % {"name": user.region}
+    return _("My partners")
+
+
+def _filtered(rows: QuerySet, filters: Filters) -> QuerySet:
+    if filters.region is not None:
+        rows = rows.filter(top_region_id=filters.region.pk)
+    if filters.tier:
+        rows = rows.filter(tier=filters.tier)
+    return rows
+
+
+def _num(value: Any) -> float:
+    return float(value or 0)
+
+
+def _region_names() -> dict[int, str]:
+    return dict(Region.objects.values_list("pk", "name"))
+
+
+def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict[str, Any]:
+    """The dashboard: the summary (KPIs, closure rate, target attainment, funnel, open alerts)
+    and, with `charts`, every chart's series. The page renders the summary itself and fetches
+    the charts as JSON."""
+    period = filters.period
+    facts = _filtered(totals_visible_to(user), filters)
+    current = facts.filter(in_period(period))
+    sums = fact_sums(current)
+    partner_user = user.is_partner_user
+    reports = reverse("performance:report", args=["partners"])
+    projects = "/projects/"
+    pipeline_report = reverse("performance:report", args=["pipeline"])
+    by_tier = Filters(period, None, filters.tier)
+    registrations = reverse("registrations:registration-list")
+
+    kpis = {
+        code: METRICS[code].actual(sums)
+        for code in (
+            "won_amount",
+            "won_count",
+            "new_customers",
+            "registrations",
+            "conversion_rate",
+            "win_rate",
+        )
+    }
+    actions = actions_visible_to(user).select_related(None)
+    if filters.region is not None:
+        actions = actions.filter(
+            Q(region_id=filters.region.pk) | Q(region__parent_id=filters.region.pk)
+        )
+    if filters.tier:
+        actions = actions.filter(partner__tier_id=filters.tier)
+    closure = closure_counts(actions, period)[None]
+    kpis["closure_rate"] = closure["rate"]
+
+    targets = [t for t in dashboard_targets(user, period) if _target_matches(t, filters)]
+    attainment = [
+        {
+            "pk": t.pk,
+            "unit": t.unit_label,
+            "metric": str(METRICS[t.metric].label),
+            "period": t.period_label,
+            "target": _num(t.value),
+            "actual": _num(t.actual),
+            "attainment": None if t.attainment is None else float(t.attainment),
+            "url": reverse("performance:target-detail", args=[t.pk]),
+        }
+        for t in with_attainment(targets)
+    ]
+
+    dates = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+    funnel = [
+        {
+            "stage": _("Registrations submitted"),
+            "value": sums["registrations"],
+            "url": f"{registrations}?{urlencode(dates)}",
+        },
+        {
+            "stage": _("Approved"),
+            "value": sums["registrations_approved"],
+            "url": f"{registrations}?{urlencode(dates | {'status': 'approved'})}",
+        },
+        {
+            "stage": _("Registrations won"),
+            "value": sums["registrations_won"],
+            "url": f"{registrations}?{urlencode(dates | {'status': 'won'})}",
+        },
+        {
+            "stage": _("Projects won"),
+            "value": sums["won_count"],
+            "url": f"{projects}?{urlencode({'status': 'won'})}",
+        },
+    ]
+
+    alerts = alerts_visible_to(user).filter(status=Alert.Status.OPEN)
+    data = {
+        "scope": scope_label(user),
+        "period": period.label,
+        "kpis": {k: (None if v is None else float(v)) for k, v in kpis.items()},
+        "closure": {
+            "due": closure["due"],
+            "on_time": closure["on_time"],
+            "rate": kpis["closure_rate"],
+        },
+        "funnel": funnel,
+        "attainment": attainment,
+        "open_alerts": alerts.count(),
+        "links": {
+            "actions": reverse("performance:action-list"),
+            "alerts": reverse("performance:alert-list"),
+            "benchmarks": f"{reverse('performance:benchmark-list')}?{filters.query()}",
+        },
+    }
+    if not charts:
+        return data
+    names = _region_names()
+    scope = (filters.region, filters.tier)
+    # Trend: the twelve months up to the end of the period.
+    first = add_months(period.after, -TREND_MONTHS)
+    by_month = {
+        row["month"]: row
+        for row in facts.filter(month__gte=first, month__lte=period.end)
+        .values("month")
+        .annotate(won=Sum("won_amount"), regs=Sum("registrations"), n=Sum("won_count"))
+        .order_by()
+    }
+    trend = []
+    for offset in range(TREND_MONTHS):
+        month = add_months(first, offset)
+        row = by_month.get(month, {})
+        label = f"{month.year}-{month.month:02d}"
+        trend.append(
+            {
+                "month": label,
+                "won_amount": _num(row.get("won")),
+                "won_count": int(row.get("n") or 0),
+                "registrations": int(row.get("regs") or 0),
+                "url": f"{reports}?{Filters(Period(month, 'month'), *scope).query()}",
+            }
+        )
+
+    by_region = [
+        {
+            "region": names.get(row["top_region_id"], "?"),
+            "won_amount": _num(row["won"]),
+            "registrations": int(row["regs"] or 0),
+            "url": f"{reports}?{by_tier.query(region=row['top_region_id'])}",
+        }
+        for row in current.values("top_region_id")
+        .annotate(won=Sum("won_amount"), regs=Sum("registrations"))
+        .order_by("-won")
+    ]
+
+    # The best and worst partners of the period, read in the order of the won-amount index.
+    ranking = _filtered(partner_periods_visible_to(user, period), filters).values(
+        "partner_id", won=F("won_amount"), name=F("partner__name")
+    )
+    top = list(ranking.order_by("-won_amount", "partner_id")[:TOP])
+    bottom = [] if partner_user else list(ranking.order_by("won_amount", "-partner_id")[:TOP])
+
+    def ranked(rows):
+        return [
+            {
+                "partner": r["name"],
+                "won_amount": _num(r["won"]),
+                "url": f"{projects}?{urlencode({'partner': r['partner_id'], 'status': 'won'})}",
+            }
+            for r in rows
+        ]
+
+    pipeline = _filtered(pipeline_visible_to(user), filters)
+    stage_rows = list(
+        pipeline.values("stage_code")
+        .annotate(n=Sum("project_count"), amount=Sum("amount"))
+        .order_by()
+    )
+    stage_names = {
+        row["code"]: row
+        for row in StageDefinition.objects.filter(code__in=[r["stage_code"] for r in stage_rows])
+        .values("code")
+        .annotate(order=Min("order"), name=Min("name"))
+        .order_by()
+    }
+    stage_rows.sort(
+        key=lambda r: (stage_names.get(r["stage_code"], {}).get("order", 999), r["stage_code"])
+    )
+    pipeline_by_stage = [
+        {
+            "stage": stage_names.get(r["stage_code"], {}).get("name") or r["stage_code"] or "—",
+            "projects": int(r["n"] or 0),
+            "amount": _num(r["amount"]),
+            "url": f"{projects}?{urlencode({'stage': r['stage_code'], 'status': 'active'})}",
+        }
+        for r in stage_rows
+    ]
+    pipeline_by_region = [
+        {
+            "region": names.get(r["top_region_id"], "?"),
+            "projects": int(r["n"] or 0),
+            "amount": _num(r["amount"]),
+            "url": f"{pipeline_report}?{by_tier.query(region=r['top_region_id'])}",
+        }
+        for r in pipeline.values("top_region_id")
+        .annotate(n=Sum("project_count"), amount=Sum("amount"))
+        .order_by("-amount")
+    ]
+
+    return data | {
+        "trend": trend,
+        "by_region": by_region,
+        "top_partners": ranked(top),
+        "bottom_partners": ranked(bottom),
+        "pipeline_by_stage": pipeline_by_stage,
+        "pipeline_by_region": pipeline_by_region,
+        "benchmark_gaps": _benchmark_gaps(user, filters),
+        "closure_by_unit": _closure_by_unit(user, actions, period, names),
+    }
+
+
+def _target_matches(target, filters: Filters) -> bool:
+    if filters.region is None:
+        return True
+    region = target.scope_region
+    return region is not None and (
+        region.pk == filters.region.pk or region.parent_id == filters.region.pk
+    )
+
+
+def _benchmark_gaps(user: User, filters: Filters) -> list[dict[str, Any]]:
+    """The largest gaps to the benchmark in won amount per sales person (partners compared with
+    their tier); a partner sees its own gap on every metric, never another partner's name."""
+    entries = BenchmarkEntry.objects.filter(
+        period_kind=filters.period.kind, period_start=filters.period.start, partner__isnull=False
+    )
+    entries = visible_derived(entries, user).select_related("partner")
+    if filters.region is not None:
+        entries = entries.filter(
+            Q(region_id=filters.region.pk) | Q(region__parent_id=filters.region.pk)
+        )
+    if filters.tier:
+        entries = entries.filter(group_kind="tier", group_key=filters.tier)
+    url = reverse("performance:benchmark-list")
+    if user.is_partner_user:
+        rows = entries.filter(group_kind="tier").order_by("metric")
+        return [
+            {
+                "unit": str(BenchmarkMetric(e.metric).label),
+                "value": _num(e.value),
+                "best": _num(e.best_value),
+                "gap": _num(e.gap),
+                "url": f"{url}?{filters.query(metric=e.metric)}",
+            }
+            for e in rows
+        ]
+    rows = entries.filter(group_kind="tier", metric=BenchmarkMetric.WON_PER_SALES).order_by("-gap")[
+        :TOP
+    ]
+    return [
+        {
+            "unit": e.partner.name,
+            "value": _num(e.value),
+            "best": _num(e.best_value),
+            "gap": _num(e.gap),
+            "url": f"{url}?{filters.query(metric=e.metric, group=e.group_key)}",
+        }
+        for e in rows
+    ]
+
+
+def _closure_by_unit(
+    user: User, actions, period: Period, names: dict[int, str]
+) -> list[dict[str, Any]]:
+    """Closure rate per region (HQ), per office or partner (region, channel manager), or the
+    partner's own."""
+    from qudao.core.scopes import sees_everything
+
+    url = reverse("performance:action-list")
+    counts = closure_counts(actions, period, "region_id")
+    parents = dict(Region.objects.values_list("pk", "parent_id"))
+    grouped: dict[int, dict[str, int]] = {}
+    for region_id, found in counts.items():
+        if region_id is None:
+            continue
+        key = (parents.get(region_id) or region_id) if sees_everything(user) else region_id
+        bucket = grouped.setdefault(key, {"due": 0, "on_time": 0})
+        bucket["due"] += found["due"]
+        bucket["on_time"] += found["on_time"]
+    return [
+        {
+            "unit": names.get(key, "?"),
+            "due": found["due"],
+            "on_time": found["on_time"],
+            "rate": round(found["on_time"] * 100 / found["due"], 2) if found["due"] else None,
+            "url": f"{url}?{urlencode({'region': key})}",
+        }
+        for key, found in sorted(grouped.items())
+    ]
+
+
+def filter_choices() -> dict[str, Any]:
+    return {
+        "regions": list(Region.objects.filter(parent=None).values_list("pk", "name")),
+        "tiers": list(Tier.objects.filter(is_active=True).values_list("code", "name")),
+    }

@@ -1,0 +1,75 @@
+"""Reads of the facts: sums over a period, grouped by unit, always from the rollups."""
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from qudao.core.models import User
+
+from ..metrics import FACT_SUMS
+from ..models import PartnerMonthFact, PartnerPeriodFact, PipelineFact, ScopeMonthFact
+from ..periods import MONTH, Period
+from ..scopes import visible_derived
+
+
+def facts_visible_to(user: User) -> QuerySet[PartnerMonthFact]:
+    """One row per partner and month (for rankings and per-partner figures)."""
+    return visible_derived(PartnerMonthFact.objects.all(), user)
+
+
+def partner_periods(period: Period) -> QuerySet:
+    """One row per partner with its sums for `period`: the month facts for a month, the
+    period facts for a quarter or a year (same columns; unscoped, for the worker)."""
+    if period.kind == MONTH:
+        return PartnerMonthFact.objects.filter(month=period.start)
+    return PartnerPeriodFact.objects.filter(period_kind=period.kind, period_start=period.start)
+
+
+def partner_periods_visible_to(user: User, period: Period) -> QuerySet:
+    return visible_derived(partner_periods(period), user)
+
+
+def totals_visible_to(user: User) -> QuerySet:
+    """The rows to sum for totals, trends and per-region figures: the cube for vendor users
+    (a few hundred rows a month), the partner's own facts for a partner user. Both have the
+    same columns (month, region, top_region, tier, owner and the sums)."""
+    if user.is_partner_user:
+        return facts_visible_to(user)
+    return visible_derived(ScopeMonthFact.objects.all(), user)
+
+
+def pipeline_visible_to(user: User) -> QuerySet[PipelineFact]:
+    return visible_derived(PipelineFact.objects.all(), user)
+
+
+def in_period(period: Period) -> Q:
+    return Q(month__gte=period.start, month__lte=period.end)
+
+
+def _sums() -> dict[str, Sum]:
+    return {field: Sum(field) for field in FACT_SUMS}
+
+
+def _clean(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        field: row.get(field) or (Decimal("0") if "amount" in field else 0) for field in FACT_SUMS
+    }
+
+
+def empty_sums() -> dict[str, Any]:
+    return _clean({})
+
+
+def fact_sums(rows: QuerySet[PartnerMonthFact]) -> dict[str, Any]:
+    """The summed fact columns of `rows` (zeros when there are none)."""
+    return _clean(rows.aggregate(**_sums()))
+
+
+def fact_sums_by(rows: QuerySet[PartnerMonthFact], field: str) -> dict[Any, dict[str, Any]]:
+    """The summed fact columns of `rows` per value of `field` (e.g. partner_id, top_region_id)."""
+    found: dict[Any, dict[str, Any]] = defaultdict(lambda: _clean({}))
+    for row in rows.values(field).annotate(**_sums()).order_by():
+        found[row[field]] = _clean(row)
+    return found

@@ -1,0 +1,308 @@
+"""Standard reports (报表): partner performance, region performance, pipeline, registration
+conversion and rebates — each a header row and data rows, read from the rollups in the user's
+scope, shown as a table and exported to Excel with numbers kept as numbers."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext_lazy as _
+
+from qudao.core.models import Region, User
+from qudao.partners.models import Tier
+from qudao.partners.selectors import partners_visible_to
+from qudao.projects.models import StageDefinition
+
+from ..metrics import METRICS, attainment
+from ..models import Scorecard, Target
+from .dashboard import Filters, _filtered
+from .facts import (
+    empty_sums,
+    fact_sums_by,
+    in_period,
+    partner_periods_visible_to,
+    pipeline_visible_to,
+    totals_visible_to,
+)
+from .rebates import statements_visible_to
+
+
+@dataclass(frozen=True)
+class Report:
+    key: str
+    title: Any
+    headers: list[Any]
+    rows: Callable[[User, Filters], list[list[Any]]]
+    widths: list[int]
+
+
+def _f(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _partner_rows(user: User, filters: Filters) -> list[list[Any]]:
+    partners = partners_visible_to(user).select_related("region", "tier")
+    if filters.region is not None:
+        partners = partners.filter(
+            region__in=[filters.region.pk, *filters.region.children.values_list("pk", flat=True)]
+        )
+    if filters.tier:
+        partners = partners.filter(tier_id=filters.tier)
+    partners = list(partners.order_by("code"))
+    facts = _filtered(partner_periods_visible_to(user, filters.period), filters)
+    sums = fact_sums_by(facts, "partner_id")
+    ids = [p.pk for p in partners]
+    targets = dict(
+        Target.objects.filter(
+            partner_id__in=ids,
+            unit_kind="partner",
+            metric="won_amount",
+            period_kind=filters.period.kind,
+            period_start=filters.period.start,
+        ).values_list("partner_id", "value")
+    )
+    scores = dict(
+        Scorecard.objects.filter(
+            partner_id__in=ids, period_kind=filters.period.kind, period_start=filters.period.start
+        ).values_list("partner_id", "total_score")
+    )
+    rows = []
+    for partner in partners:
+        found = sums.get(partner.pk) or empty_sums()
+        target = targets.get(partner.pk)
+        rows.append(
+            [
+                partner.code,
+                partner.name,
+                partner.region.name,
+                partner.tier.name,
+                _f(found["won_amount"]),
+                found["won_count"],
+                found["new_customers"],
+                found["registrations"],
+                _f(METRICS["conversion_rate"].actual(found)),
+                _f(METRICS["win_rate"].actual(found)),
+                _f(target),
+                _f(attainment(Decimal(found["won_amount"]), target)),
+                _f(scores.get(partner.pk)),
+            ]
+        )
+    rows.sort(key=lambda row: -(row[4] or 0))
+    return rows
+
+
+def _region_rows(user: User, filters: Filters) -> list[list[Any]]:
+    facts = _filtered(partner_periods_visible_to(user, filters.period), filters)
+    sums = fact_sums_by(
+        _filtered(totals_visible_to(user), filters).filter(in_period(filters.period)),
+        "top_region_id",
+    )
+    counts = {
+        row["top_region_id"]: row["n"]
+        for row in facts.values("top_region_id")
+        .annotate(n=Count("partner_id", distinct=True))
+        .order_by()
+    }
+    regions = Region.objects.filter(pk__in=list(sums)).order_by("sort_order", "code")
+    targets = dict(
+        Target.objects.filter(
+            unit_kind="region",
+            region_id__in=list(sums),
+            metric="won_amount",
+            period_kind=filters.period.kind,
+            period_start=filters.period.start,
+        ).values_list("region_id", "value")
+    )
+    rows = []
+    for region in regions:
+        found = sums[region.pk]
+        target = targets.get(region.pk)
+        rows.append(
+            [
+                region.name,
+                counts.get(region.pk, 0),
+                _f(found["won_amount"]),
+                found["won_count"],
+                found["new_customers"],
+                found["registrations"],
+                _f(METRICS["conversion_rate"].actual(found)),
+                _f(METRICS["win_rate"].actual(found)),
+                _f(target),
+                _f(attainment(Decimal(found["won_amount"]), target)),
+            ]
+        )
+    return rows
+
+
+def _pipeline_rows(user: User, filters: Filters) -> list[list[Any]]:
+    rows = _filtered(pipeline_visible_to(user), filters)
+    names = dict(Region.objects.values_list("pk", "name"))
+    found = list(
+        rows.values("top_region_id", "stage_code")
+        .annotate(n=Sum("project_count"), amount=Sum("amount"))
+        .order_by("top_region_id", "stage_code")
+    )
+    stages = dict(
+        StageDefinition.objects.filter(code__in={r["stage_code"] for r in found}).values_list(
+            "code", "name"
+        )
+    )
+    return [
+        [
+            names.get(r["top_region_id"], "?"),
+            stages.get(r["stage_code"], r["stage_code"]),
+            r["n"],
+            _f(r["amount"]),
+        ]
+        for r in found
+    ]
+
+
+def _conversion_rows(user: User, filters: Filters) -> list[list[Any]]:
+    facts = _filtered(partner_periods_visible_to(user, filters.period), filters)
+    sums = fact_sums_by(facts, "partner_id")
+    partners = (
+        partners_visible_to(user)
+        .filter(pk__in=list(sums))
+        .select_related("region")
+        .order_by("code")
+    )
+    rows = []
+    for partner in partners:
+        found = sums[partner.pk]
+        rows.append(
+            [
+                partner.code,
+                partner.name,
+                partner.region.name,
+                found["registrations"],
+                found["registrations_approved"],
+                found["registrations_won"],
+                found["registrations_lost"],
+                _f(METRICS["conversion_rate"].actual(found)),
+                _f(found["registration_amount"]),
+            ]
+        )
+    return rows
+
+
+def _rebate_rows(user: User, filters: Filters) -> list[list[Any]]:
+    rows = statements_visible_to(user).filter(
+        period_kind=filters.period.kind, period_start=filters.period.start
+    )
+    if filters.region is not None:
+        rows = rows.filter(
+            scope_region__in=[
+                filters.region.pk,
+                *filters.region.children.values_list("pk", flat=True),
+            ]
+        )
+    if filters.tier:
+        rows = rows.filter(partner__tier_id=filters.tier)
+    return [
+        [
+            s.number,
+            s.partner.name,
+            s.period_label,
+            _f(s.won_amount),
+            _f(s.target_amount),
+            _f(s.attainment),
+            _f(s.rebate_percent),
+            _f(s.total_amount),
+            str(s.get_status_display()),
+        ]
+        for s in rows.order_by("-total_amount", "pk")
+    ]
+
+
+REPORTS: dict[str, Report] = {
+    r.key: r
+    for r in (
+        Report(
+            "partners",
+            _("Partner performance"),
+            [
+                _("Code"),
+                _("Partner"),
+                _("Region/office"),
+                _("Tier"),
+                _("Won amount"),
+                _("Won projects"),
+                _("New customers"),
+                _("Registrations submitted"),
+                _("Registration conversion %"),
+                _("Win rate %"),
+                _("Won-amount target"),
+                _("Attainment %"),
+                _("KPI score"),
+            ],
+            _partner_rows,
+            [14, 30, 14, 10, 16, 12, 12, 14, 14, 12, 16, 12, 10],
+        ),
+        Report(
+            "regions",
+            _("Region performance"),
+            [
+                _("Region"),
+                _("Active partners"),
+                _("Won amount"),
+                _("Won projects"),
+                _("New customers"),
+                _("Registrations submitted"),
+                _("Registration conversion %"),
+                _("Win rate %"),
+                _("Won-amount target"),
+                _("Attainment %"),
+            ],
+            _region_rows,
+            [14, 12, 16, 12, 12, 14, 14, 12, 16, 12],
+        ),
+        Report(
+            "pipeline",
+            _("Pipeline"),
+            [_("Region"), _("Stage"), _("Projects"), _("Amount")],
+            _pipeline_rows,
+            [14, 20, 12, 18],
+        ),
+        Report(
+            "conversion",
+            _("Registration conversion"),
+            [
+                _("Code"),
+                _("Partner"),
+                _("Region/office"),
+                _("Submitted"),
+                _("Approved"),
+                _("Won"),
+                _("Lost"),
+                _("Conversion %"),
+                _("Registered amount"),
+            ],
+            _conversion_rows,
+            [14, 30, 14, 10, 10, 10, 10, 12, 18],
+        ),
+        Report(
+            "rebates",
+            _("Rebates"),
+            [
+                _("Number"),
+                _("Partner"),
+                _("Period"),
+                _("Won amount"),
+                _("Target"),
+                _("Attainment %"),
+                _("Rebate %"),
+                _("Total"),
+                _("Status"),
+            ],
+            _rebate_rows,
+            [20, 30, 10, 16, 16, 12, 10, 16, 12],
+        ),
+    )
+}
+
+
+def tiers_in_use() -> list[tuple[str, str]]:
+    return list(Tier.objects.filter(is_active=True).values_list("code", "name"))

@@ -1,0 +1,21 @@
+"""Template filters of the performance pages."""
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+register = template.Library()
+
+
+@register.filter
+def cell(value):
+    """A report cell: numbers with thousands separators (two decimals for amounts), "—" for
+    nothing, text as it is."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return intcomma(value)
+    if isinstance(value, float):
+        return intcomma(f"{value:.2f}")
+    return value

@@ -1,0 +1,5 @@
+from .views import urlpatterns as pages
+
+app_name = "performance"
+
+urlpatterns = [*pages]

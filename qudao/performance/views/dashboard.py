@@ -1,0 +1,95 @@
+"""The dashboard (HQ, region, channel manager, partner: the same page in each user's scope) and
+the JSON that feeds its charts."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qudao.core import navigation
+from qudao.core.errors import PermissionDenied
+
+from ..selectors.actions import actions_visible_to
+from ..selectors.dashboard import dashboard_data
+from ..services.common import is_hq_planner
+from ..tasks import facts_refresh_task
+from .common import filters_from
+
+
+@login_required
+def dashboard(request):
+    form, filters = filters_from(request)
+    data = dashboard_data(request.user, filters, charts=False)
+    context = {
+        "form": form,
+        "filters": filters,
+        "data": data,
+        "data_url": f"{reverse('performance:dashboard-data')}?{filters.query()}",
+        "can_refresh": is_hq_planner(request.user),
+        "chart_labels": {
+            "won": _("Won amount"),
+            "registrations": _("Registrations submitted"),
+            "amount": _("Amount"),
+            "gap": _("Gap"),
+            "rate": _("Closure rate %"),
+            "empty": _("No data for these filters."),
+        },
+    }
+    return render(request, "performance/dashboard.html", context)
+
+
+@login_required
+def dashboard_json(request):
+    _form, filters = filters_from(request)
+    return JsonResponse(
+        dashboard_data(request.user, filters), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+@login_required
+@require_POST
+def facts_refresh(request):
+    """HQ asks the worker to bring the facts up to date now (instead of waiting for cron)."""
+    if not is_hq_planner(request.user):
+        raise PermissionDenied
+    facts_refresh_task.enqueue()
+    from django.contrib import messages
+
+    messages.success(request, _("The figures are being refreshed by the worker."))
+    return redirect("performance:dashboard")
+
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("dashboard/data/", dashboard_json, name="dashboard-data"),
+    path("facts/refresh/", facts_refresh, name="facts-refresh"),
+]
+
+navigation.register(
+    navigation.NavItem(
+        key="performance",
+        label=gettext_lazy("Performance"),
+        url_name="performance:dashboard",
+        icon="bi-graph-up-arrow",
+        order=50,
+        partner_users=True,
+    )
+)
+
+
+def _my_actions_card(user):
+    count = actions_visible_to(user).filter(owner=user, status="open").count()
+    if not count:
+        return None
+    return {
+        "label": gettext_lazy("My open corrective actions"),
+        "value": count,
+        "url": reverse("performance:action-list") + "?mine=on&status=open",
+        "icon": "bi-arrow-repeat",
+    }
+
+
+navigation.register_card(_my_actions_card, order=60)
