@@ -94,7 +94,7 @@ def _many_rows(world, count=45):
 @pytest.mark.parametrize(
     ("url", "persona", "limit"),
     [
-        ("/", "hq", 12),
+        ("/", "hq", 15),  # cards of partners, registrations, projects and performance
         ("/partners/", "hq", 10),
         ("/partners/", "south_manager", 11),
         ("/partners/?q=测试&status=active&sort=-name", "channel_mgr", 10),
