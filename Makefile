@@ -24,9 +24,11 @@ run: catalogs
 test: catalogs
 	$(PY) -m pytest -n 2 $(TEST_ARGS)
 
-## make bench: benchmarks on a scaled database; results in bench/results/latest.json.
+## make bench: benchmarks on a scaled database; results in bench/results/latest.json
+## and bench/results/projects.json (1,000,000 projects, bench/PROJECTS.md).
 bench: catalogs
 	$(PY) bench/run.py
+	$(PY) bench/projects.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

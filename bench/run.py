@@ -10,14 +10,17 @@ hand-written SQL, timed the same way, so that the gap shows what the ORM, the te
 middleware add. Results: a table on stdout and bench/results/latest.json.
 """
 
+import csv
 import json
 import math
 import os
+import random
 import statistics
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +30,10 @@ ROOT = BENCH_DIR.parent
 RESULTS = BENCH_DIR / "results" / "latest.json"
 SQLITE_PATH = BENCH_DIR / "bench.sqlite3"
 WARMUP = 3
+# BENCH_REUSE=1 times the database as the previous run left it (no seeding): for re-timing
+# after a code change without seeding a million registrations again.
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+NAME_PAIRS = ROOT / "qudao" / "registrations" / "tests" / "fixtures" / "name_pairs.csv"
 SEARCH = "伙伴00012"  # matches 100 of the scaled partners' names (…伙伴0001200… to …99)
 
 
@@ -39,8 +46,9 @@ def configure_database() -> str:
     """Point Django at the bench database through DATABASE_URL, before django.setup()."""
     url = os.environ.get("BENCH_DATABASE_URL", "").strip()
     if not url:
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        if not REUSE:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{SQLITE_PATH}"
     os.environ["DATABASE_URL"] = url
     # The bench always runs the development settings (no HTTPS redirect, no static manifest);
@@ -61,20 +69,33 @@ from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Max, Min  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from qudao.core.models import (  # noqa: E402
     ApprovalRequest,
     ApprovalStep,
     AuditEntry,
     Notification,
+    Region,
     Role,
     User,
 )
 from qudao.core.scopes import region_subtree_ids  # noqa: E402
 from qudao.core.services.auth import api_token_issue  # noqa: E402
-from qudao.partners.models import Partner  # noqa: E402
+from qudao.demo.scale_registrations import new_customer_name, variant_of  # noqa: E402
+from qudao.partners.models import Partner, ProductLine  # noqa: E402
+from qudao.registrations import matching  # noqa: E402
+from qudao.registrations.keys import customer_keys  # noqa: E402
+from qudao.registrations.models import (  # noqa: E402
+    CustomerKey,
+    Registration,
+    RegistrationProduct,
+)
+from qudao.registrations.services import registration_conflicts  # noqa: E402
+from qudao.registrations.services.conflicts import _candidate_ids  # noqa: E402
 
 settings.DEBUG = False
 
@@ -82,9 +103,14 @@ settings.DEBUG = False
 # --- the database ---------------------------------------------------------------------------
 
 
-def prepare_database(scale: int) -> float:
-    """Migrate and seed; returns the seconds seeding took."""
+def prepare_database(scale: int) -> float | None:
+    """Migrate and seed; returns the seconds seeding took (None when reusing the database)."""
     call_command("migrate", verbosity=0, interactive=False)
+    if REUSE:
+        if not Registration.objects.exists():
+            sys.exit("BENCH_REUSE=1 needs a database seeded by a previous run.")
+        print("reusing the database as it is (BENCH_REUSE=1)")
+        return None
     if User.objects.exists():
         if os.environ.get("BENCH_FLUSH") != "1":
             sys.exit(
@@ -95,18 +121,61 @@ def prepare_database(scale: int) -> float:
         call_command("flush", verbosity=0, interactive=False)
         # flush also removes the roles that a data migration created
         Role.objects.bulk_create([Role(code=code) for code in Role.Code.values])
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     call_command("seed_demo", scale=scale)
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics, as a live database would have
-    print(f"seeded scale {scale} in {seconds:.1f}s")
+        # Fresh statistics, as a live database would have; on PostgreSQL also the visibility
+        # map autovacuum would have set after the bulk load (counts use index-only scans).
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    # The CPU time of this process shows how much of the wall time other work on the machine
+    # took (SQLite works in this process; PostgreSQL's own work is not counted).
+    print(
+        f"seeded scale {scale} in {seconds:.1f}s "
+        f"({time.process_time() - cpu:.1f}s CPU in this process)"
+    )
     return seconds
 
 
 def row_counts() -> dict[str, int]:
-    models = [Partner, AuditEntry, Notification, ApprovalRequest, ApprovalStep, User]
-    return {model._meta.db_table: model.objects.count() for model in models}
+    models = [
+        Partner,
+        AuditEntry,
+        Notification,
+        ApprovalRequest,
+        ApprovalStep,
+        User,
+        Registration,
+        RegistrationProduct,
+        CustomerKey,
+    ]
+    counts = {model._meta.db_table: model.objects.count() for model in models}
+    counts["live registrations"] = Registration.objects.filter(status__in=Registration.LIVE).count()
+    return counts
+
+
+def posting_lists() -> dict[str, dict]:
+    """How many live registrations share each key of the candidate index, per kind: the
+    conflict check reads the lists of its keys, so their lengths bound its cost."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT kind, key, COUNT(*) FROM registrations_customerkey GROUP BY kind, key"
+        )
+        by_kind: dict[str, list[tuple[int, str]]] = {}
+        for kind, key, count in cursor.fetchall():
+            by_kind.setdefault(kind, []).append((count, key))
+    stats = {}
+    for kind, lists in sorted(by_kind.items()):
+        lengths = [count for count, _key in lists]
+        stats[kind] = {
+            "keys": len(lists),
+            "rows": sum(lengths),
+            "mean": round(statistics.fmean(lengths), 1),
+            "p99": percentile(lengths, 0.99),
+            "max": max(lengths),
+            "longest": [f"{key} {count}" for count, key in sorted(lists, reverse=True)[:5]],
+        }
+    return stats
 
 
 # --- timing ---------------------------------------------------------------------------------
@@ -257,6 +326,229 @@ def history_floor(partner: Partner, partner_ct: int):
     return floor
 
 
+REGISTRATION_COLUMNS = (
+    "r.id, r.number, r.partner_id, r.customer_name, r.customer_credit_code, "
+    "r.customer_region_id, r.customer_city, r.project_name, r.industry, r.estimated_amount, "
+    "r.expected_close_date, r.stage, r.competitors, r.decision_makers, r.notes, r.status, "
+    "r.submitted_at, r.protection_until, r.created_at, r.updated_at, p.id, p.name, p.owner_id, "
+    "cr.id, cr.name, u.id, u.username, u.last_name, u.first_name"
+)
+
+
+def registration_floor(
+    where: str, params: list, rows: int, order: str = "r.estimated_amount DESC, r.id"
+):
+    """The count, one page in `order` (by default by amount, largest first), and the page's
+    products.
+
+    The page's ids come from the registrations table alone (scoped by `where`, which may use
+    EXISTS): on SQLite a join there lets the planner start from the partners and sort every
+    matching row, where the (status, estimated_amount) index gives the page at once.
+    """
+    count_sql = f"SELECT COUNT(*) FROM registrations_registration r WHERE {where}"
+    ids_sql = (
+        f"SELECT r.id FROM registrations_registration r WHERE {where} ORDER BY {order} LIMIT {rows}"
+    )
+
+    def floor() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(count_sql, params)
+            count = cursor.fetchone()[0]
+            cursor.execute(ids_sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+            if ids:
+                cursor.execute(
+                    f"SELECT {REGISTRATION_COLUMNS} FROM registrations_registration r "
+                    "JOIN partners_partner p ON p.id = r.partner_id "
+                    "JOIN core_region cr ON cr.id = r.customer_region_id "
+                    "JOIN core_user u ON u.id = r.created_by_id "
+                    f"WHERE r.id IN ({placeholders(ids)})",
+                    ids,
+                )
+                cursor.fetchall()
+                cursor.execute(
+                    "SELECT rp.id, rp.registration_id, rp.quantity, rp.description, pl.id, "
+                    "pl.name FROM registrations_registrationproduct rp "
+                    "JOIN partners_productline pl ON pl.id = rp.product_line_id "
+                    f"WHERE rp.registration_id IN ({placeholders(ids)}) ORDER BY rp.id",
+                    ids,
+                )
+                cursor.fetchall()
+        return count
+
+    return floor
+
+
+# --- the conflict check ---------------------------------------------------------------------
+
+
+@dataclass
+class Probe:
+    """A partner's draft whose conflicts are checked: a customer of a live registration written
+    differently (`source` is that registration), or a customer nobody has registered."""
+
+    registration: Registration
+    source: int | None
+    name_key: str  # its normalised name: the key of the floor's exact lookup
+
+
+def conflict_probes(count: int) -> list[Probe]:
+    """`count` saved drafts, alternately a variant of a live registration's customer and a new
+    customer, of a demo partner other than the live registration's."""
+    rng = random.Random(4)
+    mine = Partner.objects.get(code="P-HN-001")
+    other = Partner.objects.get(code="P-HN-002")
+    author = User.objects.get(username="p1_sales")
+    offices = list(Region.objects.filter(kind=Region.Kind.OFFICE).values_list("pk", "name"))
+    bounds = Registration.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    sources: list[tuple] = []
+    live = Registration.objects.filter(status__in=Registration.LIVE)
+    while len(sources) < (count + 1) // 2:
+        sample = rng.sample(range(bounds["low"], bounds["high"] + 1), 500)
+        sources += live.filter(pk__in=sample).values_list(
+            "pk", "partner_id", "customer_name", "customer_region_id", "customer_city"
+        )
+    rng.shuffle(sources)
+    today = timezone.localdate()
+    drafts, origins = [], []
+    for i in range(count):
+        if i % 2 == 0:
+            pk, partner_id, name, region_id, city = sources[i // 2]
+            name = variant_of(name, rng)
+            partner = other if partner_id == mine.pk else mine
+            origins.append(pk)
+        else:
+            region_id, city = rng.choice(offices)
+            name, partner = new_customer_name(i), mine
+            origins.append(None)
+        drafts.append(
+            Registration(
+                number=f"BB-BENCH{i:06d}",
+                partner=partner,
+                created_by=author,
+                customer_name=name,
+                customer_region_id=region_id,
+                customer_city=city,
+                project_name="园区网络改造",
+                estimated_amount=Decimal("1000000"),
+                expected_close_date=today + timedelta(days=60),
+            )
+        )
+    Registration.objects.bulk_create(drafts)
+    line = ProductLine.objects.order_by("code").first()
+    RegistrationProduct.objects.bulk_create(
+        RegistrationProduct(registration=draft, product_line=line, quantity=10) for draft in drafts
+    )
+    probes = []
+    for draft, origin in zip(drafts, origins, strict=True):
+        keys = customer_keys(draft.customer_name)
+        name_key = next((key for kind, key in keys if kind == "name"), draft.customer_name)
+        probes.append(Probe(draft, origin, name_key))
+    return probes
+
+
+def cycling(probes: list[Probe], call):
+    """A call that takes the next probe each time (every timed check is a new customer)."""
+    state = {"next": 0}
+
+    def run():
+        probe = probes[state["next"] % len(probes)]
+        state["next"] += 1
+        return call(probe)
+
+    return run
+
+
+def name_floor(probe: Probe) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT registration_id FROM registrations_customerkey "
+            "WHERE kind = %s AND key = %s LIMIT 50",
+            ["name", probe.name_key],
+        )
+        return len(cursor.fetchall())
+
+
+def summary(name: str, samples: list[float], floor: list[float] | None, queries: int) -> dict:
+    return {
+        "name": name,
+        "n": len(samples),
+        "p50_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(percentile(samples, 0.95), 2),
+        "floor_ms": round(statistics.median(floor), 2) if floor else None,
+        "floor_p95_ms": round(percentile(floor, 0.95), 2) if floor else None,
+        "queries": queries,
+    }
+
+
+def measure_conflicts(n: int) -> tuple[list[dict], dict]:
+    """Time `registration_conflicts` on n drafts that are each checked once, with its floor (an
+    exact-key lookup on the same index), and the candidate query alone."""
+    probes = conflict_probes(WARMUP + n)
+    # A worker meets most candidates' names for the first time: start with empty name caches.
+    for cached in (matching.normalise_name, matching.pinyin_of, matching.initials_of):
+        cached.cache_clear()
+    check = cycling(probes, lambda p: registration_conflicts(registration=p.registration))
+    samples = time_calls(check, n)
+    floor = time_calls(cycling(probes, name_floor), n)
+    candidates = time_calls(cycling(probes, lambda p: _candidate_ids(p.registration)), n)
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as queries:
+        registration_conflicts(registration=probes[-1].registration)
+    query_count = len(queries)
+    with CaptureQueriesContext(connection) as queries:
+        _candidate_ids(probes[-1].registration)
+    candidate_queries = len(queries)
+    # What the checks found: each variant should find its source; a new name, nothing.
+    found = {"variants": 0, "variants_found": 0, "new": 0, "new_with_conflicts": 0}
+    levels: dict[str, int] = {}
+    candidates_fetched = []
+    for probe in probes:
+        conflicts = registration_conflicts(registration=probe.registration)
+        candidates_fetched.append(len(_candidate_ids(probe.registration)))
+        level = conflicts[0].level.name.lower() if conflicts else "none"
+        levels[level] = levels.get(level, 0) + 1
+        if probe.source is None:
+            found["new"] += 1
+            found["new_with_conflicts"] += bool(conflicts)
+        else:
+            found["variants"] += 1
+            found["variants_found"] += probe.source in {c.registration.pk for c in conflicts}
+    Registration.objects.filter(pk__in=[p.registration.pk for p in probes]).delete()
+    results = [
+        summary("conflict check (registration_conflicts)", samples, floor, query_count),
+        summary("  its candidate query alone", candidates, floor, candidate_queries),
+    ]
+    details = found | {
+        "worst_level": levels,
+        "candidates_p50": statistics.median(candidates_fetched),
+        "candidates_max": max(candidates_fetched),
+        "p95_over_floor_p95": round(results[0]["p95_ms"] / results[0]["floor_p95_ms"], 1),
+    }
+    return results, details
+
+
+def matching_quality() -> dict:
+    """Recall and precision of "likely or certain" on the labelled name pairs, computed as in
+    qudao/registrations/tests/test_matching.py."""
+    with NAME_PAIRS.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    tp = fp = fn = 0
+    for row in rows:
+        deal_a, deal_b = matching.Deal(row["name_a"]), matching.Deal(row["name_b"])
+        flagged = matching.match(deal_a, deal_b).level >= matching.Level.LIKELY
+        same = row["same"] == "1"
+        tp += flagged and same
+        fp += flagged and not same
+        fn += same and not flagged
+    return {
+        "pairs": len(rows),
+        "same": sum(row["same"] == "1" for row in rows),
+        "precision": round(tp / (tp + fp), 3),
+        "recall": round(tp / (tp + fn), 3),
+    }
+
+
 # --- the requests ---------------------------------------------------------------------------
 
 
@@ -309,6 +601,7 @@ def cases() -> list[Case]:
 
     q = quote(SEARCH)
     return [
+        *registration_cases(web, api, get, api_count, cm, p1),
         Case("login page", get(anonymous, "/accounts/login/")),
         Case("home (director)", get(web["director"], "/")),
         Case("home (south_manager)", get(web["south_manager"], "/")),
@@ -425,27 +718,65 @@ def cases() -> list[Case]:
     ]
 
 
+def registration_cases(web, api, get, api_count, cm: User, p1: User) -> list[Case]:
+    """Approved registrations, largest amount first: the API (25 rows) and, when the page
+    answers, the HTML list (settings.PAGE_SIZE rows), as a channel manager and a partner."""
+    listing = "status=approved&sort=-amount"
+    scopes = {
+        "channel_mgr": (
+            "r.status = %s AND EXISTS (SELECT 1 FROM partners_partner p "
+            "WHERE p.id = r.partner_id AND p.owner_id = %s)",
+            ["approved", cm.pk],
+        ),
+        "p1_sales": ("r.status = %s AND r.partner_id = %s", ["approved", p1.partner_id]),
+    }
+    found = [
+        Case(
+            "API registrations, newest first (director)",
+            get(api["director"], "/api/v1/registrations?page_size=25"),
+            registration_floor("r.status <> %s", ["draft"], 25, "r.created_at DESC, r.id"),
+            api_count("director", "/api/v1/registrations"),
+        )
+    ]
+    for username, (where, params) in scopes.items():
+        count = api_count(username, f"/api/v1/registrations?{listing}")
+        page = f"/registrations/?{listing}"
+        if web[username].get(page).status_code == 200:
+            found.append(
+                Case(
+                    f"registrations ?{listing} ({username})",
+                    get(web[username], page),
+                    registration_floor(where, params, settings.PAGE_SIZE),
+                    count,
+                )
+            )
+        else:
+            print(f"  note: {page} does not answer 200 for {username}: not timed")
+        found.append(
+            Case(
+                f"API registrations ?{listing}&page_size=25 ({username})",
+                get(api[username], f"/api/v1/registrations?{listing}&page_size=25"),
+                registration_floor(where, params, 25),
+                count,
+            )
+        )
+    return found
+
+
 def measure(case: Case, n: int) -> None:
     connection.queries_log.clear()  # a full log (maxlen) would make the capture look empty
     with CaptureQueriesContext(connection) as queries:
         case.call()
     query_count = len(queries)  # now: the next request clears the log
     samples = time_calls(case.call, n)
-    floor_ms = None
+    floor = None
     if case.floor is not None:
-        floor_ms = round(statistics.median(time_calls(case.floor, n)), 2)
+        floor = time_calls(case.floor, n)
         if case.count_check is not None:
             expected, got = case.count_check(), case.floor()
             if expected != got:
                 print(f"  note: the floor of {case.name!r} finds {got} rows, the app {expected}")
-    case.results = {
-        "name": case.name,
-        "n": n,
-        "p50_ms": round(statistics.median(samples), 2),
-        "p95_ms": round(percentile(samples, 0.95), 2),
-        "floor_ms": floor_ms,
-        "queries": query_count,
-    }
+    case.results = summary(case.name, samples, floor, query_count)
 
 
 def print_table(results: list[dict]) -> None:
@@ -463,6 +794,21 @@ def print_table(results: list[dict]) -> None:
         )
 
 
+def print_conflicts(results: list[dict], details: dict) -> None:
+    check = results[0]
+    print(
+        f"conflict check: p50 {check['p50_ms']} ms, p95 {check['p95_ms']} ms; floor (exact-key "
+        f"lookup) p50 {check['floor_ms']} ms, p95 {check['floor_p95_ms']} ms; "
+        f"p95 / floor p95 = {details['p95_over_floor_p95']} (goal: p95 < 20 ms and within 3x)"
+    )
+    print(
+        f"  probes: {details['variants_found']} of {details['variants']} re-spelled customers "
+        f"found their registration; {details['new_with_conflicts']} of {details['new']} new "
+        f"customers had a conflict; worst levels {details['worst_level']}; candidates scored "
+        f"per check p50 {details['candidates_p50']}, max {details['candidates_max']}"
+    )
+
+
 def main() -> None:
     scale, n = env_int("BENCH_SCALE", 100), env_int("BENCH_N", 30)
     started = time.perf_counter()
@@ -470,12 +816,27 @@ def main() -> None:
     seed_seconds = prepare_database(scale)
     rows = row_counts()
     print("rows: " + ", ".join(f"{table} {count:,}" for table, count in rows.items()))
+    postings = posting_lists()
+    for kind, stats in postings.items():
+        print(
+            f"  key index, {kind}: {stats['keys']:,} keys, registrations per key mean "
+            f"{stats['mean']}, p99 {stats['p99']}, max {stats['max']} "
+            f"({', '.join(stats['longest'][:3])})"
+        )
+    quality = matching_quality()
+    print(
+        f"matching, likely or certain, on {quality['pairs']} labelled name pairs: "
+        f"precision {quality['precision']}, recall {quality['recall']}"
+    )
     print(f"timing {WARMUP} warm-up + {n} calls per request …\n")
+    conflict_results, conflict_details = measure_conflicts(n)
     all_cases = cases()
     for case in all_cases:
         measure(case, n)
-    results = [case.results for case in all_cases]
+    results = conflict_results + [case.results for case in all_cases]
     print_table(results)
+    print()
+    print_conflicts(conflict_results, conflict_details)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
         json.dumps(
@@ -483,8 +844,11 @@ def main() -> None:
                 "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
                 "database": connection.vendor,
                 "scale": scale,
-                "seed_seconds": round(seed_seconds, 1),
+                "seed_seconds": round(seed_seconds, 1) if seed_seconds is not None else None,
                 "rows": rows,
+                "key_index": postings,
+                "matching": quality,
+                "conflict_check": conflict_details,
                 "results": results,
             },
             ensure_ascii=False,

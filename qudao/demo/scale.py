@@ -1,8 +1,9 @@
 """Bulk rows for benchmarks: `seed_demo --scale N` adds N blocks of the big tables.
 
 Per block: 50 partners, 1,000 audit entries, 1,000 notifications, 100 approval requests with
-two steps each. Rows are written with bulk_create in large batches, so N=1000 (1,000,000
-audit entries and notifications) takes minutes, not hours.
+two steps each, and 10,000 deal registrations with their products and candidate-index keys (see
+`scale_registrations`). Rows are written in large batches, so N=100 (1,000,000 registrations)
+takes minutes, not hours.
 """
 
 import random
@@ -14,8 +15,16 @@ from django.db import transaction
 from qudao.core.models import ApprovalRequest, ApprovalStep, AuditEntry, Notification, Region, User
 from qudao.partners.models import Partner, Tier
 
+from . import scale_registrations
+
 BATCH = 5000
-PER_BLOCK = {"partners": 50, "audit": 1000, "notifications": 1000, "approvals": 100}
+PER_BLOCK = {
+    "partners": 50,
+    "audit": 1000,
+    "notifications": 1000,
+    "approvals": 100,
+    "registrations": scale_registrations.PER_BLOCK,
+}
 
 
 def _bulk(model, rows, batch=BATCH) -> int:
@@ -141,4 +150,5 @@ def seed_scale(blocks: int, progress: Callable[[str], None] = print) -> dict[str
             )
         _bulk(ApprovalStep, steps)
         progress(f"approvals: {counts['approvals']}")
+    counts.update(scale_registrations.seed_registrations(blocks, progress))
     return counts

@@ -2,6 +2,7 @@
 command runs, and the bulk blocks the benchmarks add with --scale."""
 
 import datetime
+import random
 from io import StringIO
 
 import pytest
@@ -12,9 +13,18 @@ from django.core.management.base import CommandError
 from django.test import Client
 from django.utils import timezone
 
-from qudao.core.models import ApprovalRequest, ApprovalStep, AuditEntry, Notification, Region, User
+from qudao.core.models import (
+    ApprovalRequest,
+    ApprovalStep,
+    AuditEntry,
+    Counter,
+    Notification,
+    Region,
+    User,
+)
 from qudao.core.tests.factories import UserFactory
 from qudao.demo.scale import PER_BLOCK
+from qudao.demo.scale_registrations import variant_of
 from qudao.partners.models import (
     Agreement,
     CreditApplication,
@@ -26,6 +36,11 @@ from qudao.partners.models import (
     TierChange,
 )
 from qudao.partners.validators import validate_credit_code
+from qudao.registrations.keys import customer_keys
+from qudao.registrations.matching import Level
+from qudao.registrations.models import CustomerKey, Registration, RegistrationProduct
+from qudao.registrations.services import registration_conflicts
+from qudao.registrations.tests.factories import RegistrationFactory
 
 REGIONS = {"华南", "华东", "华中", "华北", "西部"}
 ACCOUNTS = [
@@ -187,6 +202,7 @@ def test_scale_one_adds_one_block_of_each_table(db, seed):
         "audit": AuditEntry,
         "notifications": Notification,
         "approvals": ApprovalRequest,
+        "registrations": Registration,
     }
     before = {name: model.objects.count() for name, model in tables.items()}
     steps_before = ApprovalStep.objects.count()
@@ -198,6 +214,80 @@ def test_scale_one_adds_one_block_of_each_table(db, seed):
     added = {name: model.objects.count() - before[name] for name, model in tables.items()}
     assert added == PER_BLOCK
     assert ApprovalStep.objects.count() - steps_before == 2 * PER_BLOCK["approvals"]
+
+
+def test_scaled_registrations_are_indexed_as_the_services_would_index_them(db, seed):
+    # Given the demo data and its registration counter
+    seed()
+    counters = dict(Counter.objects.values_list("key", "value"))
+
+    # When one block of registrations is added
+    seed("--scale", "1")
+
+    # Then there are 10,000 of them, numbered in their own series, the real counter untouched
+    scaled = Registration.objects.filter(number__startswith="BB-S")
+    assert scaled.count() == PER_BLOCK["registrations"]
+    assert scaled.values("number").distinct().count() == scaled.count()
+    assert dict(Counter.objects.values_list("key", "value")) == counters
+    # with a realistic status mix: mostly closed, a large live share, a few drafts
+    live = scaled.filter(status__in=Registration.LIVE)
+    assert 0.2 < live.count() / scaled.count() < 0.45
+    assert scaled.filter(status=Registration.Status.DRAFT).exists()
+    closed = {"rejected", "expired", "won", "lost", "cancelled"}
+    assert closed <= set(scaled.values_list("status", flat=True))
+    # and one or two product lines each
+    lines = RegistrationProduct.objects.filter(registration__in=scaled)
+    per_registration = {}
+    for registration_id in lines.values_list("registration_id", flat=True):
+        per_registration[registration_id] = per_registration.get(registration_id, 0) + 1
+    assert len(per_registration) == scaled.count()
+    assert set(per_registration.values()) == {1, 2}
+    # And only live registrations hold keys, exactly the keys of their customer
+    assert not CustomerKey.objects.exclude(registration__status__in=Registration.LIVE).exists()
+    sample = list(live.order_by("pk")[::25])
+    assert len(sample) > 50
+    for registration in sample:
+        stored = set(
+            CustomerKey.objects.filter(registration=registration).values_list(
+                "partner_id", "kind", "key"
+            )
+        )
+        expected = customer_keys(registration.customer_name, registration.customer_credit_code)
+        assert stored == {(registration.partner_id, kind, key) for kind, key in expected}
+    # And customers repeat across partners, some with valid credit codes, without giant lists
+    with_codes = [r.customer_credit_code for r in sample if r.customer_credit_code]
+    assert 0.2 < len(with_codes) / len(sample) < 0.5
+    for code in with_codes:
+        validate_credit_code(code)
+    names = CustomerKey.objects.filter(kind="name").values_list("key", "partner_id")
+    partners_per_name: dict[str, set[int]] = {}
+    for key, partner_id in names:
+        partners_per_name.setdefault(key, set()).add(partner_id)
+    assert sum(len(partners) >= 3 for partners in partners_per_name.values()) >= 20
+    assert max(len(partners) for partners in partners_per_name.values()) < 100
+    # And a partner who writes a seeded customer differently is told of the conflict
+    source = sample[7]
+    other = Partner.objects.exclude(pk=source.partner_id).first()
+    draft = Registration(
+        partner=other,
+        customer_name=variant_of(source.customer_name, random.Random(1)),
+        customer_region_id=source.customer_region_id,
+        project_name="园区网络改造",
+        estimated_amount=source.estimated_amount,
+    )
+    conflicts = registration_conflicts(registration=draft, product_lines=frozenset())
+    assert source.pk in {c.registration.pk for c in conflicts}
+    assert max(c.level for c in conflicts) >= Level.LIKELY
+
+    # When a second block is added, the numbers go on
+    seed("--scale", "1")
+    assert scaled.count() == 2 * PER_BLOCK["registrations"]
+    assert scaled.values("number").distinct().count() == scaled.count()
+    # And a registration made the usual way afterwards gets a new id and the next real number
+    last = Registration.objects.order_by("-pk").first()
+    made = RegistrationFactory()
+    assert made.pk > last.pk
+    assert made.number.startswith(f"BB-{timezone.localdate().year}-")
 
 
 @pytest.mark.parametrize("scale", ["-1", "10001"])
