@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
@@ -245,7 +246,7 @@ class SchemeOut(Schema):
 @router.get("/schemes", response={200: list[SchemeOut], **ERRORS})
 def scheme_list(request):
     if request.user.is_partner_user:
-        raise PermissionDenied("Partner users do not read KPI schemes.")
+        raise PermissionDenied(_("Partner users do not read KPI schemes."))
     return list(schemes_all())
 
 
@@ -356,7 +357,7 @@ def scorecard_list(request, filters: Query[ScorecardFilter]):
 def scorecard_compute(request, payload: ComputeIn):
     """HQ computes a period's scorecards: at once for a small channel, else by the worker (202)."""
     if not is_hq_planner(request.user):
-        raise PermissionDenied("Only the channel director and system admins may do this.")
+        raise PermissionDenied(_("Only the channel director and system admins may do this."))
     period = _period(payload.period)
     from qudao.partners.models import Partner
 
@@ -431,7 +432,7 @@ class PolicyOut(Schema):
 @router.get("/rebate-policies", response={200: list[PolicyOut], **ERRORS})
 def policy_list(request):
     if request.user.is_partner_user:
-        raise PermissionDenied("Partner users do not read rebate policies.")
+        raise PermissionDenied(_("Partner users do not read rebate policies."))
     return list(policies_all())
 
 

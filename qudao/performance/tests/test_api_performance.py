@@ -215,3 +215,13 @@ def test_api_list_query_counts_are_bounded(world, as_api, django_assert_max_num_
     for url in urls:
         with django_assert_max_num_queries(counts[url]):
             assert client.get(url).status_code == 200
+
+
+def test_partner_users_cannot_read_schemes_or_rebate_policies(world, as_api):
+    client = as_api(world.p1_admin)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    for url in ("/api/v1/performance/schemes", "/api/v1/performance/rebate-policies"):
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "伙伴用户" in response.json()["message"]  # localised, not English
+    assert as_api(world.hq).get("/api/v1/performance/schemes").status_code == 200
