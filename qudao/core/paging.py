@@ -3,10 +3,46 @@
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
+
+
+class IdsFirstPaginator(Paginator):
+    """Takes a page as "the rows whose ids are the page's ids": the ids come from a subquery with
+    the filters and the order alone (no joins for `select_related`), the outer query adds the
+    joins for those rows only. Still one query per page.
+
+    With the joins in the one query the database may join every matching row before sorting
+    (at 1,000,000 registrations SQLite took seconds); the subquery reads the page from the index
+    that gives the order.
+    """
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(rows_in_order(self.object_list, bottom, top), number, self)
+
+
+def rows_in_order(queryset, bottom: int, top: int):
+    """`queryset[bottom:top]`, the ids taken first (see `IdsFirstPaginator`).
+
+    Lists, `values()` querysets, DISTINCT and UNION queries are sliced as they are.
+    """
+    if (
+        not isinstance(queryset, QuerySet)
+        or queryset._iterable_class is not ModelIterable
+        or queryset.query.distinct
+        or queryset.query.combinator
+        or not queryset.ordered
+    ):
+        return queryset[bottom:top]
+    return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
 
 
 def paginate(request, queryset: QuerySet, per_page: int | None = None) -> Page:
-    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    paginator = IdsFirstPaginator(queryset, per_page or settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import JsonResponse
 from ninja import Schema
+
+from .paging import IdsFirstPaginator
 
 MAX_PAGE_SIZE = 200
 
@@ -23,7 +24,7 @@ class PageIn(Schema):
 def page_of(queryset, page: int, page_size: int, serialise=None) -> dict[str, Any]:
     """One page of a queryset as {"items", "count", "page", "page_size"}; sizes are clamped."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    paginator = Paginator(queryset, page_size)
+    paginator = IdsFirstPaginator(queryset, page_size)
     current = paginator.get_page(page)
     items = list(current.object_list)
     return {

@@ -79,6 +79,24 @@ def _user_region_ids(user: User) -> list[int]:
     return user._scope_region_ids
 
 
+def _lookup_q(model: type[Model], lookup: str, value) -> Q:
+    """`Q(**{lookup: value})`, with a lookup across a foreign key written as a subquery:
+    `partner__owner=5` becomes `partner_id IN (SELECT id FROM partner WHERE owner_id = 5)`.
+
+    A join would let the database start from the related table and sort every matching row
+    before taking a page (seconds at 1,000,000 registrations on SQLite); the subquery keeps the
+    list's own indexes in use.
+    """
+    first, _, rest = lookup.partition("__")
+    if not rest or rest == "in":
+        return Q(**{lookup: value})
+    field = model._meta.get_field(first)
+    if not field.many_to_one:
+        return Q(**{lookup: value})
+    related = field.related_model._base_manager.filter(**{rest: value})
+    return Q(**{f"{first}__in": related.values("pk")})
+
+
 def scope_q(user: User, model: type[Model]) -> Q | None:
     """The filter that limits `model` to what `user` may see; None means no limit."""
     rule = rule_for(model)
@@ -86,14 +104,14 @@ def scope_q(user: User, model: type[Model]) -> Q | None:
     if not user.is_authenticated or not user.is_active:
         return nothing
     if user.is_partner_user:
-        return Q(**{rule.partner: user.partner_id}) if rule.partner else nothing
+        return _lookup_q(model, rule.partner, user.partner_id) if rule.partner else nothing
     if sees_everything(user):
         return None
     q = nothing
     if rule.region and user.has_role(Role.Code.REGIONAL_MANAGER) and user.region_id:
-        q |= Q(**{f"{rule.region}__in": _user_region_ids(user)})
+        q |= _lookup_q(model, f"{rule.region}__in", _user_region_ids(user))
     if rule.owner and user.has_role(Role.Code.CHANNEL_MANAGER):
-        q |= Q(**{rule.owner: user.pk})
+        q |= _lookup_q(model, rule.owner, user.pk)
     if rule.member:
         q |= Q(pk__in=model._default_manager.filter(**{rule.member: user.pk}).values("pk"))
     return q

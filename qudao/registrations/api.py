@@ -157,9 +157,10 @@ class VendorCandidateOut(Schema):
     """A match with the vendor's own records (vendor staff only)."""
 
     source: str
+    source_label: str = ""
     reference: str
     title: str
-    url: str
+    url: str = Field("", description="empty when the record is outside your data scope")
     level: str
     score: float
     reasons: list[str]

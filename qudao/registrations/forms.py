@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.forms import StyledForm
 from qudao.core.models import Region
 from qudao.core.services.approvals import Decision
-from qudao.partners.models import Partner, ProductLine
+from qudao.partners.models import ProductLine
 
 from .models import Registration
 from .selectors_ui import QUEUE_LEVELS
@@ -162,11 +162,12 @@ class RegistrationFilterForm(StyledForm, forms.Form):
         required=False,
         choices=[("", _("All stages"))] + Registration.Stage.choices,
     )
-    partner = forms.ModelChoiceField(
+    # A search box, not a <select>: a channel manager may see thousands of partners.
+    partner = forms.CharField(
         label=_("Partner"),
         required=False,
-        queryset=Partner.objects.none(),
-        empty_label=_("All partners"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Partner name or code")}),
     )
     region = forms.ModelChoiceField(
         label=_("Customer region"),
@@ -188,11 +189,8 @@ class RegistrationFilterForm(StyledForm, forms.Form):
     conflicts = forms.BooleanField(label=_("In review with conflicts"), required=False)
     sort = forms.CharField(required=False)
 
-    def __init__(self, *args, partners=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = (
-            partners if partners is not None else Partner.objects.none()
-        )
         self.fields["region"].queryset = regions()
 
     def clean(self):
@@ -205,11 +203,11 @@ class RegistrationFilterForm(StyledForm, forms.Form):
 
 class ReviewFilterForm(StyledForm, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    partner = forms.ModelChoiceField(
+    partner = forms.CharField(
         label=_("Partner"),
         required=False,
-        queryset=Partner.objects.none(),
-        empty_label=_("All partners"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Partner name or code")}),
     )
     level = forms.ChoiceField(
         label=_("Conflict"),
@@ -220,12 +218,6 @@ class ReviewFilterForm(StyledForm, forms.Form):
         ],
     )
     sort = forms.CharField(required=False)
-
-    def __init__(self, *args, partners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = (
-            partners if partners is not None else Partner.objects.none()
-        )
 
 
 class ProgressForm(StyledForm, forms.Form):

@@ -216,7 +216,9 @@ for _name in _PROVINCES + [f"{city}市" for city in _CITIES] + ["中国", "中�
 PLACES.update({"中华人民共和国": "中国", "中国": "中国"})
 # Places written in pinyin, as in English names (Lenovo (Beijing) Limited).
 PLACES.update({"".join(lazy_pinyin(short)): short for short in set(PLACES.values())})
-_PLACE_FORMS = sorted(PLACES, key=len, reverse=True)
+# The lengths of the written forms, longest first: a name's head or tail of each length is looked
+# up in PLACES (a few dict lookups instead of trying every form with startswith / endswith).
+_PLACE_LENGTHS = sorted({len(form) for form in PLACES}, reverse=True)
 
 # Words that say what an organisation does, not which one it is. A place is kept in front of a
 # name made only of these (深圳地铁 ≠ 广州地铁, 北京大学 ≠ 大学), and they are not used as
@@ -339,6 +341,7 @@ GENERIC_WORDS = frozenset(
         "云计算",
     ]
 )
+_GENERIC_WORDS_LONGEST_FIRST = sorted(GENERIC_WORDS, key=len, reverse=True)
 
 # Abbreviations and other names of well-known organisations → one canonical form. Applied to the
 # start of the core name (where an organisation's own name sits), longest first.
@@ -426,6 +429,7 @@ def initials_of(text: str) -> str:
     return "".join(lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default"))
 
 
+@lru_cache(maxsize=8192)
 def is_generic(text: str) -> bool:
     """True if `text` is made only of generic words (or is empty)."""
     if not text:
@@ -465,9 +469,9 @@ def _strip_suffixes(text: str, removed: list[str]) -> str:
                 text, changed = rest, True
                 break
         else:
-            for place in _PLACE_FORMS:
-                rest = text[: -len(place)]
-                if text.endswith(place) and len(rest) >= 2 and not is_generic(rest):
+            for length in _PLACE_LENGTHS:
+                rest, place = text[:-length], text[-length:]
+                if place in PLACES and len(rest) >= 2 and not is_generic(rest):
                     removed.append(place)
                     text, changed = rest, True
                     break
@@ -477,7 +481,7 @@ def _strip_suffixes(text: str, removed: list[str]) -> str:
 def _strip_prefixes(text: str, removed: list[str]) -> str:
     """Strip places in front (广东省深圳市…), but keep one before a generic rest (深圳地铁)."""
     while True:
-        place = next((p for p in _PLACE_FORMS if text.startswith(p)), None)
+        place = next((text[:n] for n in _PLACE_LENGTHS if text[:n] in PLACES), None)
         if place is None:
             return text
         rest = text[len(place) :]
@@ -501,15 +505,22 @@ def _map_abbreviation(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return text, ()
 
 
-def _brand(core: str) -> str:
+def without_generic_tail(core: str) -> str:
+    """`core` without its trailing generic words (腾讯计算机系统 → 腾讯), keeping at least 2
+    characters."""
     text = core
     changed = True
     while changed:
         changed = False
-        for word in sorted(GENERIC_WORDS, key=len, reverse=True):
+        for word in _GENERIC_WORDS_LONGEST_FIRST:
             if text.endswith(word) and len(text) - len(word) >= 2:
                 text, changed = text[: -len(word)], True
                 break
+    return text
+
+
+def _brand(core: str) -> str:
+    text = without_generic_tail(core)
     if text == core or is_generic(text) or text in PLACES or text.endswith(("区", "县", "镇")):
         return ""  # a place is not a brand (北京大学 → 北京, 福田区人民医院 → 福田区)
     return text

@@ -12,10 +12,12 @@ from django.utils import timezone
 from qudao.core.models import User
 from qudao.core.paging import sort_by
 from qudao.core.scopes import region_subtree_ids, visible
+from qudao.partners.models import Partner
 
 from .models import Registration
 from .services import (
     EXPIRY_NOTICE_DAYS,
+    VendorConflict,
     registration_conflicts,
     registration_vendor_conflicts,
 )
@@ -54,6 +56,7 @@ def registrations_search(
     q: str = "",
     status: str = "",
     partner: int | None = None,
+    partner_name: str = "",
     region: int | None = None,
     stage: str = "",
     date_from: datetime.date | None = None,
@@ -61,7 +64,10 @@ def registrations_search(
     expiring: bool = False,
     sort: str = "",
 ) -> tuple[QuerySet[Registration], str]:
-    """Scoped registrations filtered and sorted; returns (rows, the sort key used)."""
+    """Scoped registrations filtered and sorted; returns (rows, the sort key used).
+
+    `partner` is a partner's id, `partner_name` part of a partner's name or code.
+    """
     rows = registrations_visible_to(user)
     q = (q or "").strip()[:100]
     if q:
@@ -72,6 +78,12 @@ def registrations_search(
         rows = rows.filter(status=status)
     if partner:
         rows = rows.filter(partner_id=partner)
+    partner_name = (partner_name or "").strip()[:100]
+    if partner_name:
+        named = Partner.objects.filter(
+            Q(name__icontains=partner_name) | Q(code__icontains=partner_name)
+        )
+        rows = rows.filter(partner__in=named.values("pk"))
     if region:
         rows = rows.filter(customer_region_id__in=region_subtree_ids(region))
     if stage:
@@ -98,8 +110,10 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
     staff get every candidate they may see with its reasons; candidates outside their scope are
     counted only.
     """
-    conflicts = registration_conflicts(registration=registration)
-    vendor = registration_vendor_conflicts(registration=registration)
+    # The product lines once for both checks (prefetched by `registrations_visible_to`).
+    lines = frozenset(line.product_line.name for line in registration.products.all())
+    conflicts = registration_conflicts(registration=registration, product_lines=lines)
+    vendor = registration_vendor_conflicts(registration=registration, product_lines=lines)
     levels: dict[str, int] = {}
     for conflict in [*conflicts, *vendor]:
         name = conflict.level.name.lower()
@@ -133,12 +147,14 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
                 "reasons": [str(reason) for reason in conflict.match.reasons],
             }
         )
+    openable = _vendor_hits_openable(user, vendor)
     vendor_rows = [
         {
             "source": hit.source,
+            "source_label": str(hit.label or hit.source),
             "reference": hit.reference,
             "title": hit.title,
-            "url": hit.url,
+            "url": hit.url if hit in openable else "",
             "level": hit.level.name.lower(),
             "score": round(hit.match.score, 1),
             "reasons": [str(reason) for reason in hit.match.reasons],
@@ -150,3 +166,24 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
         "hidden": len(conflicts) - len(candidates),
         "vendor": vendor_rows,
     }
+
+
+def _vendor_hits_openable(user: User, hits: list[VendorConflict]) -> list[VendorConflict]:
+    """The hits whose record `user` may open (one query per kind of record).
+
+    Every vendor staff member deciding a registration sees which of the vendor's own records it
+    clashes with (the code, the name and the reasons: the decision needs them); the link is
+    given only where the record is in the viewer's data scope, where it would open.
+    """
+    by_model: dict[type, set[int]] = {}
+    for hit in hits:
+        if hit.model is not None:
+            by_model.setdefault(hit.model, set()).add(hit.pk)
+    allowed = {
+        (model, pk)
+        for model, pks in by_model.items()
+        for pk in visible(model._default_manager.filter(pk__in=pks), user).values_list(
+            "pk", flat=True
+        )
+    }
+    return [hit for hit in hits if hit.model is None or (hit.model, hit.pk) in allowed]

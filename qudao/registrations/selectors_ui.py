@@ -195,7 +195,13 @@ QUEUE_LEVELS = ("conflict", "none", "possible", "likely", "certain")
 
 
 def review_queue(
-    user: User, *, q: str = "", partner: int | None = None, level: str = "", sort: str = ""
+    user: User,
+    *,
+    q: str = "",
+    partner: int | None = None,
+    partner_name: str = "",
+    level: str = "",
+    sort: str = "",
 ) -> tuple[QuerySet[Registration], str, dict[int, QueueEntry]]:
     """The user's review queue as scoped registrations, filtered and sorted, and the queue
     entries (approval, version, level, conflicting registrations) by registration id."""
@@ -205,7 +211,9 @@ def review_queue(
         wanted = {pk: e for pk, e in entries.items() if e.level > Level.NONE}
     elif level in QUEUE_LEVELS:
         wanted = {pk: e for pk, e in entries.items() if e.level == level_of(level)}
-    rows, used = registrations_search(user, q=q, partner=partner, sort=sort or "submitted")
+    rows, used = registrations_search(
+        user, q=q, partner=partner, partner_name=partner_name, sort=sort or "submitted"
+    )
     return rows.filter(pk__in=list(wanted)), used, wanted
 
 

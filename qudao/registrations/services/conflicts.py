@@ -44,6 +44,11 @@ class VendorConflict:
     title: str  # its customer / project name, shown to vendor staff
     url: str  # where vendor staff can open it ("" if nowhere)
     match: Match
+    label: str = ""  # the kind of record for people (translated), e.g. "项目"
+    # The record itself, so that its details are shown only to staff whose data scope holds it
+    # (see `selectors.conflicts_for_viewer`); None: every vendor staff member may see it.
+    model: type | None = None
+    pk: int | None = None
 
     @property
     def level(self) -> Level:

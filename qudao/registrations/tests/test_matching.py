@@ -136,6 +136,13 @@ def test_keys_hold_credit_code_core_brand_pinyin_and_non_generic_grams():
     assert len(keys) == len(set(keys))
 
 
+def test_grams_leave_out_the_generic_tail_shared_by_thousands_of_names():
+    grams = name_grams(normalise_name("深圳市云帆信息技术有限公司").core)
+
+    assert grams == ["云帆"]  # not 帆信, 息技: bigrams across generic words
+    assert name_grams("信息技术") == ["息技"]  # nothing but generic words: the whole core
+
+
 def test_grams_are_capped():
     grams = name_grams("甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥")
 

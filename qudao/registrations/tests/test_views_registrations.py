@@ -157,7 +157,9 @@ def test_list_filters(world, as_user):
     assert numbers("q=陶瓷") == {approved.number}
     assert numbers("status=approved") == {approved.number, later.number}
     assert numbers("stage=lead") == {lead.number}
-    assert numbers(f"partner={world.p2.pk}") == {other.number}
+    assert numbers("partner=二号") == {other.number}  # part of the partner's name
+    assert numbers(f"partner={world.p2.code}") == {other.number}
+    assert numbers("partner=没有这个伙伴") == set()
     assert numbers("expiring=on") == {approved.number}
     assert numbers(f"region={world.east.pk}") == set()
 

@@ -12,7 +12,6 @@ from qudao.core import navigation
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
 from qudao.core.views import is_htmx
-from qudao.partners.selectors import partners_visible_to
 
 from ..forms import RegistrationFilterForm
 from ..models import Registration
@@ -30,21 +29,13 @@ EXPORT_LIMIT = 50_000
 
 def _filtered(request):
     user = request.user
-    partners = (
-        None
-        if user.is_partner_user
-        else partners_visible_to(user)
-        .select_related(None)
-        .prefetch_related(None)
-        .only("pk", "name")
-    )
-    form = RegistrationFilterForm(request.GET or None, partners=partners)
+    form = RegistrationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows, sort = registrations_search(
         user,
         q=filters.get("q") or "",
         status=filters.get("status") or "",
-        partner=filters["partner"].pk if filters.get("partner") else None,
+        partner_name=filters.get("partner") or "",
         region=filters["region"].pk if filters.get("region") else None,
         stage=filters.get("stage") or "",
         date_from=filters.get("date_from"),

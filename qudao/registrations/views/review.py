@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from qudao.core import navigation
 from qudao.core.paging import paginate
 from qudao.core.views import is_htmx
-from qudao.partners.selectors import partners_visible_to
 
 from ..forms import ReviewFilterForm
 from ..selectors_ui import (
@@ -29,15 +28,12 @@ def review_list(request):
     user = request.user
     if user.is_partner_user:
         raise PermissionDenied
-    partners = (
-        partners_visible_to(user).select_related(None).prefetch_related(None).only("pk", "name")
-    )
-    form = ReviewFilterForm(request.GET or None, partners=partners)
+    form = ReviewFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows, sort, entries = review_queue(
         user,
         q=filters.get("q") or "",
-        partner=filters["partner"].pk if filters.get("partner") else None,
+        partner_name=filters.get("partner") or "",
         level=filters.get("level") or "",
         sort=filters.get("sort") or "",
     )

@@ -1,0 +1,73 @@
+"""The shared paginator: a page's ids come from a subquery, the page is still one query, the
+order and the rows are those of plain slicing, and scopes across a foreign key are subqueries."""
+
+import pytest
+from django.db.models import Prefetch
+
+from qudao.core.models import Region, User
+from qudao.core.paging import IdsFirstPaginator, rows_in_order
+from qudao.core.scopes import scope_q, visible
+from qudao.core.tests.factories import RegionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def users():
+    regions = [RegionFactory() for _ in range(3)]
+    # Equal first names, so that the order needs its tie-breaker.
+    return [
+        UserFactory(first_name=f"名{index % 4}", region=regions[index % 3]) for index in range(23)
+    ]
+
+
+def test_every_page_holds_the_rows_plain_slicing_gives_in_the_same_order(users):
+    rows = User.objects.select_related("region").order_by("-first_name", "pk")
+    expected = list(rows)
+
+    paginator = IdsFirstPaginator(rows, 5)
+    pages = [list(paginator.page(number).object_list) for number in paginator.page_range]
+
+    assert [user.pk for page in pages for user in page] == [user.pk for user in expected]
+    assert [len(page) for page in pages] == [5, 5, 5, 5, 3]
+
+
+def test_a_page_is_one_query_with_its_related_rows(users, django_assert_num_queries):
+    rows = User.objects.select_related("region").order_by("username", "pk")
+    paginator = IdsFirstPaginator(rows, 10)
+    paginator.count  # noqa: B018 - the count is its own query
+
+    with django_assert_num_queries(1):
+        page = list(paginator.page(2).object_list)
+        regions = {user.region.name for user in page}
+
+    assert len(page) == 10 and regions
+
+
+def test_prefetches_run_for_the_page_only(users, django_assert_num_queries):
+    rows = Region.objects.prefetch_related(Prefetch("users")).order_by("code")
+
+    with django_assert_num_queries(2):
+        page = rows_in_order(rows, 0, 2)
+        sizes = [len(region.users.all()) for region in page]
+
+    assert sizes and all(size > 0 for size in sizes)
+
+
+def test_lists_values_and_unordered_querysets_are_sliced_as_they_are(users):
+    assert rows_in_order([1, 2, 3, 4], 1, 3) == [2, 3]
+    values = User.objects.order_by("pk").values("pk")
+    assert list(rows_in_order(values, 0, 2)) == list(values[:2])
+    assert len(list(rows_in_order(User.objects.all(), 0, 4))) == 4
+
+
+def test_a_scope_across_a_foreign_key_is_a_subquery_not_a_join(world):
+    """The channel manager's rule on users is `partner__owner`: the scoped query must not join
+    the partners (a join lets the database sort every matching row before paging)."""
+    rows = visible(User.objects.order_by("pk"), world.channel_mgr)
+    sql = str(rows.query).upper()
+
+    assert " JOIN " not in sql
+    assert "IN (SELECT" in sql
+    assert set(rows) == set(User.objects.filter(partner__owner=world.channel_mgr))
+    assert scope_q(world.p1_user, User) is not None
