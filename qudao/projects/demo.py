@@ -4,6 +4,9 @@ demo managers), with milestones and tasks, risks, issues, meetings with action i
 reports and resource requests; a won and a lost project, a handover to operations, follow-up
 visits, summary and evaluation reports, a closed project, a project on hold, and a stock-take
 round of 华南. The health check runs at the end, so some projects show as at risk or critical.
+Last, a partner registers a deal at the customer of the vendor's direct data-centre project: its
+review waits in the channel manager's queue with a certain conflict with that project (the
+registrations demo runs before any project exists, so its own queue shows none).
 
 The won deal registration of the registrations demo already made its project (the on_won hook).
 Runs once: nothing happens when projects other than that one exist. Dates are relative to the
@@ -20,7 +23,8 @@ from django.utils import timezone
 from qudao.core.demo import demo_user
 from qudao.core.models import ApprovalRequest, Department, Region, User
 from qudao.core.services.approvals import approval_decide, can_decide, step_current
-from qudao.partners.models import Partner
+from qudao.partners.models import Partner, ProductLine
+from qudao.registrations.services import registration_save_draft, registration_submit
 
 from .models import (
     ProcessTemplate,
@@ -87,6 +91,13 @@ PROJECTS = [
 ]  # fmt: skip
 
 APPROVERS = ["south_manager", "east_manager", "director", "finance", "admin"]
+
+# The deal a partner registers after the projects exist (see the module docstring): the project
+# key, the partner user, the customer as the partner writes it, the project, product and amount.
+DIRECT_CLASH = (
+    "datacenter", "p4_sales", "上海市浦东新区大数据中心", "浦东大数据中心机房网络扩容", "NET",
+    "3600000",
+)  # fmt: skip
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -323,7 +334,35 @@ def seed_projects() -> int:
     _stocktake(made, people)
     with transaction.atomic():
         projects_health_check()
+    _registration_at_direct_customer(made, today)
     return len(made)
+
+
+def _registration_at_direct_customer(made: dict[str, Project], today: datetime.date) -> None:
+    key, username, customer, name, line_code, amount = DIRECT_CLASH
+    user = User.objects.filter(username=username, partner__isnull=False).first()
+    line = ProductLine.objects.filter(code=line_code, is_active=True).first()
+    if key not in made or user is None or line is None:
+        return
+    project = made[key]
+    with transaction.atomic():
+        draft = registration_save_draft(
+            actor=user,
+            data={
+                "customer_name": customer,
+                "customer_region": project.region_id,
+                "customer_city": "上海",
+                "project_name": name,
+                "industry": "政府",
+                "products": [{"product_line_id": line.pk, "quantity": 80}],
+                "estimated_amount": amount,
+                "expected_close_date": today + 90 * DAY,
+                "stage": "qualified",
+                "decision_makers": "中心主任、信息科科长",
+                "competitors": "华为、新华三",
+            },
+        ).registration
+        registration_submit(actor=user, registration=draft)
 
 
 def _work(made, people, presales_dept, today) -> None:

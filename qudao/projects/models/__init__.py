@@ -1,5 +1,6 @@
 from .closing import FollowUpVisit, Handover, ProjectReport
 from .health import ProjectAlert
+from .keys import OPEN_STATUSES, ProjectCustomerKey
 from .projects import (
     Project,
     ProjectDocument,
@@ -27,7 +28,9 @@ __all__ = [
     "FollowUpVisit",
     "Handover",
     "Meeting",
+    "OPEN_STATUSES",
     "ProjectAlert",
+    "ProjectCustomerKey",
     "ProjectIssue",
     "ProjectReport",
     "ResourceRequest",

@@ -30,6 +30,12 @@ class Project(models.Model):
         SUSPENDED = "suspended", _("Suspended")  # on hold; may be resumed
         CLOSED = "closed", _("Closed")  # finished and archived; read-only
 
+    class CompetitorStrategy(models.TextChoices):
+        # How the project meets its competitors, decided from their analysis (立项/投标).
+        AVOID = "avoid", _("Avoid")  # 回避: not worth fighting for; spend the effort elsewhere
+        COMPETE = "compete", _("Compete")  # 竞争: go for the deal against them
+        TRACK = "track", _("Track")  # 跟踪: keep watching; decide when the picture is clearer
+
     class Health(models.TextChoices):
         GOOD = "good", _("On track")  # nothing overdue or missing
         WARNING = "warning", _("At risk")  # something is late or missing
@@ -89,6 +95,12 @@ class Project(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     outcome_reason = models.TextField(_("win / loss reason"), blank=True)
     competitor = models.CharField(_("competitor"), max_length=100, blank=True)
+    # The competitor strategy (回避/竞争/跟踪) and the analysis it rests on, kept current by
+    # services.competition while the project runs.
+    competitor_strategy = models.CharField(
+        _("competitor strategy"), max_length=10, choices=CompetitorStrategy.choices, blank=True
+    )
+    competitor_analysis = models.TextField(_("competitor analysis"), blank=True)
     # Derived by the task worker from overdue milestones, a stage over its target duration,
     # missing documents and stale updates; the reasons say which (codes with parameters).
     health = models.CharField(

@@ -31,6 +31,7 @@ from qudao.core.services.notifications import notify
 from ..models import FollowUpVisit, Handover, Project, ProjectMember, ProjectReport
 from .cleaning import MAX_TEXT, Cleaner
 from .common import GATE, can_edit, is_hq, locked, require_edit, save
+from .conflicts import project_keys_refresh
 
 HANDOVER = "project_handover"  # the approval kind of a handover to operations
 # Who approves a handover: the regional manager of the project's region (转运维审批).
@@ -79,6 +80,7 @@ def _move(
     for field, value in (fields or {}).items():
         setattr(row, field, value)
     save(row, ["status", *(fields or {})])
+    project_keys_refresh(row)  # only open projects are conflict candidates
     audit_record(
         actor=actor,
         obj=row,

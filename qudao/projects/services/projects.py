@@ -43,6 +43,7 @@ from .common import (
     save,
     transition_record,
 )
+from .conflicts import project_keys_refresh
 from .numbering import project_code_next
 
 logger = logging.getLogger("qudao.projects")
@@ -61,6 +62,8 @@ UPDATABLE = (
     "tags",
     "notes",
 )
+# The fields the conflict-check keys are computed from (services.conflicts).
+CUSTOMER_FIELDS = {"customer_name", "customer_credit_code"}
 PARTNER_MEMBER_ROLES = (ProjectMember.Role.PARTNER_ENGINEER, ProjectMember.Role.PARTNER_SALES)
 
 
@@ -194,6 +197,7 @@ def _start(
     project.stage_code = first.definition.code
     project.stage_entered_at = now
     project.save(update_fields=["current_stage", "stage_code", "stage_entered_at"])
+    project_keys_refresh(project)
     seen = set()
     rows = []
     for user, role in [(owner, ProjectMember.Role.MANAGER), *members]:
@@ -388,6 +392,8 @@ def project_update(
         for field, value in values.items():
             setattr(project, field, value)
         save(project, list(values))
+        if CUSTOMER_FIELDS & set(values):
+            project_keys_refresh(project)
         audit_updated(actor=actor, obj=project, before=before)
     return project
 
