@@ -111,3 +111,27 @@ def test_audit_log_page_is_for_admins(world, as_user):
     page = as_user(world.admin).get("/audit/?q=一号")
     assert page.status_code == 200
     assert len(page.context["page"].object_list) == 1
+
+
+def test_scoped_audit_reads_skip_object_ids_that_are_not_numbers(world):
+    """Object ids are text; the scope looks each object up by its primary key, and a text that
+    is no number must neither fail (PostgreSQL's cast would) nor match."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from qudao.core.selectors import audit_entries_visible_to
+
+    users = ContentType.objects.get_for_model(type(world.p1_user))
+    odd = AuditEntry.objects.create(
+        content_type=users, object_id="not-a-number", object_repr="?", action="update"
+    )
+    own = AuditEntry.objects.create(
+        content_type=users, object_id=str(world.p1_user.pk), object_repr="p1", action="update"
+    )
+    other = AuditEntry.objects.create(
+        content_type=users, object_id=str(world.p2_user.pk), object_repr="p2", action="update"
+    )
+
+    seen = set(audit_entries_visible_to(world.p1_admin).values_list("pk", flat=True))
+
+    assert own.pk in seen
+    assert odd.pk not in seen and other.pk not in seen
