@@ -11,10 +11,11 @@ Its own database (not bench/run.py's: that one is rebuilt by every `make bench`)
 their stage rows (qudao/demo/scale_projects.py), then ANALYZE. Timed in-process with
 django.test.Client like bench/run.py (3 warm-up calls, BENCH_N timed ones, every response a 200):
 the project list filtered by stage and region and sorted by amount as the director and as a
-regional manager (page and API), the detail's overview and stages tabs and the API detail for
-sampled projects (a different project each call), and the stage advance service on fresh
-projects. The list has a floor: the same count and page in hand-written SQL. Results: a table on
-stdout and bench/results/projects.json (git-ignored).
+regional manager (page and API), the list as it first opens (no filter, newest first), the
+detail's overview and stages tabs and the API detail for sampled projects (a different project
+each call), and the stage advance service on fresh projects. The list has a floor: the same
+count and page in hand-written SQL. Results: a table on stdout and bench/results/projects.json
+(git-ignored).
 """
 
 import importlib
@@ -324,6 +325,12 @@ def cases(n: int) -> tuple[list[Case], dict]:
         )
         found.append(
             Case(
+                f"project list, no filter (page, {username})",
+                cycling(["/projects/"], web[username]),
+            )
+        )
+        found.append(
+            Case(
                 f"project detail overview ({username})",
                 cycling([f"/projects/{pk}/" for pk in ids], web[username]),
             )
@@ -340,7 +347,13 @@ def cases(n: int) -> tuple[list[Case], dict]:
                 cycling([f"/api/v1/projects/{pk}" for pk in ids], api[username]),
             )
         )
-    info = {"stage": STAGE, "region": REGION, "list_path": list_path, "api_path": api_path}
+    info = {
+        "stage": STAGE,
+        "region": REGION,
+        "list_path": list_path,
+        "api_path": api_path,
+        "default_list_path": "/projects/",
+    }
     return found, info
 
 

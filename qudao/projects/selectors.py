@@ -1,14 +1,18 @@
 """Reads of projects and process templates, always scoped (qudao.core.scopes).
 
-The list selects related rows in one query and counts nothing per row; the detail loads the
-stages, their definitions and required document types, the documents and the team in a fixed
-number of queries, whatever the number of stages or documents.
+The list pages over the ids first (no joins, so an index on the filter and sort columns can
+answer) and then loads only the page's rows with their related rows: a count, the page's ids
+and the page's rows, whatever the number of rows. The detail loads the stages, their
+definitions and required document types, the documents and the team in a fixed number of
+queries, whatever the number of stages or documents.
 """
 
 import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, Q, QuerySet
 
 from qudao.core.models import ApprovalRequest, Role, User
@@ -16,7 +20,6 @@ from qudao.core.paging import sort_by
 from qudao.core.scopes import region_subtree_ids, visible
 from qudao.core.selectors import (
     approvals_awaiting,
-    approvals_for_object,
     audit_entries_for_object,
     audit_rows,
 )
@@ -51,15 +54,18 @@ SORTS = {
 DEFAULT_SORT = "-created"
 
 
+# What a project row shows (list, export, API): loaded with the row, never per row.
+PROJECT_RELATED = (
+    "region",
+    "partner",
+    "owner",
+    "template_version__template",
+    "current_stage__definition",
+)
+
+
 def projects_visible_to(user: User) -> QuerySet[Project]:
-    rows = Project.objects.select_related(
-        "region",
-        "partner",
-        "owner",
-        "template_version__template",
-        "current_stage__definition",
-    )
-    return visible(rows, user)
+    return visible(Project.objects.select_related(*PROJECT_RELATED), user)
 
 
 def project_get_for_user(user: User, pk: int) -> Project:
@@ -124,6 +130,32 @@ def projects_search(
             | Q(tags__contains=f",{tag},")
         )
     return sort_by(rows, sort, SORTS, DEFAULT_SORT)
+
+
+class _IdsFirstPaginator(Paginator):
+    """Counts and slices the ids of `rows` only, then loads the page's rows with their related
+    rows. Why: with the related rows joined, a database sorting a large match (a stage in a
+    region's subtree, sorted by amount) joins every matching row before it sorts (SQLite: all
+    ~26,000 of them at 1,000,000 projects, ~250 ms); on the ids alone the filter and the sort
+    are answered by the project's own indexes and only the page's rows are joined.
+
+    The ids are fetched, not kept as a subquery: PostgreSQL plans `id IN (SELECT … LIMIT 25)`
+    under the joins as a hash semi-join over every project (seconds)."""
+
+    def _get_page(self, ids, number, paginator) -> Page:
+        # `ids`: values_list("pk") sliced (LIMIT/OFFSET); values_list drops the select_related,
+        # so nothing is joined unless a filter needs it.
+        ids = list(ids)
+        rows = Project.objects.select_related(*PROJECT_RELATED).order_by()
+        found = rows.in_bulk(ids) if ids else {}
+        return Page([found[pk] for pk in ids if pk in found], number, paginator)
+
+
+def projects_page(rows: QuerySet[Project], number: Any, per_page: int) -> Page:
+    """One page of `rows` (from projects_search), as Paginator.get_page gives it (not a number:
+    the first page; out of range: the last), in three queries whatever the rows: the count, the
+    page's ids, the page's rows with their related rows."""
+    return _IdsFirstPaginator(rows.values_list("pk", flat=True), per_page).get_page(number)
 
 
 def project_stages(project: Project) -> list[dict[str, Any]]:
@@ -292,22 +324,34 @@ def stage_submissions(project: Project) -> dict[int, list]:
     return found
 
 
+def _gate_approvals(project: Project) -> QuerySet[ApprovalRequest]:
+    """The project's stage-gate approvals. `project` was loaded through the user's scope
+    (project_get_for_user), and whoever sees an object sees its approvals
+    (approvals_visible_to), so the approvals are not scoped again: that filter is a subquery
+    over every project the user sees (a regional manager at 1,000,000 projects: ~15 ms on
+    SQLite, ~85 ms on a loaded PostgreSQL, against ~1 ms for this one)."""
+    return ApprovalRequest.objects.select_related("requested_by", "content_type").filter(
+        content_type=ContentType.objects.get_for_model(project),
+        object_id=str(project.pk),
+        kind=GATE,
+    )
+
+
 def gate_approval_open(user: User, project: Project):
-    """The project's open (pending or returned) stage-gate approval, if `user` may see it."""
+    """The open (pending or returned) stage-gate approval of `project`, which `user` sees
+    (loaded through project_get_for_user)."""
     return (
-        approvals_for_object(user, project)
-        .filter(
-            kind=GATE,
-            status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED],
-        )
+        _gate_approvals(project)
+        .filter(status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED])
         .order_by("-created_at", "-id")
         .first()
     )
 
 
 def gate_approval_get(user: User, project: Project, pk: int):
-    """A stage-gate approval of this project that `user` may see (else DoesNotExist)."""
-    return approvals_for_object(user, project).get(kind=GATE, pk=pk)
+    """A stage-gate approval of `project`, which `user` sees (loaded through
+    project_get_for_user); another object's approval: DoesNotExist."""
+    return _gate_approvals(project).get(pk=pk)
 
 
 def project_history(project: Project, limit: int = 200) -> list[dict]:

@@ -339,6 +339,11 @@ GENERIC_WORDS = frozenset(
         "网络科技",
         "云",
         "云计算",
+        "器械",
+        "医疗器械",
+        "集成",
+        "系统集成",
+        "职业",
     ]
 )
 _GENERIC_WORDS_LONGEST_FIRST = sorted(GENERIC_WORDS, key=len, reverse=True)
@@ -700,6 +705,13 @@ def name_score(a: NameParts, b: NameParts) -> tuple[float, list[Reason]]:
     return round(score, 1), reasons
 
 
+@lru_cache(maxsize=8192)
+def _spaced(project_name: str) -> str:
+    """A project name cleaned (width, case, punctuation), one token per character: compared as
+    a set of characters, so that word order does not matter."""
+    return " ".join(clean(project_name)[0])
+
+
 def _amount_close(a: Decimal | None, b: Decimal | None) -> bool:
     if not a or not b or a <= 0 or b <= 0:
         return False
@@ -733,10 +745,7 @@ def match(a: Deal, b: Deal) -> Match:
         reasons.append(Reason("region", _("same customer region")))
     project = 0.0
     if a.project_name and b.project_name:
-        project = fuzz.token_set_ratio(
-            " ".join(normalise_name(a.project_name).cleaned),
-            " ".join(normalise_name(b.project_name).cleaned),
-        )
+        project = fuzz.token_set_ratio(_spaced(a.project_name), _spaced(b.project_name))
         if project >= PROJECT_SIMILAR:
             reasons.append(
                 Reason(

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from qudao.core.api import ERRORS
 from qudao.core.downloads import private_file_response
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import MAX_PAGE_SIZE, ErrorOut
 
 from .. import selectors, services
 from ..models import Project, ProjectClass, ProjectMember
@@ -342,7 +342,14 @@ def project_list(request, filters: Query[ProjectFilter]):
     values["project_class"] = values["project_class"] or ""
     values["status"] = values["status"] or ""
     rows, _sort = selectors.projects_search(request.user, **values)
-    return page_of(rows, filters.page, filters.page_size)
+    page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
+    page = selectors.projects_page(rows, filters.page, page_size)
+    return {
+        "items": page.object_list,
+        "count": page.paginator.count,
+        "page": page.number,
+        "page_size": page_size,
+    }
 
 
 @router.post("", response={201: _DetailOut, **ERRORS})

@@ -439,3 +439,21 @@ def test_the_gate_approval_on_the_stages_tab_has_a_bounded_query_count(
         response = client.get(f"/projects/{running.pk}/stages/")
 
     assert 'data-testid="gate-decision-form"' in response.content.decode()
+
+
+def test_another_projects_gate_approval_is_neither_shown_nor_decided_here(world, as_user, running):
+    approval = in_review_approval(world, running)
+    other = project(actor=world.pm, region=world.shenzhen, partner=world.p1, name="另一个项目")
+    approver = as_user(world.south_manager)
+
+    page = approver.get(f"/projects/{other.pk}/stages/").content.decode()
+    response = approver.post(
+        f"/projects/{other.pk}/gates/{approval.pk}/decide/",
+        {"decision": "approve", "comment": "", "version": approval.version},
+    )
+
+    assert 'data-testid="gate-approval"' not in page
+    assert response.status_code == 404
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.PENDING
+    assert fresh(running).stage_code == "review"

@@ -1,6 +1,7 @@
 """The project list (filters, sort, pagination, htmx refresh), its Excel export with the same
 filters, saved filters, the navigation entry and the home-page cards."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,7 +16,6 @@ from django.views.decorators.http import require_POST
 from qudao.core import navigation
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
-from qudao.core.paging import paginate
 from qudao.core.views import is_htmx
 
 from ..forms import ProjectFilterForm, SavedFilterForm
@@ -24,6 +24,7 @@ from ..selectors import (
     gate_approvals_awaiting,
     partners_for_projects,
     projects_open_owned_count,
+    projects_page,
     projects_search,
     saved_filter_get,
     saved_filters_for,
@@ -59,7 +60,7 @@ def _filtered(request):
 @login_required
 def project_list(request):
     form, rows, sort = _filtered(request)
-    page = paginate(request, rows)
+    page = projects_page(rows, request.GET.get("page"), settings.PAGE_SIZE)
     for project in page.object_list:
         project.health_colour = health_colour(project.health)
     context = {

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, Sum, Value, When
 
 from ..keys import customer_keys
 from ..matching import Deal, Level, Match, match
@@ -18,6 +18,20 @@ from ..models import CustomerKey, Registration, RegistrationProduct
 
 # At most this many candidates are fetched and scored per check: the best by shared keys.
 MAX_CANDIDATES = 50
+# The fields of a candidate that the scoring (`_deal`) and the conflict panels read.
+CANDIDATE_FIELDS = (
+    "number",
+    "partner_id",
+    "partner__name",
+    "status",
+    "customer_name",
+    "customer_credit_code",
+    "customer_region_id",
+    "customer_city",
+    "project_name",
+    "estimated_amount",
+    "submitted_at",
+)
 # An exact key (credit code, name, pinyin) outweighs any number of shared bigrams.
 EXACT_KEY_WEIGHT = 100
 
@@ -104,8 +118,9 @@ def _candidate_ids(registration: Registration) -> list[int]:
         wanted |= Q(kind=kind, key=key)
     if grams:
         wanted |= Q(kind=CustomerKey.Kind.GRAM, key__in=grams)
-    # A name sharing a single bigram with a long name is noise; ask for a fair share of them.
-    min_grams = 1 if len(grams) <= 2 else 2
+    # A name sharing a bigram or two with a long name is noise (自动, 动化 of 谋韬德和自动化 are
+    # in thousands of names): without an exact key, ask for half of the name's bigrams.
+    min_grams = 1 if len(grams) <= 2 else max(2, (len(grams) + 1) // 2)
     rows = (
         CustomerKey.objects.filter(wanted)
         .exclude(partner_id=registration.partner_id)
@@ -139,14 +154,19 @@ def registration_conflicts(
     ids = _candidate_ids(registration)
     if not ids:
         return []
+    # Only what the scoring and the conflict panels read: building 50 full rows with their
+    # partner, region and product rows as model instances cost more than scoring them.
     candidates = (
         Registration.objects.filter(pk__in=ids, status__in=Registration.LIVE)
         .exclude(partner_id=registration.partner_id)
-        .select_related("partner", "customer_region")
-        .prefetch_related(
-            Prefetch("products", RegistrationProduct.objects.select_related("product_line"))
-        )
+        .select_related("partner")
+        .only(*CANDIDATE_FIELDS)
     )
+    lines_of: dict[int, set[str]] = {}
+    for registration_id, line in RegistrationProduct.objects.filter(
+        registration_id__in=ids
+    ).values_list("registration_id", "product_line__name"):
+        lines_of.setdefault(registration_id, set()).add(line)
     if product_lines is None and registration.pk is not None:
         product_lines = frozenset(
             RegistrationProduct.objects.filter(registration=registration).values_list(
@@ -156,7 +176,7 @@ def registration_conflicts(
     own = _deal(registration, product_lines or frozenset())
     conflicts = []
     for candidate in candidates:
-        lines = frozenset(line.product_line.name for line in candidate.products.all())
+        lines = frozenset(lines_of.get(candidate.pk, ()))
         result = match(own, _deal(candidate, lines))
         if result.level > Level.NONE:
             conflicts.append(Conflict(candidate, result))

@@ -206,14 +206,14 @@ def test_registrations_follow_the_partners_scope(world):
     assert seen(world.hq) == {mine, theirs}
 
 
-def test_the_gram_reindex_migration_rewrites_old_grams_to_what_the_services_write(world):
+def test_the_reindex_migration_rewrites_old_keys_to_what_the_services_write(world):
     from importlib import import_module
 
     from django.apps import apps
 
     from qudao.registrations.keys import customer_keys
 
-    migration = import_module("qudao.registrations.migrations.0004_reindex_name_grams")
+    migration = import_module("qudao.registrations.migrations.0004_reindex_customer_keys")
     registration = RegistrationFactory(partner=world.p1, customer_name="深圳市云帆信息技术有限公司")
     draft = RegistrationFactory(
         partner=world.p1, customer_name="云帆信息技术", status=Registration.Status.DRAFT
@@ -222,11 +222,9 @@ def test_the_gram_reindex_migration_rewrites_old_grams_to_what_the_services_writ
         registration=registration, partner=registration.partner, kind="gram", key="息技"
     )
 
-    migration.reindex_grams(apps, None)
+    migration.reindex_keys(apps, None)
 
-    grams = set(registration.customer_keys.filter(kind="gram").values_list("key", flat=True))
-    assert grams == {
-        key for kind, key in customer_keys(registration.customer_name) if kind == "gram"
-    }
-    assert "息技" not in grams
+    keys = set(registration.customer_keys.values_list("kind", "key"))
+    assert keys == set(customer_keys(registration.customer_name, registration.customer_credit_code))
+    assert ("gram", "息技") not in keys
     assert not draft.customer_keys.exists()
