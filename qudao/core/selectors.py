@@ -47,7 +47,9 @@ def user_get_for_user(user: User, pk: int) -> User:
 def approvals_visible_to(user: User) -> QuerySet[ApprovalRequest]:
     """Approvals the user requested, is or was an approver of, or whose object they can see."""
     base = ApprovalRequest.objects.select_related("requested_by", "content_type")
-    targets = scopes.generic_targets_q(user, "content_type", "object_id")
+    targets = scopes.generic_targets_q(
+        user, "content_type", "object_id", pointers=ApprovalRequest.objects.all()
+    )
     if targets is None:
         return base
     involved = ApprovalStep.objects.filter(Q(approver=user) | Q(decided_by=user)).values("request")
@@ -63,7 +65,12 @@ def approvals_awaiting(user: User) -> QuerySet[ApprovalRequest]:
     mine = Q(approver=user)
     if not user.is_partner_user and user.role_codes:
         by_role = Q(approver__isnull=True, role__in=user.role_codes)
-        targets = scopes.generic_targets_q(user, "request__content_type", "request__object_id")
+        targets = scopes.generic_targets_q(
+            user,
+            "request__content_type",
+            "request__object_id",
+            pointers=ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING),
+        )
         mine |= by_role if targets is None else by_role & targets
     steps = ApprovalStep.objects.filter(mine, status=ApprovalStep.Status.PENDING)
     return ApprovalRequest.objects.select_related("requested_by", "content_type").filter(
@@ -104,7 +111,9 @@ def audit_entries_for_object(obj: Model) -> QuerySet[AuditEntry]:
 
 def audit_entries_visible_to(user: User) -> QuerySet[AuditEntry]:
     base = AuditEntry.objects.select_related("actor", "content_type")
-    targets = scopes.generic_targets_q(user, "content_type", "object_id")
+    targets = scopes.generic_targets_q(
+        user, "content_type", "object_id", pointers=AuditEntry.objects.all()
+    )
     return base if targets is None else base.filter(targets)
 
 
