@@ -24,11 +24,13 @@ run: catalogs
 test: catalogs
 	$(PY) -m pytest -n 2 $(TEST_ARGS)
 
-## make bench: benchmarks on a scaled database; results in bench/results/latest.json
-## and bench/results/projects.json (1,000,000 projects, bench/PROJECTS.md).
+## make bench: benchmarks on a scaled database; results in bench/results/latest.json,
+## bench/results/projects.json (1,000,000 projects, bench/PROJECTS.md) and
+## bench/results/performance.json (dashboards and scorecards, bench/PERFORMANCE.md).
 bench: catalogs
 	$(PY) bench/run.py
 	$(PY) bench/projects.py
+	$(PY) bench/performance.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

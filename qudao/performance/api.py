@@ -7,16 +7,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.errors import ValidationError
 from qudao.core.models import Region
 from qudao.core.schemas import ErrorOut, page_of
-from qudao.partners.models import Tier
+from qudao.partners.models import ProductLine, Tier
 from qudao.partners.selectors import partner_get_for_user
 
 from . import services
@@ -27,11 +26,19 @@ from .selectors.actions import action_get_for_user, actions_search
 from .selectors.alerts import alert_get_for_user, alerts_search
 from .selectors.benchmarks import benchmark_entries
 from .selectors.dashboard import Filters, dashboard_data
-from .selectors.kpi import schemes_all, scorecard_get_for_user, scorecards_search
-from .selectors.rebates import policies_all, statement_get_for_user, statements_search
+from .selectors.kpi import (
+    schemes_all,
+    schemes_visible_to,
+    scorecard_get_for_user,
+    scorecards_search,
+)
+from .selectors.rebates import (
+    policies_all,
+    policies_visible_to,
+    statement_get_for_user,
+    statements_search,
+)
 from .selectors.targets import target_get_for_user, targets_search, with_attainment
-from .services.common import is_hq_planner
-from .tasks import scorecards_compute_task
 
 router = Router(tags=["performance"])
 
@@ -43,7 +50,11 @@ def _period(label: str | None, default_kind: str = "quarter") -> Period:
         return Period.parse(label)
     except ValueError:
         raise ValidationError(
-            {"period": "Write the period as a year, a quarter or a month: 2026, 2026Q3, 2026-07."}
+            {
+                "period": _(
+                    "Write the period as a year, a quarter or a month: 2026, 2026Q3, 2026-07."
+                )
+            }
         ) from None
 
 
@@ -54,13 +65,19 @@ class DashboardQuery(Schema):
     period: str = ""
     region: int | None = None
     tier: str = ""
+    product_line: str = Field("", description="a product line's code")
 
 
 @router.get("/dashboard", response={200: dict[str, Any], **ERRORS})
 def dashboard(request, query: Query[DashboardQuery]):
     region = Region.objects.filter(pk=query.region, parent=None).first() if query.region else None
     tier = query.tier if Tier.objects.filter(code=query.tier).exists() else ""
-    return dashboard_data(request.user, Filters(_period(query.period), region, tier))
+    line = None
+    if query.product_line:
+        line = ProductLine.objects.filter(code=query.product_line).first()
+        if line is None:
+            raise ValidationError({"product_line": _("Choose a product line from the list.")})
+    return dashboard_data(request.user, Filters(_period(query.period), region, tier, line))
 
 
 # --- targets -------------------------------------------------------------------------------------
@@ -245,9 +262,7 @@ class SchemeOut(Schema):
 
 @router.get("/schemes", response={200: list[SchemeOut], **ERRORS})
 def scheme_list(request):
-    if request.user.is_partner_user:
-        raise PermissionDenied(_("Partner users do not read KPI schemes."))
-    return list(schemes_all())
+    return list(schemes_visible_to(request.user))
 
 
 @router.post("/schemes", response={201: SchemeOut, **ERRORS})
@@ -261,7 +276,7 @@ def scheme_create(request, payload: SchemeIn):
 
 @router.put("/schemes/{scheme_id}", response={200: SchemeOut, **ERRORS})
 def scheme_update(request, scheme_id: int, payload: SchemeIn):
-    scheme = get_object_or_404(schemes_all(), pk=scheme_id)
+    scheme = get_object_or_404(schemes_visible_to(request.user), pk=scheme_id)
     data = payload.dict(exclude={"metrics"})
     services.kpi_scheme_save(
         actor=request.user, data=data, lines=[m.dict() for m in payload.metrics], scheme=scheme
@@ -356,15 +371,8 @@ def scorecard_list(request, filters: Query[ScorecardFilter]):
 @router.post("/scorecards/compute", response={200: dict[str, Any], 202: dict[str, Any], **ERRORS})
 def scorecard_compute(request, payload: ComputeIn):
     """HQ computes a period's scorecards: at once for a small channel, else by the worker (202)."""
-    if not is_hq_planner(request.user):
-        raise PermissionDenied(_("Only the channel director and system admins may do this."))
-    period = _period(payload.period)
-    from qudao.partners.models import Partner
-
-    if Partner.objects.count() <= getattr(settings, "PERFORMANCE_SYNC_UNITS", 300):
-        return services.scorecards_compute(period=period)
-    scorecards_compute_task.enqueue(period.label)
-    return Status(202, {"enqueued": period.label})
+    result = services.scorecards_compute_request(actor=request.user, period=_period(payload.period))
+    return Status(202, result) if "enqueued" in result else result
 
 
 @router.get("/scorecards/{scorecard_id}", response={200: ScorecardDetailOut, 404: ErrorOut})
@@ -431,9 +439,7 @@ class PolicyOut(Schema):
 
 @router.get("/rebate-policies", response={200: list[PolicyOut], **ERRORS})
 def policy_list(request):
-    if request.user.is_partner_user:
-        raise PermissionDenied(_("Partner users do not read rebate policies."))
-    return list(policies_all())
+    return list(policies_visible_to(request.user))
 
 
 @router.post("/rebate-policies", response={201: PolicyOut, **ERRORS})
@@ -448,7 +454,7 @@ def policy_create(request, payload: PolicyIn):
 
 @router.put("/rebate-policies/{policy_id}", response={200: PolicyOut, **ERRORS})
 def policy_update(request, policy_id: int, payload: PolicyIn):
-    policy = get_object_or_404(policies_all(), pk=policy_id)
+    policy = get_object_or_404(policies_visible_to(request.user), pk=policy_id)
     services.rebate_policy_save(
         actor=request.user,
         data=payload.dict(exclude={"bands"}),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qudao.core.forms import StyledForm
 from qudao.core.models import Region, User
-from qudao.partners.models import Partner, Tier
+from qudao.partners.models import Partner, ProductLine, Tier
 
 from .metrics import metric_choices
 from .models import BenchmarkGroup, BenchmarkMetric, CorrectiveAction, KpiMetric, UnitKind
@@ -46,7 +46,7 @@ class PeriodField(forms.CharField):
 
 
 class FilterForm(StyledForm, forms.Form):
-    """The dashboard and report filters: period, region, tier."""
+    """The dashboard and report filters: period, region, tier, product line."""
 
     period = PeriodField(label=_("Period"), required=False, widget=forms.Select)
     region = forms.ModelChoiceField(
@@ -61,6 +61,13 @@ class FilterForm(StyledForm, forms.Form):
         queryset=Tier.objects.filter(is_active=True),
         to_field_name="code",
         empty_label=_("All tiers"),
+    )
+    product_line = forms.ModelChoiceField(
+        label=_("Product line"),
+        required=False,
+        queryset=ProductLine.objects.all(),
+        to_field_name="code",
+        empty_label=_("All product lines"),
     )
 
     def __init__(self, *args, **kwargs):

@@ -20,11 +20,15 @@ from .models import (
     Alert,
     BenchmarkEntry,
     CorrectiveAction,
+    PartnerLineMonthFact,
     PartnerMonthFact,
     PartnerPeriodFact,
     PipelineFact,
+    PipelineLineFact,
     RebateStatement,
+    ScopeLineMonthFact,
     ScopeMonthFact,
+    ScopePipelineFact,
     Scorecard,
     Target,
 )
@@ -47,9 +51,13 @@ DERIVED = {
     PartnerMonthFact: scopes.ScopeRule(region="region", partner="partner", owner="owner"),
     PartnerPeriodFact: scopes.ScopeRule(region="region", partner="partner", owner="owner"),
     PipelineFact: scopes.ScopeRule(region="region", partner="partner", owner="owner"),
+    PartnerLineMonthFact: scopes.ScopeRule(region="region", partner="partner", owner="owner"),
+    PipelineLineFact: scopes.ScopeRule(region="region", partner="partner", owner="owner"),
     BenchmarkEntry: scopes.ScopeRule(region="region", partner="partner", owner="owner"),
     # The cube has no partner: partner users read their own partner's facts instead.
     ScopeMonthFact: scopes.ScopeRule(region="region", owner="owner"),
+    ScopeLineMonthFact: scopes.ScopeRule(region="region", owner="owner"),
+    ScopePipelineFact: scopes.ScopeRule(region="region", owner="owner"),
     Alert: scopes.ScopeRule(region="region", partner="partner", owner="partner__owner"),
 }
 

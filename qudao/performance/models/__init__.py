@@ -9,11 +9,15 @@ from .benchmarks import (
 )
 from .common import UnitKind, unit_key
 from .facts import (
+    PartnerLineMonthFact,
     PartnerMonthFact,
     PartnerPeriodFact,
     PipelineFact,
+    PipelineLineFact,
     RollupState,
+    ScopeLineMonthFact,
     ScopeMonthFact,
+    ScopePipelineFact,
 )
 from .kpi import KpiMetric, KpiScheme, Scorecard, ScorecardLine
 from .rebates import RebateBand, RebateLine, RebatePolicy, RebateStatement
@@ -29,9 +33,11 @@ __all__ = [
     "CorrectiveAction",
     "KpiMetric",
     "KpiScheme",
+    "PartnerLineMonthFact",
     "PartnerMonthFact",
     "PartnerPeriodFact",
     "PipelineFact",
+    "PipelineLineFact",
     "RebateBand",
     "RebateLine",
     "RebatePolicy",
@@ -39,7 +45,9 @@ __all__ = [
     "RollupState",
     "Scorecard",
     "ScorecardLine",
+    "ScopeLineMonthFact",
     "ScopeMonthFact",
+    "ScopePipelineFact",
     "Target",
     "UnitKind",
     "unit_key",

@@ -12,6 +12,7 @@ no join to the partners table. The worker keeps them equal to the partner's curr
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Region
@@ -128,7 +129,11 @@ class PartnerPeriodFact(PartnerFacts):
             models.Index(
                 fields=["period_kind", "period_start", "won_amount"], name="perf_period_won"
             ),
-            models.Index(fields=["period_kind", "period_start", "owner"], name="perf_period_owner"),
+            # A channel manager's best and worst partners, read in index order.
+            models.Index(
+                fields=["period_kind", "period_start", "owner", "won_amount"],
+                name="perf_period_owner_won",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -216,6 +221,191 @@ class PipelineFact(PartnerFacts):
 
     def __str__(self) -> str:
         return f"{self.partner_id} {self.stage_code}"
+
+
+class FactValues(models.Model):
+    """The summed columns of the product-line facts (the same as PartnerMonthFact's)."""
+
+    won_amount = models.DecimalField(_("won amount"), **MONEY, default=0)
+    won_count = models.PositiveIntegerField(_("won projects"), default=0)
+    lost_count = models.PositiveIntegerField(_("lost projects"), default=0)
+    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
+    registrations = models.PositiveIntegerField(_("registrations submitted"), default=0)
+    registrations_approved = models.PositiveIntegerField(_("registrations approved"), default=0)
+    registrations_won = models.PositiveIntegerField(_("registrations won"), default=0)
+    registrations_lost = models.PositiveIntegerField(_("registrations lost"), default=0)
+    registration_amount = models.DecimalField(_("registered amount"), **MONEY, default=0)
+    stage_days = models.PositiveIntegerField(_("days in completed stages"), default=0)
+    stages_completed = models.PositiveIntegerField(_("stages completed"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+def _product_line():
+    return models.ForeignKey(
+        "partners.ProductLine",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("product line"),
+    )
+
+
+class PartnerLineMonthFact(PartnerFacts, FactValues):
+    """What one partner achieved in one month with one product line: the facts of
+    PartnerMonthFact counted over the registrations that name the product line, and the
+    projects (and their stages) whose source registration names it.
+
+    Why a table of its own: the dashboards and reports filter by product line, and must still
+    read rollups, not the raw tables. A registration or project with two product lines counts
+    in both (the filter answers "business involving this line"); projects without a source
+    registration have no product line and count in no line. Only the filtered views read these
+    rows, so the unfiltered figures never double count.
+    """
+
+    month = models.DateField(_("month"))
+    product_line = _product_line()
+
+    class Meta:
+        verbose_name = _("partner product-line month fact")
+        verbose_name_plural = _("partner product-line month facts")
+        ordering = ["partner", "month", "product_line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "month", "product_line"], name="perf_line_fact_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["product_line", "month", "top_region"], name="perf_line_month_top"
+            ),
+            models.Index(fields=["product_line", "month", "owner"], name="perf_line_month_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.month:%Y-%m} {self.product_line_id}"
+
+
+class ScopeLineMonthFact(FactValues):
+    """The partner product-line facts summed per month, product line and (office, tier, channel
+    manager): what ScopeMonthFact is to PartnerMonthFact, for the product-line filter."""
+
+    month = models.DateField(_("month"))
+    product_line = _product_line()
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region/office")
+    )
+    top_region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    tier = models.CharField(_("tier"), max_length=20)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("channel manager"),
+    )
+    partners = models.PositiveIntegerField(_("partners with activity"), default=0)
+
+    class Meta:
+        verbose_name = _("scope product-line month fact")
+        verbose_name_plural = _("scope product-line month facts")
+        ordering = ["month", "product_line", "region", "tier", "owner"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "product_line", "region", "tier", "owner"],
+                name="perf_line_cube_once",
+            )
+        ]
+        indexes = [models.Index(fields=["product_line", "month"], name="perf_line_cube_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.product_line_id} {self.region_id} {self.tier}"
+
+
+class PipelineLineFact(PartnerFacts):
+    """The open pipeline of one product line now: a partner's active projects in one stage
+    whose source registration names the line (a snapshot, like PipelineFact)."""
+
+    product_line = _product_line()
+    stage_code = models.CharField(_("stage"), max_length=30)
+    project_count = models.PositiveIntegerField(_("projects"), default=0)
+    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+
+    class Meta:
+        verbose_name = _("product-line pipeline fact")
+        verbose_name_plural = _("product-line pipeline facts")
+        ordering = ["partner", "product_line", "stage_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "product_line", "stage_code"], name="perf_line_pipeline_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["product_line", "top_region"], name="perf_line_pipeline_top")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.product_line_id} {self.stage_code}"
+
+
+class ScopePipelineFact(models.Model):
+    """The open pipeline summed per stage and (office, tier, channel manager), for all product
+    lines (product_line empty) and per product line: what vendor users' dashboards and the
+    pipeline report read.
+
+    Why: the pipeline per partner and stage is tens of thousands of rows at 5,000 partners
+    (times the product lines), summed twice per dashboard request; summed per office, tier and
+    channel manager it is a few hundred. Partner users read their own PipelineFact rows. The
+    worker rewrites it whenever it rewrites pipeline rows.
+    """
+
+    product_line = models.ForeignKey(
+        "partners.ProductLine",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("product line"),
+    )
+    stage_code = models.CharField(_("stage"), max_length=30)
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region/office")
+    )
+    top_region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
+    )
+    tier = models.CharField(_("tier"), max_length=20)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("channel manager"),
+    )
+    project_count = models.PositiveIntegerField(_("projects"), default=0)
+    amount = models.DecimalField(_("amount"), **MONEY, default=0)
+
+    class Meta:
+        verbose_name = _("scope pipeline fact")
+        verbose_name_plural = _("scope pipeline facts")
+        ordering = ["stage_code", "region", "tier", "owner"]
+        constraints = [
+            # every line's row (no product line) once, each product line's once
+            models.UniqueConstraint(
+                Coalesce("product_line", 0),
+                "stage_code",
+                "region",
+                "tier",
+                "owner",
+                name="perf_pipeline_cube_once",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["product_line", "top_region"], name="perf_pipeline_cube_top"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage_code} {self.product_line_id} {self.region_id} {self.tier}"
 
 
 class RollupState(models.Model):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qudao.core.models import Region, User
-from qudao.partners.models import Tier
+from qudao.partners.models import Partner, ProductLine, Tier
 from qudao.projects.models import StageDefinition
 
 from ..metrics import METRICS
@@ -41,6 +41,12 @@ class Filters:
     period: Period
     region: Region | None = None  # a top-level region
     tier: str = ""
+    product_line: ProductLine | None = None
+
+    @property
+    def line_id(self) -> int | None:
+        """The product line to read the product-line rollups of (None: every line)."""
+        return self.product_line.pk if self.product_line is not None else None
 
     def query(self, **extra) -> str:
         params = {"period": self.period.label}
@@ -48,6 +54,8 @@ class Filters:
             params["region"] = self.region.pk
         if self.tier:
             params["tier"] = self.tier
+        if self.product_line is not None:
+            params["product_line"] = self.product_line.code
         params.update({k: v for k, v in extra.items() if v not in (None, "")})
         return urlencode(params)
 
@@ -86,14 +94,14 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
     and, with `charts`, every chart's series. The page renders the summary itself and fetches
     the charts as JSON."""
     period = filters.period
-    facts = _filtered(totals_visible_to(user), filters)
+    facts = _filtered(totals_visible_to(user, filters.line_id), filters)
     current = facts.filter(in_period(period))
     sums = fact_sums(current)
     partner_user = user.is_partner_user
     reports = reverse("performance:report", args=["partners"])
     projects = "/projects/"
     pipeline_report = reverse("performance:report", args=["pipeline"])
-    by_tier = Filters(period, None, filters.tier)
+    by_tier = Filters(period, None, filters.tier, filters.product_line)
     registrations = reverse("registrations:registration-list")
 
     kpis = {
@@ -178,7 +186,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
     if not charts:
         return data
     names = _region_names()
-    scope = (filters.region, filters.tier)
+    scope = (filters.region, filters.tier, filters.product_line)
     # Trend: the twelve months up to the end of the period.
     first = add_months(period.after, -TREND_MONTHS)
     by_month = {
@@ -216,11 +224,25 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
     ]
 
     # The best and worst partners of the period, read in the order of the won-amount index.
-    ranking = _filtered(partner_periods_visible_to(user, period), filters).values(
-        "partner_id", won=F("won_amount"), name=F("partner__name")
-    )
-    top = list(ranking.order_by("-won_amount", "partner_id")[:TOP])
-    bottom = [] if partner_user else list(ranking.order_by("won_amount", "-partner_id")[:TOP])
+    rows = _filtered(partner_periods_visible_to(user, period, filters.line_id), filters)
+    if filters.line_id is None:
+        ranking = rows.values("partner_id", won=F("won_amount"), name=F("partner__name"))
+        # ties broken by the row's id: the (…, won_amount) indexes then give the order as is
+        top = list(ranking.order_by("-won_amount", "-pk")[:TOP])
+        bottom = [] if partner_user else list(ranking.order_by("won_amount", "pk")[:TOP])
+    else:  # one row per partner and month: summed per partner once (at most one row per
+        # partner in scope), both ends taken here, then the names of those twenty
+        totals = list(rows.values("partner_id").annotate(won=Sum("won_amount")).order_by())
+        totals.sort(key=lambda r: (-r["won"], r["partner_id"]))
+        top = totals[:TOP]
+        bottom = [] if partner_user else totals[::-1][:TOP]
+        names = dict(
+            Partner.objects.filter(pk__in={r["partner_id"] for r in top + bottom}).values_list(
+                "pk", "name"
+            )
+        )
+        for row in top + bottom:
+            row["name"] = names.get(row["partner_id"], "?")
 
     def ranked(rows):
         return [
@@ -232,7 +254,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
             for r in rows
         ]
 
-    pipeline = _filtered(pipeline_visible_to(user), filters)
+    pipeline = _filtered(pipeline_visible_to(user, filters.line_id), filters)
     stage_rows = list(
         pipeline.values("stage_code")
         .annotate(n=Sum("project_count"), amount=Sum("amount"))
@@ -365,4 +387,5 @@ def filter_choices() -> dict[str, Any]:
     return {
         "regions": list(Region.objects.filter(parent=None).values_list("pk", "name")),
         "tiers": list(Tier.objects.filter(is_active=True).values_list("code", "name")),
+        "product_lines": list(ProductLine.objects.values_list("code", "name")),
     }

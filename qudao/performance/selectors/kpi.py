@@ -1,8 +1,10 @@
 """Reads of KPI schemes and scorecards."""
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from qudao.core import scopes
+from qudao.core.errors import PermissionDenied
 from qudao.core.models import User
 from qudao.core.paging import sort_by
 
@@ -19,8 +21,21 @@ SORTS = {
 
 
 def schemes_all() -> QuerySet[KpiScheme]:
-    """Schemes are channel policy: every vendor user may read them."""
+    """Every scheme, unscoped: for services and the worker. Pages and the API read
+    `schemes_visible_to`."""
     return KpiScheme.objects.select_related("tier").prefetch_related("metrics")
+
+
+def schemes_visible_to(user: User) -> QuerySet[KpiScheme]:
+    """Schemes are channel policy: every vendor user may read them, partner users may not (the
+    one rule for the pages and the API)."""
+    if not user.is_authenticated or user.is_partner_user:
+        raise PermissionDenied(_("Partner users do not read KPI schemes."))
+    return schemes_all()
+
+
+def scheme_get_for_user(user: User, pk: int) -> KpiScheme:
+    return schemes_visible_to(user).get(pk=pk)
 
 
 def scorecards_visible_to(user: User) -> QuerySet[Scorecard]:

@@ -51,7 +51,7 @@ def _partner_rows(user: User, filters: Filters) -> list[list[Any]]:
     if filters.tier:
         partners = partners.filter(tier_id=filters.tier)
     partners = list(partners.order_by("code"))
-    facts = _filtered(partner_periods_visible_to(user, filters.period), filters)
+    facts = _filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
     sums = fact_sums_by(facts, "partner_id")
     ids = [p.pk for p in partners]
     targets = dict(
@@ -94,9 +94,11 @@ def _partner_rows(user: User, filters: Filters) -> list[list[Any]]:
 
 
 def _region_rows(user: User, filters: Filters) -> list[list[Any]]:
-    facts = _filtered(partner_periods_visible_to(user, filters.period), filters)
+    facts = _filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
     sums = fact_sums_by(
-        _filtered(totals_visible_to(user), filters).filter(in_period(filters.period)),
+        _filtered(totals_visible_to(user, filters.line_id), filters).filter(
+            in_period(filters.period)
+        ),
         "top_region_id",
     )
     counts = {
@@ -137,7 +139,7 @@ def _region_rows(user: User, filters: Filters) -> list[list[Any]]:
 
 
 def _pipeline_rows(user: User, filters: Filters) -> list[list[Any]]:
-    rows = _filtered(pipeline_visible_to(user), filters)
+    rows = _filtered(pipeline_visible_to(user, filters.line_id), filters)
     names = dict(Region.objects.values_list("pk", "name"))
     found = list(
         rows.values("top_region_id", "stage_code")
@@ -161,7 +163,7 @@ def _pipeline_rows(user: User, filters: Filters) -> list[list[Any]]:
 
 
 def _conversion_rows(user: User, filters: Filters) -> list[list[Any]]:
-    facts = _filtered(partner_periods_visible_to(user, filters.period), filters)
+    facts = _filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
     sums = fact_sums_by(facts, "partner_id")
     partners = (
         partners_visible_to(user)

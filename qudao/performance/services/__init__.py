@@ -25,6 +25,7 @@ from .kpi import (
     scorecard_recompute,
     scorecard_tier_change_propose,
     scorecards_compute,
+    scorecards_compute_request,
 )
 from .rebates import (
     rebate_policy_save,
@@ -32,8 +33,15 @@ from .rebates import (
     rebate_statement_issue,
     rebate_statement_submit,
     rebates_compute,
+    rebates_compute_request,
 )
-from .rollups import facts_rebuild, facts_recompute, facts_refresh, on_registration_won
+from .rollups import (
+    facts_rebuild,
+    facts_recompute,
+    facts_refresh,
+    facts_refresh_request,
+    on_registration_won,
+)
 from .targets import target_children_set, target_create, target_delete, target_update
 
 __all__ = [
@@ -54,6 +62,7 @@ __all__ = [
     "facts_rebuild",
     "facts_recompute",
     "facts_refresh",
+    "facts_refresh_request",
     "kpi_scheme_save",
     "on_registration_won",
     "rebate_policy_save",
@@ -61,12 +70,14 @@ __all__ = [
     "rebate_statement_issue",
     "rebate_statement_submit",
     "rebates_compute",
+    "rebates_compute_request",
     "scorecard_action_create",
     "scorecard_feed_evaluation",
     "scorecard_manual_score_set",
     "scorecard_recompute",
     "scorecard_tier_change_propose",
     "scorecards_compute",
+    "scorecards_compute_request",
     "target_children_set",
     "target_create",
     "target_delete",

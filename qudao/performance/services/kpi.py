@@ -21,6 +21,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -381,6 +382,22 @@ def _sums_and_closure(scheme: KpiScheme, period: Period) -> tuple[dict, dict]:
         sums = {"company": fact_sums(cube)}
         closure = {"company": closure_counts(actions, period)[None]}
     return sums, closure
+
+
+SYNC_UNITS = 300  # computed while the user waits up to this many partners; else by the worker
+
+
+def scorecards_compute_request(*, actor: User, period: Period) -> dict[str, Any]:
+    """HQ asks for the scorecards of `period` (the page's button, the API): computed at once
+    while the channel is small (settings.PERFORMANCE_SYNC_UNITS partners), else by the worker.
+    Returns the counts, or {"enqueued": period label}. Only HQ planners may ask."""
+    require_hq_planner(actor)
+    if Partner.objects.count() <= getattr(settings, "PERFORMANCE_SYNC_UNITS", SYNC_UNITS):
+        return scorecards_compute(period=period)
+    from ..tasks import scorecards_compute_task
+
+    scorecards_compute_task.enqueue(period.label)
+    return {"enqueued": period.label}
 
 
 def scorecards_compute(

@@ -334,6 +334,15 @@ def rebate_statement_compute(*, actor: User, partner: Partner, period: Period) -
     return statement
 
 
+def rebates_compute_request(*, actor: User, period: Period) -> dict[str, str]:
+    """HQ asks the worker for every partner's draft statement of `period`. Only HQ planners."""
+    require_hq_planner(actor)
+    from ..tasks import rebates_compute_task
+
+    rebates_compute_task.enqueue(period.label)
+    return {"enqueued": period.label}
+
+
 def rebates_compute(*, period: Period, actor: User | None = None) -> dict[str, int]:
     """The worker: draft statements of every active partner that has a policy, in bulk (frozen
     statements are left alone)."""

@@ -1,4 +1,4 @@
-"""Keeping the facts (PartnerMonthFact, PipelineFact) current.
+"""Keeping the facts (PartnerMonthFact, PipelineFact and their product-line versions) current.
 
 Three ways, all computing with the same function (`_compute`) so they always agree:
 
@@ -23,15 +23,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     Min,
+    OuterRef,
     Q,
     Sum,
     When,
@@ -39,18 +41,23 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from qudao.partners.models import Partner
+from qudao.partners.models import Partner, ProductLine
 from qudao.projects.models import Project, ProjectStage
-from qudao.registrations.models import Registration
+from qudao.registrations.models import Registration, RegistrationProduct
 
 from ..models import (
+    PartnerLineMonthFact,
     PartnerMonthFact,
     PartnerPeriodFact,
     PipelineFact,
+    PipelineLineFact,
     RollupState,
+    ScopeLineMonthFact,
     ScopeMonthFact,
+    ScopePipelineFact,
 )
 from ..periods import QUARTER, YEAR, Period, add_months, month_start
+from .common import require_hq_planner
 
 logger = logging.getLogger("qudao.performance")
 
@@ -122,11 +129,29 @@ def _in(rows, field: str, partner_ids, start, end, date_field: str):
     return rows
 
 
+def _of_line(rows, registration: str, product_line: int | None):
+    """`rows` limited to those whose registration (the path to its id) names the product line
+    (None: no limit). A semi-join: a registration with the line twice still counts once."""
+    if product_line is None:
+        return rows
+    return rows.filter(
+        Exists(
+            RegistrationProduct.objects.filter(
+                registration_id=OuterRef(registration), product_line_id=product_line
+            )
+        )
+    )
+
+
 def _compute(
-    partner_ids: list[int] | None, start: datetime.date | None, end: datetime.date | None
+    partner_ids: list[int] | None,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    product_line: int | None = None,
 ) -> dict[tuple[int, datetime.date], dict]:
     """Every fact value of the partners (None: all) for the months in [start, end) (None: all
-    time), from the raw tables in five grouped queries."""
+    time), from the raw tables in five grouped queries; with `product_line`, counting only the
+    registrations that name it and the projects whose source registration names it."""
     values: dict[tuple[int, datetime.date], dict] = defaultdict(dict)
 
     def add(partner_id, month, **found):
@@ -137,7 +162,11 @@ def _compute(
             row[key] = row.get(key, 0) + (value or 0)
 
     won = _in(
-        Project.objects.filter(status=Project.Status.WON, partner__isnull=False),
+        _of_line(
+            Project.objects.filter(status=Project.Status.WON, partner__isnull=False),
+            "source_registration_id",
+            product_line,
+        ),
         "partner_id",
         partner_ids,
         start,
@@ -153,7 +182,11 @@ def _compute(
         add(row["partner_id"], _month_of(row["m"]), won_amount=row["amount"], won_count=row["n"])
 
     lost = _in(
-        Project.objects.filter(status=Project.Status.LOST, partner__isnull=False),
+        _of_line(
+            Project.objects.filter(status=Project.Status.LOST, partner__isnull=False),
+            "source_registration_id",
+            product_line,
+        ),
         "partner_id",
         partner_ids,
         start,
@@ -170,9 +203,11 @@ def _compute(
 
     # A customer is new in the month of its first won project with this partner (over all time;
     # by credit code where known, else by name).
-    firsts = Project.objects.filter(status=Project.Status.WON, partner__isnull=False).exclude(
-        won_at=None
-    )
+    firsts = _of_line(
+        Project.objects.filter(status=Project.Status.WON, partner__isnull=False),
+        "source_registration_id",
+        product_line,
+    ).exclude(won_at=None)
     if partner_ids is not None:
         firsts = firsts.filter(partner_id__in=partner_ids)
     customer = Case(
@@ -191,7 +226,12 @@ def _compute(
             add(row["partner_id"], month, new_customers=1)
 
     registrations = _in(
-        Registration.objects.all(), "partner_id", partner_ids, start, end, "submitted_at"
+        _of_line(Registration.objects.all(), "pk", product_line),
+        "partner_id",
+        partner_ids,
+        start,
+        end,
+        "submitted_at",
     ).exclude(submitted_at=None)
     for row in (
         registrations.annotate(m=TruncMonth("submitted_at"))
@@ -216,10 +256,14 @@ def _compute(
         )
 
     stages = _in(
-        ProjectStage.objects.filter(
-            status=ProjectStage.Status.DONE,
-            entered_at__isnull=False,
-            project__partner__isnull=False,
+        _of_line(
+            ProjectStage.objects.filter(
+                status=ProjectStage.Status.DONE,
+                entered_at__isnull=False,
+                project__partner__isnull=False,
+            ),
+            "project__source_registration_id",
+            product_line,
         ),
         "project__partner_id",
         partner_ids,
@@ -245,13 +289,15 @@ def _compute(
     return values
 
 
-def _fact_rows(values: dict, dims: dict[int, dict]) -> list[PartnerMonthFact]:
+def _fact_rows(
+    values: dict, dims: dict[int, dict], model=PartnerMonthFact, **extra
+) -> list[PartnerMonthFact]:
     rows = []
     for (partner_id, month), found in values.items():
         dim = dims.get(partner_id)
         if dim is None or not any(found.values()):
             continue
-        row = PartnerMonthFact(partner_id=partner_id, month=month, **dim)
+        row = model(partner_id=partner_id, month=month, **dim, **extra)
         for field in VALUE_FIELDS:
             setattr(row, field, found.get(field, 0) or 0)
         row.won_amount = Decimal(row.won_amount)
@@ -260,8 +306,19 @@ def _fact_rows(values: dict, dims: dict[int, dict]) -> list[PartnerMonthFact]:
     return rows
 
 
-def _pipeline_rows(partner_ids: list[int] | None, dims: dict[int, dict]) -> list[PipelineFact]:
-    active = Project.objects.filter(status=Project.Status.ACTIVE, partner__isnull=False)
+def _pipeline_rows(
+    partner_ids: list[int] | None, dims: dict[int, dict], product_line: int | None = None
+) -> list[PipelineFact]:
+    active = _of_line(
+        Project.objects.filter(status=Project.Status.ACTIVE, partner__isnull=False),
+        "source_registration_id",
+        product_line,
+    )
+    model, extra = (
+        (PipelineFact, {})
+        if product_line is None
+        else (PipelineLineFact, {"product_line_id": product_line})
+    )
     if partner_ids is not None:
         active = active.filter(partner_id__in=partner_ids)
     rows = []
@@ -274,15 +331,39 @@ def _pipeline_rows(partner_ids: list[int] | None, dims: dict[int, dict]) -> list
         if dim is None:
             continue
         rows.append(
-            PipelineFact(
+            model(
                 partner_id=row["partner_id"],
                 stage_code=row["stage_code"] or "",
                 project_count=row["n"],
                 amount=row["amount"] or 0,
                 **dim,
+                **extra,
             )
         )
     return rows
+
+
+def _line_ids() -> list[int]:
+    """Every product line, in use or not: old registrations may name a retired line."""
+    return list(ProductLine.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _line_fact_rows(
+    partner_ids: list[int] | None,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    dims: dict[int, dict],
+) -> list[PartnerLineMonthFact]:
+    """The product-line month facts: the same computation once per product line."""
+    rows = []
+    for line in _line_ids():
+        values = _compute(partner_ids, start, end, line)
+        rows += _fact_rows(values, dims, PartnerLineMonthFact, product_line_id=line)
+    return rows
+
+
+def _line_pipeline_rows(partner_ids: list[int] | None, dims: dict[int, dict]) -> list:
+    return [row for line in _line_ids() for row in _pipeline_rows(partner_ids, dims, line)]
 
 
 def _periods_rebuild(
@@ -337,28 +418,52 @@ def _periods_rebuild(
     )
 
 
-def _cube_rebuild(months: set[datetime.date] | None = None) -> int:
-    """Rewrite the cube (ScopeMonthFact) of the given months (None: all) from the partner facts."""
-    facts = PartnerMonthFact.objects.all()
-    cube = ScopeMonthFact.objects.all()
+def _cube_rebuild(months: set[datetime.date] | None = None, *, lines: bool = False) -> int:
+    """Rewrite the cube (ScopeMonthFact) of the given months (None: all) from the partner facts;
+    with `lines`, the product-line cube (ScopeLineMonthFact) from the product-line facts."""
+    facts = (PartnerLineMonthFact if lines else PartnerMonthFact).objects.all()
+    model = ScopeLineMonthFact if lines else ScopeMonthFact
+    cube = model.objects.all()
+    keys = ("month", "region_id", "top_region_id", "tier", "owner_id")
+    if lines:
+        keys += ("product_line_id",)
     if months is not None:
         facts, cube = facts.filter(month__in=months), cube.filter(month__in=months)
     rows = [
-        ScopeMonthFact(
-            month=row["month"],
-            region_id=row["region_id"],
-            top_region_id=row["top_region_id"],
-            tier=row["tier"],
-            owner_id=row["owner_id"],
+        model(
+            **{key: row[key] for key in keys},
             partners=row["partners"],
             **{field: row[field] or 0 for field in VALUE_FIELDS},
         )
-        for row in facts.values("month", "region_id", "top_region_id", "tier", "owner_id")
+        for row in facts.values(*keys)
         .annotate(partners=Count("pk"), **{field: Sum(field) for field in VALUE_FIELDS})
         .order_by()
     ]
     cube.delete()
-    return len(ScopeMonthFact.objects.bulk_create(rows, batch_size=2000))
+    return len(model.objects.bulk_create(rows, batch_size=2000))
+
+
+def _pipeline_cube_rebuild() -> int:
+    """Rewrite the pipeline cube (ScopePipelineFact) from the partners' pipeline rows, every
+    line's and each product line's: two grouped reads of a few ten thousand rows."""
+    keys = ("stage_code", "region_id", "top_region_id", "tier", "owner_id")
+    rows = []
+    for model, extra in ((PipelineFact, ()), (PipelineLineFact, ("product_line_id",))):
+        grouped = (
+            model.objects.values(*keys, *extra)
+            .annotate(n=Sum("project_count"), total=Sum("amount"))
+            .order_by()
+        )
+        for row in grouped:
+            rows.append(
+                ScopePipelineFact(
+                    **{key: row[key] for key in (*keys, *extra)},
+                    project_count=row["n"] or 0,
+                    amount=row["total"] or 0,
+                )
+            )
+    ScopePipelineFact.objects.all().delete()
+    return len(ScopePipelineFact.objects.bulk_create(rows, batch_size=2000))
 
 
 def facts_recompute(
@@ -368,6 +473,7 @@ def facts_recompute(
     written = 0
     partner_ids = sorted(months_by_partner)
     rewritten: set[datetime.date] = set()
+    lines_rewritten: set[datetime.date] = set()
     for index in range(0, len(partner_ids), BATCH):
         chunk = partner_ids[index : index + BATCH]
         months = {m for pk in chunk for m in months_by_partner[pk]}
@@ -389,6 +495,16 @@ def facts_recompute(
                     _fact_rows(values, dims), batch_size=1000
                 )
                 written += len(created)
+                old_lines = PartnerLineMonthFact.objects.filter(
+                    partner_id__in=chunk, month__gte=start, month__lt=end
+                )
+                lines_rewritten |= set(old_lines.values_list("month", flat=True))
+                old_lines.delete()
+                created = PartnerLineMonthFact.objects.bulk_create(
+                    _line_fact_rows(chunk, start, end, dims), batch_size=1000
+                )
+                lines_rewritten |= {row.month for row in created}
+                written += len(created)
                 span = (end.year - start.year) * 12 + end.month - start.month
                 _periods_rebuild(chunk, {add_months(start, i) for i in range(span)})
             if pipeline:
@@ -396,9 +512,20 @@ def facts_recompute(
                 written += len(
                     PipelineFact.objects.bulk_create(_pipeline_rows(chunk, dims), batch_size=1000)
                 )
-    if rewritten:
+                PipelineLineFact.objects.filter(partner_id__in=chunk).delete()
+                written += len(
+                    PipelineLineFact.objects.bulk_create(
+                        _line_pipeline_rows(chunk, dims), batch_size=1000
+                    )
+                )
+    if rewritten or lines_rewritten or (pipeline and partner_ids):
         with transaction.atomic():
-            _cube_rebuild(rewritten)
+            if rewritten:
+                _cube_rebuild(rewritten)
+            if lines_rewritten:
+                _cube_rebuild(lines_rewritten, lines=True)
+            if pipeline and partner_ids:
+                _pipeline_cube_rebuild()
     return written
 
 
@@ -409,22 +536,50 @@ def facts_rebuild() -> dict[str, int]:
     values = _compute(None, None, None)
     facts = _fact_rows(values, dims)
     pipeline = _pipeline_rows(None, dims)
+    line_facts = _line_fact_rows(None, None, None, dims)
+    line_pipeline = _line_pipeline_rows(None, dims)
     with transaction.atomic():
-        PartnerMonthFact.objects.all().delete()
-        PipelineFact.objects.all().delete()
+        for model in (PartnerMonthFact, PipelineFact, PartnerLineMonthFact, PipelineLineFact):
+            model.objects.all().delete()
         PartnerMonthFact.objects.bulk_create(facts, batch_size=2000)
         PipelineFact.objects.bulk_create(pipeline, batch_size=2000)
+        PartnerLineMonthFact.objects.bulk_create(line_facts, batch_size=2000)
+        PipelineLineFact.objects.bulk_create(line_pipeline, batch_size=2000)
         result = {
             "facts": len(facts),
             "pipeline": len(pipeline),
             "periods": _periods_rebuild(),
             "cube": _cube_rebuild(),
+            "line_facts": len(line_facts),
+            "line_pipeline": len(line_pipeline),
+            "line_cube": _cube_rebuild(lines=True),
+            "pipeline_cube": _pipeline_cube_rebuild(),
         }
         RollupState.objects.update_or_create(
             key=FACTS,
             defaults={"last_run_at": started, "last_full_at": started, "last_result": result},
         )
+    _analyze()
     return result
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the rewritten rollups: until autovacuum gets to them,
+    PostgreSQL plans the dashboards' queries with the row counts of before (after a first
+    rebuild: empty tables), and picks sorts and scans that cost tens of milliseconds."""
+    models = (
+        PartnerMonthFact,
+        PartnerPeriodFact,
+        PipelineFact,
+        ScopeMonthFact,
+        PartnerLineMonthFact,
+        PipelineLineFact,
+        ScopeLineMonthFact,
+        ScopePipelineFact,
+    )
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _touched_since(since: datetime.datetime) -> tuple[dict[int, set], set[int]]:
@@ -473,9 +628,17 @@ def _dims_refresh(partner_ids: set[int]) -> None:
             dim = dims.get(partner_id)
             if dim is None:
                 continue
-            for model in (PartnerMonthFact, PartnerPeriodFact, PipelineFact):
+            for model in (
+                PartnerMonthFact,
+                PartnerPeriodFact,
+                PipelineFact,
+                PartnerLineMonthFact,
+                PipelineLineFact,
+            ):
                 model.objects.filter(partner_id=partner_id).update(**dim)
         _cube_rebuild()
+        _cube_rebuild(lines=True)
+        _pipeline_cube_rebuild()
 
 
 def facts_refresh() -> dict[str, int]:
@@ -491,6 +654,14 @@ def facts_refresh() -> dict[str, int]:
     result = {"partners": len(touched), "rows": written, "moved": len(moved)}
     RollupState.objects.filter(pk=state.pk).update(last_run_at=started, last_result=result)
     return result
+
+
+def facts_refresh_request(*, actor) -> None:
+    """HQ asks the worker to bring the facts up to date now (instead of waiting for cron)."""
+    require_hq_planner(actor)
+    from ..tasks import facts_refresh_task
+
+    facts_refresh_task.enqueue()
 
 
 def on_registration_won(registration: Registration, actor) -> None:

@@ -120,7 +120,7 @@ def test_hq_only_pages(world, loop, as_user):
     ):
         assert hq.get(url).status_code == 200, url
     partner = as_user(world.p1_admin)
-    assert partner.get("/performance/schemes/").status_code == 404
+    assert partner.get("/performance/schemes/").status_code == 403
     assert partner.get("/performance/targets/new/").status_code == 403
 
 

@@ -20,7 +20,12 @@ def filters_from(request, default_kind: str = "quarter") -> tuple[FilterForm, Fi
     data = form.cleaned_data if form.is_valid() else {}
     period = data.get("period") or Period.current(default_kind)
     tier = data.get("tier")
-    return form, Filters(period=period, region=data.get("region"), tier=tier.code if tier else "")
+    return form, Filters(
+        period=period,
+        region=data.get("region"),
+        tier=tier.code if tier else "",
+        product_line=data.get("product_line"),
+    )
 
 
 def get_or_404(getter: Callable[..., Any], user, pk: int):

@@ -1,6 +1,7 @@
 """The dashboard (HQ, region, channel manager, partner: the same page in each user's scope) and
 the JSON that feeds its charts."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -10,12 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qudao.core import navigation
-from qudao.core.errors import PermissionDenied
 
 from ..selectors.actions import actions_visible_to
 from ..selectors.dashboard import dashboard_data
+from ..services import facts_refresh_request
 from ..services.common import is_hq_planner
-from ..tasks import facts_refresh_task
 from .common import filters_from
 
 
@@ -53,10 +53,7 @@ def dashboard_json(request):
 @require_POST
 def facts_refresh(request):
     """HQ asks the worker to bring the facts up to date now (instead of waiting for cron)."""
-    if not is_hq_planner(request.user):
-        raise PermissionDenied
-    facts_refresh_task.enqueue()
-    from django.contrib import messages
+    facts_refresh_request(actor=request.user)
 
     messages.success(request, _("The figures are being refreshed by the worker."))
     return redirect("performance:dashboard")

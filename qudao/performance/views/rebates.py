@@ -3,7 +3,6 @@ with its approval, issue, Excel)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -19,35 +18,36 @@ from qudao.partners.selectors import partners_visible_to
 
 from ..forms import PolicyForm, StatementComputeForm, band_forms
 from ..models import RebateStatement
-from ..selectors.rebates import policies_all, statement_get_for_user, statements_search
+from ..selectors.rebates import (
+    policies_visible_to,
+    policy_get_for_user,
+    statement_get_for_user,
+    statements_search,
+)
 from ..services import (
     rebate_policy_save,
     rebate_statement_compute,
     rebate_statement_issue,
     rebate_statement_submit,
+    rebates_compute_request,
 )
-from ..services.common import is_hq_planner, is_manager
+from ..services.common import is_hq_planner, is_manager, parse_period, require_hq_planner
 from ..services.rebates import ISSUERS
-from ..tasks import rebates_compute_task
 from .common import attempt, filters_from, get_or_404
 
 
 @login_required
 def policy_list(request):
-    if request.user.is_partner_user:
-        raise Http404
     return render(
         request,
         "performance/rebates/policies.html",
-        {"policies": policies_all(), "can_edit": is_hq_planner(request.user)},
+        {"policies": policies_visible_to(request.user), "can_edit": is_hq_planner(request.user)},
     )
 
 
 @login_required
 def policy_detail(request, pk: int):
-    if request.user.is_partner_user:
-        raise Http404
-    policy = get_or_404(lambda user, key: policies_all().get(pk=key), request.user, pk)
+    policy = get_or_404(policy_get_for_user, request.user, pk)
     return render(
         request,
         "performance/rebates/policy.html",
@@ -57,11 +57,8 @@ def policy_detail(request, pk: int):
 
 @login_required
 def policy_edit(request, pk: int | None = None):
-    if not is_hq_planner(request.user):
-        raise PermissionDenied
-    policy = (
-        get_or_404(lambda user, key: policies_all().get(pk=key), request.user, pk) if pk else None
-    )
+    require_hq_planner(request.user)  # the rule rebate_policy_save applies, before the form
+    policy = get_or_404(policy_get_for_user, request.user, pk) if pk else None
     posted = request.POST if request.method == "POST" else None
     initial = bands_initial = None
     if policy is not None:
@@ -146,10 +143,9 @@ def statement_compute(request):
         raise PermissionDenied
     partners = partners_visible_to(request.user).filter(status=Partner.Status.ACTIVE)
     if request.POST.get("all") == "1":
-        if not is_hq_planner(request.user):
-            raise PermissionDenied
         _form, filters = filters_from(request)
-        rebates_compute_task.enqueue(request.POST.get("period") or filters.period.label)
+        period = parse_period(request.POST.get("period")) or filters.period
+        rebates_compute_request(actor=request.user, period=period)
         messages.success(request, _("The worker is computing the statements."))
         return redirect("performance:statement-list")
     form = StatementComputeForm(request.POST, partners=partners)

@@ -3,23 +3,26 @@ computation (here for a small scope, else by the worker), and one scorecard with
 manual scores, and what follows from it: a corrective action, the partner's evaluation, a tier
 change."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.errors import ValidationError
 from qudao.core.paging import paginate
 from qudao.core.views import _form_errors
 
 from ..forms import ManualScoreForm, SchemeForm, TierProposalForm, scheme_line_forms
 from ..models import Scorecard, ScorecardLine
 from ..selectors.actions import actions_for_source
-from ..selectors.kpi import schemes_all, scorecard_get_for_user, scorecards_search
+from ..selectors.kpi import (
+    scheme_get_for_user,
+    schemes_visible_to,
+    scorecard_get_for_user,
+    scorecards_search,
+)
 from ..services import (
     kpi_scheme_save,
     scorecard_action_create,
@@ -27,32 +30,25 @@ from ..services import (
     scorecard_manual_score_set,
     scorecard_recompute,
     scorecard_tier_change_propose,
-    scorecards_compute,
+    scorecards_compute_request,
 )
-from ..services.common import is_hq_planner
+from ..services.common import is_hq_planner, require_hq_planner
 from ..services.kpi import scorecard_can_manage, suggested_tier
-from ..tasks import scorecards_compute_task
 from .common import attempt, filters_from, get_or_404
-
-SYNC_UNITS = 300  # computed while the user waits up to this many units; else by the worker
 
 
 @login_required
 def scheme_list(request):
-    if request.user.is_partner_user:
-        raise Http404
     return render(
         request,
         "performance/schemes/list.html",
-        {"schemes": schemes_all(), "can_edit": is_hq_planner(request.user)},
+        {"schemes": schemes_visible_to(request.user), "can_edit": is_hq_planner(request.user)},
     )
 
 
 @login_required
 def scheme_detail(request, pk: int):
-    if request.user.is_partner_user:
-        raise Http404
-    scheme = get_or_404(lambda user, key: schemes_all().get(pk=key), request.user, pk)
+    scheme = get_or_404(scheme_get_for_user, request.user, pk)
     return render(
         request,
         "performance/schemes/detail.html",
@@ -62,11 +58,8 @@ def scheme_detail(request, pk: int):
 
 @login_required
 def scheme_edit(request, pk: int | None = None):
-    if not is_hq_planner(request.user):
-        raise PermissionDenied
-    scheme = (
-        get_or_404(lambda user, key: schemes_all().get(pk=key), request.user, pk) if pk else None
-    )
+    require_hq_planner(request.user)  # the rule kpi_scheme_save applies, checked before the form
+    scheme = get_or_404(scheme_get_for_user, request.user, pk) if pk else None
     posted = request.POST if request.method == "POST" else None
     initial = None
     lines_initial = None
@@ -148,25 +141,19 @@ def scorecard_list(request):
 @require_POST
 def scorecard_compute(request):
     """Compute the period's scorecards: now when the scope is small, else by the worker."""
-    if not is_hq_planner(request.user):
-        raise PermissionDenied
     _form, filters = filters_from(request)
     period = filters.period
-    from qudao.partners.models import Partner
-
-    limit = getattr(settings, "PERFORMANCE_SYNC_UNITS", SYNC_UNITS)
-    if Partner.objects.count() <= limit:
-        counts = scorecards_compute(period=period)
-        messages.success(
-            request,
-            _("%(count)s scorecards computed for %(period)s.")
-            % {"count": counts["scorecards"], "period": period.label},
-        )
-    else:
-        scorecards_compute_task.enqueue(period.label)
+    result = scorecards_compute_request(actor=request.user, period=period)
+    if "enqueued" in result:
         messages.success(
             request,
             _("The worker is computing the scorecards of %(period)s.") % {"period": period.label},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(count)s scorecards computed for %(period)s.")
+            % {"count": result["scorecards"], "period": period.label},
         )
     return redirect(f"{reverse('performance:scorecard-list')}?period={period.label}")
 

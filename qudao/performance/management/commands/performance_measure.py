@@ -9,8 +9,11 @@ the equivalent raw aggregate SQL on the raw tables in the same run.
         --partners 5000 --registrations 1000000 --projects 1000000 --runs 30
 
 --partners/--registrations/--projects add synthetic rows (spread over 24 months and every
-partner) until the tables hold that many; then the measurements run. Results go to stdout as a
-table and as JSON (--json FILE).
+partner; registrations with their product lines, three projects in five from a registration)
+until the tables hold that many, then ANALYZE; then the measurements run (--seed-only: not).
+The dashboards are timed unfiltered for each kind of viewer, and filtered by region and tier and
+by product line. Results go to stdout as a table and as JSON (--json FILE). `make bench` runs it
+through bench/performance.py (bench/PERFORMANCE.md).
 """
 
 import datetime
@@ -27,7 +30,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qudao.core.models import Region, Role, User
-from qudao.partners.models import Partner, Tier
+from qudao.partners.models import Partner, ProductLine, Tier
 from qudao.performance.models import KpiScheme, Target
 from qudao.performance.periods import Period, add_months
 from qudao.performance.services import (
@@ -39,7 +42,7 @@ from qudao.performance.services import (
     target_create,
 )
 from qudao.projects.models import Project, StageDefinition, TemplateVersion
-from qudao.registrations.models import Registration
+from qudao.registrations.models import Registration, RegistrationProduct
 
 BATCH = 5000
 
@@ -59,16 +62,34 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=30)
         parser.add_argument("--json", default="")
         parser.add_argument("--skip-rebuild", action="store_true")
+        parser.add_argument("--seed-only", action="store_true", help="seed, then stop")
 
-    def handle(self, *args, partners, registrations, projects, runs, json: str, skip_rebuild, **kw):
+    def handle(
+        self, *args, partners, registrations, projects, runs, json: str, skip_rebuild, **options
+    ):
         if "perf" not in str(connection.settings_dict["NAME"]):
             raise CommandError("Run this on a scratch database (its name must contain 'perf').")
         settings.DEBUG = False  # no query log while timing
         rng = random.Random(6)
+        started = time.monotonic()
+        before = (Partner.objects.count(), Registration.objects.count(), Project.objects.count())
         self._seed_partners(partners, rng)
         self._seed_registrations(registrations, rng)
+        self._seed_products()
         self._seed_projects(projects, rng)
+        seeded = before != (
+            Partner.objects.count(),
+            Registration.objects.count(),
+            Project.objects.count(),
+        )
+        if seeded:
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        if options.get("seed_only"):
+            self.stdout.write(f"seeded in {time.monotonic() - started:.0f}s")
+            return
         result = {
+            "seed_seconds": round(time.monotonic() - started, 1) if seeded else None,
             "database": connection.vendor,
             "partners": Partner.objects.count(),
             "registrations": Registration.objects.count(),
@@ -89,17 +110,23 @@ class Command(BaseCommand):
         self._targets(quarter)
         result["scorecards"] = self._scorecards(quarter)
         self.stdout.write(f"scorecards: {result['scorecards']}")
-        result["dashboards"] = self._dashboards(quarter, runs)
+        line = ProductLine.objects.order_by("pk").first()
+        result["dashboards"] = self._dashboards(quarter, runs, line)
         result["raw_sql"] = self._raw(quarter, runs)
+        if line is not None:
+            result["raw_sql_product_line"] = self._raw(quarter, runs, line)
         for name, row in result["dashboards"].items():
             self.stdout.write(
-                f"dashboard {name:16} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+                f"dashboard {name:28} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+                f"(CPU p50 {row['cpu_p50_ms']:6.1f}, p95 {row['cpu_p95_ms']:6.1f})  "
                 f"queries {row['queries']}"
             )
-        raw = result["raw_sql"]
-        self.stdout.write(
-            f"raw aggregate SQL      p50 {raw['p50_ms']:7.1f} ms  p95 {raw['p95_ms']:7.1f} ms"
-        )
+        for key in ("raw_sql", "raw_sql_product_line"):
+            if key in result:
+                raw = result[key]
+                self.stdout.write(
+                    f"{key:38} p50 {raw['p50_ms']:7.1f} ms  p95 {raw['p95_ms']:7.1f} ms"
+                )
         if json:
             with open(json, "w", encoding="utf-8") as out:
                 out.write(json_module.dumps(result, indent=2, default=str))
@@ -147,7 +174,9 @@ class Command(BaseCommand):
             ]
         return f"(%s::timestamptz + {spread} * interval '1 second')", [start]
 
-    def _generate(self, model, count: int, columns: dict[str, tuple[str, list]]) -> None:
+    def _generate(
+        self, model, count: int, columns: dict[str, tuple[str, list]], extra_join: str = ""
+    ) -> None:
         vendor = connection.vendor
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS perf_p")
@@ -173,7 +202,7 @@ class Command(BaseCommand):
                 f"INSERT INTO {model._meta.db_table} ({', '.join(names)}) "
                 f"SELECT {', '.join(selects)} FROM "
             )
-            join = f"JOIN perf_p p ON p.k = seq.n %% {partners}"
+            join = f"JOIN perf_p p ON p.k = seq.n %% {partners} {extra_join}"
             if vendor == "sqlite":
                 sql = (
                     f"WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq "
@@ -226,6 +255,36 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"registrations: +{missing} in {time.monotonic() - started:.0f}s")
 
+    def _seed_products(self) -> None:
+        """Every synthetic registration gets a product line, one in three a second one (so that
+        the product-line filter has something to filter), like the forms would write them."""
+        lines = list(ProductLine.objects.order_by("pk").values_list("pk", flat=True))
+        if (
+            not lines
+            or RegistrationProduct.objects.filter(registration__number__startswith="PMR-").exists()
+        ):
+            return
+        started = time.monotonic()
+
+        def line_of(expression: str) -> str:
+            cases = " ".join(f"WHEN {i} THEN {pk}" for i, pk in enumerate(lines))
+            return f"CASE ({expression}) %% {len(lines)} {cases} END"
+
+        with transaction.atomic(), connection.cursor() as cursor:
+            for which, line in (
+                ("1 = 1", line_of("r.id")),
+                ("r.id %% 3 = 0", line_of("r.id / 3 + 1")),
+            ):
+                cursor.execute(
+                    "INSERT INTO registrations_registrationproduct "
+                    "(registration_id, product_line_id, description, quantity) "
+                    f"SELECT r.id, {line}, '', 1 + r.id %% 5 FROM registrations_registration r "
+                    f"WHERE r.number LIKE 'PMR-%%' AND {which}",
+                    [],
+                )
+        count = RegistrationProduct.objects.count()
+        self.stdout.write(f"registration products: {count} in {time.monotonic() - started:.0f}s")
+
     def _seed_projects(self, wanted: int, rng) -> None:
         missing = wanted - Project.objects.count()
         if missing <= 0:
@@ -250,6 +309,17 @@ class Command(BaseCommand):
             else "''"
         )
         with transaction.atomic():
+            # Three projects in five come from a synthetic registration (their product lines).
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS perf_r")
+                cursor.execute(
+                    "CREATE TEMP TABLE perf_r AS SELECT (ROW_NUMBER() OVER (ORDER BY id)) - 1 "
+                    "AS k, id FROM registrations_registration r WHERE r.number LIKE 'PMR-%%' "
+                    "AND NOT EXISTS (SELECT 1 FROM projects_project x "
+                    "WHERE x.source_registration_id = r.id)",
+                    [],
+                )
+                cursor.execute("CREATE INDEX perf_r_k ON perf_r (k)")
             self._generate(
                 Project,
                 missing,
@@ -271,9 +341,11 @@ class Command(BaseCommand):
                     ),
                     "template_version": ("%s", [version.pk]),
                     "stage_code": (stage, []),
+                    "source_registration": ("CASE WHEN seq.n %% 5 < 3 THEN rr.id END", []),
                     "created_at": (moment, when),
                     "updated_at": (moment, when),
                 },
+                extra_join="LEFT JOIN perf_r rr ON rr.k = seq.n",
             )
         self.stdout.write(f"projects: +{missing} in {time.monotonic() - started:.0f}s")
 
@@ -360,31 +432,55 @@ class Command(BaseCommand):
                 found[name] = user
         return found
 
-    def _dashboards(self, quarter: Period, runs: int) -> dict:
+    def _dashboards(self, quarter: Period, runs: int, line) -> dict:
+        """Each viewer's dashboard data (the JSON behind the charts: every figure), unfiltered;
+        then HQ filtered by a region and a tier, HQ and a partner filtered by a product line."""
         result = {}
-        url = f"/performance/dashboard/data/?period={quarter.label}"
-        for name, user in self._viewers().items():
+        base = f"/performance/dashboard/data/?period={quarter.label}"
+        viewers = self._viewers()
+        cases = [(name, user, base) for name, user in viewers.items()]
+        region = Region.objects.filter(parent=None).order_by("pk").first()
+        tier = Tier.objects.filter(is_active=True).order_by("rank").first()
+        if "hq" in viewers and region is not None and tier is not None:
+            cases.append(
+                ("hq_region_tier", viewers["hq"], f"{base}&region={region.pk}&tier={tier.code}")
+            )
+        if line is not None:
+            for name in ("hq", "partner"):
+                if name in viewers:
+                    cases.append(
+                        (f"{name}_product_line", viewers[name], f"{base}&product_line={line.code}")
+                    )
+        for name, user, url in cases:
             client = Client()
             client.force_login(user)
             for _ in range(3):
                 assert client.get(url).status_code == 200
-            timings = []
+            timings, cpu = [], []
             for _ in range(runs):
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 timings.append((time.perf_counter() - started) * 1000)
+                cpu.append((time.process_time() - started_cpu) * 1000)
                 assert response.status_code == 200
             with CaptureQueriesContext(connection) as queries:
                 client.get(url)
             result[name] = {
+                "url": url,
                 "p50_ms": round(statistics.median(timings), 1),
                 "p95_ms": round(_percentile(timings, 0.95), 1),
+                # CPU time of this process (on SQLite the query work too; not PostgreSQL's):
+                # on a shared machine, wall time minus this is mostly waiting for a core.
+                "cpu_p50_ms": round(statistics.median(cpu), 1),
+                "cpu_p95_ms": round(_percentile(cpu, 0.95), 1),
                 "queries": len(queries.captured_queries),
             }
         return result
 
-    def _raw(self, quarter: Period, runs: int) -> dict:
-        """The same figures as the HQ dashboard's main charts, straight from the raw tables."""
+    def _raw(self, quarter: Period, runs: int, line: ProductLine | None = None) -> dict:
+        """The same figures as the HQ dashboard's main charts, straight from the raw tables;
+        with `line`, for the registrations naming that product line and the projects whose
+        source registration names it (EXISTS on the registration's products)."""
         start = timezone.make_aware(datetime.datetime.combine(quarter.start, datetime.time.min))
         end = timezone.make_aware(datetime.datetime.combine(quarter.after, datetime.time.min))
         trend_start = timezone.make_aware(
@@ -395,32 +491,43 @@ class Command(BaseCommand):
             if connection.vendor == "sqlite"
             else "date_trunc('month', p.won_at)"
         )
+        names_line = (
+            "AND EXISTS (SELECT 1 FROM registrations_registrationproduct rp "
+            "WHERE rp.registration_id = {} AND rp.product_line_id = %s)"
+        )
+        project_line = names_line.format("p.source_registration_id") if line else ""
+        registration_line = names_line.format("g.id") if line else ""
+        extra = [line.pk] if line else []
         statements = [
             (
                 "SELECT COALESCE(r.parent_id, r.id), SUM(p.amount), COUNT(*) "
                 "FROM projects_project p "
                 "JOIN partners_partner pa ON pa.id = p.partner_id "
                 "JOIN core_region r ON r.id = pa.region_id "
-                "WHERE p.status = 'won' AND p.won_at >= %s AND p.won_at < %s GROUP BY 1",
-                [start, end],
+                "WHERE p.status = 'won' AND p.won_at >= %s AND p.won_at < %s "
+                f"{project_line} GROUP BY 1",
+                [start, end, *extra],
             ),
             (
                 "SELECT COUNT(*), SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END), "
                 "SUM(CASE WHEN status IN ('approved','expired','won','lost') THEN 1 ELSE 0 END) "
-                "FROM registrations_registration WHERE submitted_at >= %s AND submitted_at < %s",
-                [start, end],
+                "FROM registrations_registration g WHERE submitted_at >= %s AND submitted_at < %s "
+                f"{registration_line}",
+                [start, end, *extra],
             ),
             (
-                "SELECT stage_code, COUNT(*), SUM(amount) FROM projects_project "
-                "WHERE status = 'active' AND partner_id IS NOT NULL GROUP BY stage_code",
-                [],
+                "SELECT p.stage_code, COUNT(*), SUM(p.amount) FROM projects_project p "
+                f"WHERE p.status = 'active' AND p.partner_id IS NOT NULL {project_line} "
+                "GROUP BY p.stage_code",
+                extra,
             ),
             (
                 f"SELECT {month}, SUM(p.amount) FROM projects_project p WHERE p.status = 'won' "
-                "AND p.won_at >= %s AND p.won_at < %s GROUP BY 1",
-                [trend_start, end],
+                f"AND p.won_at >= %s AND p.won_at < %s {project_line} GROUP BY 1",
+                [trend_start, end, *extra],
             ),
         ]
+        runs = min(runs, 10)  # each run scans the raw tables several times
         timings = []
         with connection.cursor() as cursor:
             for index in range(runs + 3):
@@ -431,6 +538,7 @@ class Command(BaseCommand):
                 if index >= 3:
                     timings.append((time.perf_counter() - started) * 1000)
         return {
+            "n": runs,
             "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(_percentile(timings, 0.95), 1),
         }
