@@ -129,6 +129,8 @@ class Registration(models.Model):
             # sorted by amount walk these in order and stop after a page (bench/README.md).
             models.Index(fields=["created_at"], name="registration_created"),
             models.Index(fields=["status", "estimated_amount"], name="registration_status_amount"),
+            # The performance rollups' refresh reads what changed since its last run.
+            models.Index(fields=["updated_at"], name="registration_updated"),
         ]
 
     def __str__(self) -> str:

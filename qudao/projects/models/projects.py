@@ -161,6 +161,8 @@ class Project(models.Model):
             models.Index(fields=["health", "amount"], name="project_health_amount"),
             models.Index(fields=["owner", "status"], name="project_owner_status"),
             models.Index(fields=["-created_at", "-id"], name="project_newest_first"),
+            # The performance rollups' refresh reads what changed since its last run.
+            models.Index(fields=["updated_at"], name="project_updated"),
         ]
 
     def __str__(self) -> str:
