@@ -14,7 +14,16 @@ A vendor user with several roles sees the union.
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, CharField, Func, Model, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    Exists,
+    Func,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Cast
 
 from .models import Region, Role, User
@@ -80,12 +89,14 @@ def _user_region_ids(user: User) -> list[int]:
 
 
 def _lookup_q(model: type[Model], lookup: str, value) -> Q:
-    """`Q(**{lookup: value})`, with a lookup across a foreign key written as a subquery:
-    `partner__owner=5` becomes `partner_id IN (SELECT id FROM partner WHERE owner_id = 5)`.
+    """`Q(**{lookup: value})`, with a lookup across a foreign key written as EXISTS:
+    `partner__owner=5` becomes `EXISTS (SELECT 1 FROM partner WHERE id = partner_id AND
+    owner_id = 5)`.
 
-    A join would let the database start from the related table and sort every matching row
-    before taking a page (seconds at 1,000,000 registrations on SQLite); the subquery keeps the
-    list's own indexes in use.
+    A join, or an `IN (SELECT …)` list, lets SQLite start from the related rows and sort every
+    matching row before taking a page (0.5–3 s at 1,000,000 registrations); with EXISTS it
+    walks the index that gives the list's order and stops after a page. PostgreSQL plans
+    both forms as the same semi-join.
     """
     first, _, rest = lookup.partition("__")
     if not rest or rest == "in":
@@ -93,8 +104,8 @@ def _lookup_q(model: type[Model], lookup: str, value) -> Q:
     field = model._meta.get_field(first)
     if not field.many_to_one:
         return Q(**{lookup: value})
-    related = field.related_model._base_manager.filter(**{rest: value})
-    return Q(**{f"{first}__in": related.values("pk")})
+    related = field.related_model._base_manager.filter(pk=OuterRef(first), **{rest: value})
+    return Q(Exists(related))
 
 
 def scope_q(user: User, model: type[Model]) -> Q | None:
