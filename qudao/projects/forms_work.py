@@ -179,6 +179,18 @@ class OutcomeForm(StyledForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
+class CompetitionForm(StyledForm, forms.Form):
+    competitor_strategy = forms.ChoiceField(
+        label=_("Competitor strategy"),
+        required=False,
+        choices=[("", _("Not decided yet")), *Project.CompetitorStrategy.choices],
+    )
+    competitor_analysis = forms.CharField(
+        label=_("Competitor analysis"), required=False, widget=TEXT
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class NoteForm(StyledForm, forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=TEXT)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -17,6 +17,7 @@ from qudao.core.schemas import MAX_PAGE_SIZE, ErrorOut
 
 from .. import selectors, services
 from ..models import Project, ProjectClass, ProjectMember
+from ..services.competition import project_competition_set
 
 router = Router(tags=["projects"])
 
@@ -171,6 +172,8 @@ class MemberOut(Schema):
 
 class ProjectDetailOut(ProjectOut):
     notes: str
+    competitor_strategy: str = Field(description="avoid / compete / track, or empty")
+    competitor_analysis: str
     stages: list[StageOut]
     members: list[MemberOut]
 
@@ -233,6 +236,14 @@ class ProjectPatch(Schema):
 class AdvanceIn(Schema):
     version: int | None = Field(None, description="the version you saw (stale: 409)")
     comment: str = Field("", max_length=2000)
+
+
+class CompetitionIn(Schema):
+    version: int = Field(..., description="the version you saw (stale: 409)")
+    competitor_strategy: str | None = Field(
+        None, max_length=10, description="avoid / compete / track, or empty for not decided"
+    )
+    competitor_analysis: str | None = Field(None, max_length=5000)
 
 
 class SkipIn(Schema):
@@ -374,6 +385,16 @@ def project_update(request, project_id: int, payload: ProjectPatch):
     data = payload.dict(exclude_unset=True)
     version = data.pop("version")
     services.project_update(actor=request.user, project=project, data=data, version=version)
+    return _detail(request, project_id)
+
+
+@router.put("/{project_id}/competition", response={200: _DetailOut, **ERRORS})
+def project_competition(request, project_id: int, payload: CompetitionIn):
+    """The competitor strategy (回避 avoid / 竞争 compete / 跟踪 track) and its analysis."""
+    project = selectors.project_get_for_user(request.user, project_id)
+    data = payload.dict(exclude_unset=True)
+    version = data.pop("version")
+    project_competition_set(actor=request.user, project=project, data=data, version=version)
     return _detail(request, project_id)
 
 

@@ -205,3 +205,23 @@ def test_a_monitor_watches_every_project_but_does_not_move_it(world, p1_project,
     assert post(monitor, f"{url}/advance").status_code == 403
     assert patch(monitor, url, {"version": 1, "name": "x"}).status_code == 403
     assert Project.objects.get(pk=p1_project.pk).version == 1
+
+
+def test_the_competitor_strategy_is_set_through_the_api_and_checked(world, p1_project, as_api):
+    pk, url = p1_project.pk, f"{URL}/{p1_project.pk}/competition"
+    pm = as_api(world.pm)
+    version = pm.get(f"{URL}/{pk}").json()["version"]
+
+    done = put(pm, url, {"version": version, "competitor_strategy": "track"})
+    assert done.status_code == 200
+    assert done.json()["competitor_strategy"] == "track"
+    assert done.json()["competitor_analysis"] == ""
+
+    # A stale version, an unknown strategy and another partner change nothing
+    assert put(pm, url, {"version": version, "competitor_strategy": "avoid"}).status_code == 409
+    bad = put(pm, url, {"version": version + 1, "competitor_strategy": "win"})
+    assert bad.status_code == 422
+    assert "competitor_strategy" in bad.json()["errors"]
+    outsider = put(as_api(world.p2_user), url, {"version": version + 1, "competitor_strategy": ""})
+    assert outsider.status_code == 404
+    assert Project.objects.get(pk=pk).competitor_strategy == "track"

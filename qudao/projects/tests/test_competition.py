@@ -108,3 +108,33 @@ def test_the_strategy_is_shown_on_the_overview_and_the_closing_tab(world, runnin
         assert label in page and ANALYSIS in page
     # partner 2 cannot open the project at all
     assert as_user(world.p2_user).get(f"/projects/{running.pk}/").status_code == 404
+
+
+def test_the_closing_tab_form_sets_the_strategy_and_shows_errors(world, running, as_user):
+    client = as_user(world.pm)
+    url = f"/projects/{running.pk}/closing/competition/"
+    assert (
+        'data-testid="competition-form"'
+        in client.get(f"/projects/{running.pk}/closing/").content.decode()
+    )
+
+    done = client.post(
+        url,
+        {
+            "competitor_strategy": "avoid",
+            "competitor_analysis": ANALYSIS,
+            "version": running.version,
+        },
+    )
+    assert done.status_code == 302
+    assert fresh(running).competitor_strategy == "avoid"
+
+    # A stale version is a message on the tab and changes nothing
+    with override("en"):
+        stale = client.post(url, {"competitor_strategy": "track", "version": running.version})
+    assert stale.status_code == 200
+    assert fresh(running).competitor_strategy == "avoid"
+    # Partner 2 cannot reach the form at all
+    outsider = as_user(world.p2_user).post(url, {"competitor_strategy": "track"})
+    assert outsider.status_code == 404
+    assert fresh(running).competitor_strategy == "avoid"

@@ -15,9 +15,17 @@ from django.views.decorators.http import require_POST
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 
 from .. import selectors_work as reads
-from ..forms_work import HandoverForm, NoteForm, OutcomeForm, ReportForm, VisitForm
+from ..forms_work import (
+    CompetitionForm,
+    HandoverForm,
+    NoteForm,
+    OutcomeForm,
+    ReportForm,
+    VisitForm,
+)
 from ..models import Handover, Project, ProjectReport
 from ..services import closing as services
+from ..services.competition import project_competition_set
 from .base import project_or_404, refusal, render_tab
 from .tabs import register_tab
 from .work_base import attempt, child_or_404
@@ -80,6 +88,18 @@ def _render(request, project, forms=None):
             if can["close"] and status in (Status.WON, Status.LOST)
             else None
         ),
+        "competition_form": forms.get("competition")
+        or (
+            CompetitionForm(
+                initial={
+                    "version": project.version,
+                    "competitor_strategy": project.competitor_strategy,
+                    "competitor_analysis": project.competitor_analysis,
+                }
+            )
+            if can["edit"] and project.is_editable
+            else None
+        ),
         "handovers": handovers,
         "handover_form": forms.get("handover")
         or (
@@ -122,6 +142,20 @@ def _outcome(call, key: str, form_class, done_message):
     return view
 
 
+project_competition = _outcome(
+    lambda user, project, data: project_competition_set(
+        actor=user,
+        project=project,
+        data={
+            "competitor_strategy": data["competitor_strategy"],
+            "competitor_analysis": data["competitor_analysis"],
+        },
+        version=data["version"],
+    ),
+    "competition",
+    CompetitionForm,
+    gettext_lazy("The competitor strategy is saved."),
+)
 project_win = _outcome(
     lambda user, project, data: services.project_win(
         actor=user,
@@ -259,6 +293,7 @@ def closing_print(request, pk):
 urlpatterns = [
     path("<int:pk>/closing/", closing_tab, name="work-closing"),
     path("<int:pk>/closing/print/", closing_print, name="closing-print"),
+    path("<int:pk>/closing/competition/", project_competition, name="project-competition"),
     path("<int:pk>/closing/win/", project_win, name="project-win"),
     path("<int:pk>/closing/lose/", project_lose, name="project-lose"),
     path("<int:pk>/closing/suspend/", project_suspend, name="project-suspend"),
