@@ -95,8 +95,9 @@ def _lookup_q(model: type[Model], lookup: str, value) -> Q:
 
     A join, or an `IN (SELECT …)` list, lets SQLite start from the related rows and sort every
     matching row before taking a page (0.5–3 s at 1,000,000 registrations); with EXISTS it
-    walks the index that gives the list's order and stops after a page. PostgreSQL plans
-    both forms as the same semi-join.
+    walks the index that gives the list's order and stops after a page (1 ms; the count,
+    which now checks the partner per row, went from 14–34 to 120 ms). On PostgreSQL the same
+    page takes 4 ms and its count 27 ms.
     """
     first, _, rest = lookup.partition("__")
     if not rest or rest == "in":
