@@ -59,8 +59,8 @@ class VendorConflict:
     url: str  # where vendor staff can open it ("" if nowhere)
     match: Match
     label: str = ""  # the kind of record for people (translated), e.g. "项目"
-    # The record itself, so that its details are shown only to staff whose data scope holds it
-    # (see `selectors.conflicts_for_viewer`); None: every vendor staff member may see it.
+    # The record itself, so that its link is given only to staff whose data scope holds it
+    # (see `selectors.conflicts_for_viewer`); None: every vendor staff member gets the link.
     model: type | None = None
     pk: int | None = None
 
