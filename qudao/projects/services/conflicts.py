@@ -16,17 +16,13 @@ registrations app strips vendor conflicts from what partners see).
 """
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qudao.registrations.keys import customer_keys
 from qudao.registrations.matching import Deal, Level, match
 from qudao.registrations.models import Registration
-from qudao.registrations.services.conflicts import (
-    EXACT_KEY_WEIGHT,
-    MAX_CANDIDATES,
-    VendorConflict,
-)
+from qudao.registrations.services.conflicts import VendorConflict, candidates_by_keys
 
 from ..models import OPEN_STATUSES, Project, ProjectCustomerKey
 
@@ -47,42 +43,14 @@ def project_keys_refresh(project: Project) -> None:
 
 
 def _candidate_ids(deal: Deal, partner_id: int | None) -> QuerySet | None:
-    """The ids of open projects sharing customer keys with `deal`, best first, at most
-    MAX_CANDIDATES, the projects of `partner_id` left out: a subquery, so that the check fetches
-    its candidates in one query. None when `deal` has no keys.
-
-    Grouped on the (kind, key) index and weighted as the registrations' check does: an exact key
-    (credit code, name, pinyin) outweighs any number of shared bigrams."""
+    """The ids of open projects sharing customer keys with `deal`, best first, the projects of
+    `partner_id` left out, weighted as the registrations' check does: a subquery, so that the
+    check fetches its candidates in one query. None when `deal` has no keys."""
     keys = customer_keys(deal.customer_name, deal.credit_code)
     if not keys:
         return None
-    gram = ProjectCustomerKey.Kind.GRAM
-    exact = [(kind, key) for kind, key in keys if kind != gram]
-    grams = [key for kind, key in keys if kind == gram]
-    wanted = Q(pk__in=[])
-    for kind, key in exact:
-        wanted |= Q(kind=kind, key=key)
-    if grams:
-        wanted |= Q(kind=gram, key__in=grams)
-    # A name sharing a single bigram with a long name is noise; ask for a fair share of them.
-    min_grams = 1 if len(grams) <= 2 else 2
-    rows = ProjectCustomerKey.objects.filter(wanted)
-    if partner_id is not None:
-        rows = rows.exclude(partner_id=partner_id)
-    return (
-        rows.values("project_id")
-        .annotate(
-            weight=Sum(
-                Case(
-                    When(kind=gram, then=Value(1)),
-                    default=Value(EXACT_KEY_WEIGHT),
-                    output_field=IntegerField(),
-                )
-            )
-        )
-        .filter(weight__gte=min_grams)
-        .order_by("-weight", "project_id")
-        .values_list("project_id", flat=True)[:MAX_CANDIDATES]
+    return candidates_by_keys(
+        ProjectCustomerKey.objects.all(), "project_id", keys, exclude_partner=partner_id
     )
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 
 from ..keys import customer_keys
 from ..matching import Deal, Level, Match, match
@@ -103,16 +103,19 @@ def _deal(registration: Registration, product_lines: frozenset[str]) -> Deal:
     )
 
 
-def _candidate_ids(registration: Registration) -> list[int]:
-    """Ids of other partners' live registrations sharing keys with `registration`, best first.
+def candidates_by_keys(
+    rows: QuerySet, target: str, keys: list[tuple[str, str]], *, exclude_partner: int | None
+) -> QuerySet:
+    """The `target` ids (e.g. "registration_id") of the key rows in `rows` that share `keys`,
+    best first, at most MAX_CANDIDATES, without the rows of `exclude_partner`: a sliced values
+    query (a list when evaluated, a subquery when filtered on).
 
-    One grouped query on the (kind, key) index; never a scan of the registrations.
+    `rows` is a table of customer keys (`kind`, `key`, `partner`), such as `CustomerKey` or the
+    projects' own index: one grouped query on its (kind, key) index, never a scan. An exact key
+    (credit code, name, pinyin) outweighs any number of shared bigrams.
     """
-    keys = customer_keys(registration.customer_name, registration.customer_credit_code)
     exact = [(kind, key) for kind, key in keys if kind != CustomerKey.Kind.GRAM]
     grams = [key for kind, key in keys if kind == CustomerKey.Kind.GRAM]
-    if not keys:
-        return []
     wanted = Q(pk__in=[])
     for kind, key in exact:
         wanted |= Q(kind=kind, key=key)
@@ -121,10 +124,11 @@ def _candidate_ids(registration: Registration) -> list[int]:
     # A name sharing a bigram or two with a long name is noise (自动, 动化 of 谋韬德和自动化 are
     # in thousands of names): without an exact key, ask for half of the name's bigrams.
     min_grams = 1 if len(grams) <= 2 else max(2, (len(grams) + 1) // 2)
-    rows = (
-        CustomerKey.objects.filter(wanted)
-        .exclude(partner_id=registration.partner_id)
-        .values("registration_id")
+    rows = rows.filter(wanted)
+    if exclude_partner is not None:
+        rows = rows.exclude(partner_id=exclude_partner)
+    return (
+        rows.values(target)
         .annotate(
             weight=Sum(
                 Case(
@@ -135,10 +139,24 @@ def _candidate_ids(registration: Registration) -> list[int]:
             ),
         )
         .filter(weight__gte=min_grams)
-        .order_by("-weight", "registration_id")
-        .values_list("registration_id", flat=True)[:MAX_CANDIDATES]
+        .order_by("-weight", target)
+        .values_list(target, flat=True)[:MAX_CANDIDATES]
     )
-    return list(rows)
+
+
+def _candidate_ids(registration: Registration) -> list[int]:
+    """Ids of other partners' live registrations sharing keys with `registration`, best first."""
+    keys = customer_keys(registration.customer_name, registration.customer_credit_code)
+    if not keys:
+        return []
+    return list(
+        candidates_by_keys(
+            CustomerKey.objects.all(),
+            "registration_id",
+            keys,
+            exclude_partner=registration.partner_id,
+        )
+    )
 
 
 def registration_conflicts(
