@@ -118,102 +118,95 @@ def registration_submit_view(request, pk: int):
     return _back(pk)
 
 
-@login_required
-@require_POST
-def registration_progress(request, pk: int):
-    registration = registration_or_404(request.user, pk)
-    form = ProgressForm(request.POST)
+def _run(request, registration, form, form_key: str, call, done: str):
+    """Run `call(cleaned_data)` when `form` is valid. Done: the message and back to the detail
+    page; invalid input: the page again with the form's errors; a conflict (a stale decision, a
+    wrong state): its message and back to the page."""
     if form.is_valid():
         try:
-            registration_update_progress(
-                actor=request.user, registration=registration, data=form.cleaned_data
-            )
+            call(form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         except ConflictError as conflict:
             messages.error(request, conflict.message)
-            return _back(pk)
+            return _back(registration.pk)
         else:
-            messages.success(request, _("Progress saved."))
-            return _back(pk)
-    return _render_detail(request, registration, progress_form=form)
+            messages.success(request, done)
+            return _back(registration.pk)
+    return _render_detail(request, registration, **{form_key: form})
+
+
+@login_required
+@require_POST
+def registration_progress(request, pk: int):
+    registration = registration_or_404(request.user, pk)
+    return _run(
+        request,
+        registration,
+        ProgressForm(request.POST),
+        "progress_form",
+        lambda data: registration_update_progress(
+            actor=request.user, registration=registration, data=data
+        ),
+        _("Progress saved."),
+    )
 
 
 @login_required
 @require_POST
 def registration_extend(request, pk: int):
     registration = registration_or_404(request.user, pk)
-    form = ExtendForm(request.POST)
-    if form.is_valid():
-        try:
-            registration_extend_request(
-                actor=request.user,
-                registration=registration,
-                reason=form.cleaned_data["reason"],
-                days=form.cleaned_data["days"],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            return _back(pk)
-        else:
-            messages.success(request, _("The extension was requested."))
-            return _back(pk)
-    return _render_detail(request, registration, extend_form=form)
+    return _run(
+        request,
+        registration,
+        ExtendForm(request.POST),
+        "extend_form",
+        lambda data: registration_extend_request(
+            actor=request.user, registration=registration, reason=data["reason"], days=data["days"]
+        ),
+        _("The extension was requested."),
+    )
 
 
 @login_required
 @require_POST
 def registration_close_view(request, pk: int):
     registration = registration_or_404(request.user, pk)
-    form = CloseForm(
-        request.POST, outcomes=registration_actions(request.user, registration).close_outcomes
+    outcomes = registration_actions(request.user, registration).close_outcomes
+    return _run(
+        request,
+        registration,
+        CloseForm(request.POST, outcomes=outcomes),
+        "close_form",
+        lambda data: registration_close(
+            actor=request.user,
+            registration=registration,
+            outcome=data["outcome"],
+            reason=data["reason"],
+        ),
+        _("The registration is closed."),
     )
-    if form.is_valid():
-        try:
-            registration_close(
-                actor=request.user,
-                registration=registration,
-                outcome=form.cleaned_data["outcome"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            return _back(pk)
-        else:
-            messages.success(request, _("The registration is closed."))
-            return _back(pk)
-    return _render_detail(request, registration, close_form=form)
 
 
 @login_required
 @require_POST
 def registration_decide_view(request, pk: int):
     registration = registration_or_404(request.user, pk)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            registration_decide(
-                actor=request.user,
-                registration=registration,
-                decision=data["decision"],
-                comment=data["comment"],
-                override_reason=data["override_reason"],
-                version=data["version"],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        except ConflictError as conflict:
-            messages.error(request, conflict.message)
-            return _back(pk)
-        else:
-            messages.success(request, _("Your decision has been recorded."))
-            return _back(pk)
-    return _render_detail(request, registration, decision_form=form)
+    return _run(
+        request,
+        registration,
+        DecisionForm(request.POST),
+        "decision_form",
+        lambda data: registration_decide(
+            actor=request.user,
+            registration=registration,
+            decision=data["decision"],
+            comment=data["comment"],
+            override_reason=data["override_reason"],
+            version=data["version"],
+        ),
+        _("Your decision has been recorded."),
+    )
 
 
 urlpatterns = [
