@@ -71,3 +71,20 @@ def test_a_scope_across_a_foreign_key_is_exists_not_a_join(world):
     assert "EXISTS(SELECT" in sql.replace(" ", "")
     assert set(rows) == set(User.objects.filter(partner__owner=world.channel_mgr))
     assert scope_q(world.p1_user, User) is not None
+
+
+def test_with_a_loader_the_ids_come_first_and_the_order_is_kept(users, django_assert_num_queries):
+    rows = User.objects.order_by("-first_name", "pk")
+    expected = [user.pk for user in rows]
+    related = User.objects.select_related("region")
+    paginator = IdsFirstPaginator(rows, 5, load=related.in_bulk)
+    paginator.count  # noqa: B018 - the count is its own query
+
+    with django_assert_num_queries(2):  # the page's ids, then its rows
+        page = list(paginator.page(2).object_list)
+        regions = {user.region.name for user in page}
+
+    assert [user.pk for user in page] == expected[5:10]
+    assert regions
+    pages = [paginator.page(n).object_list for n in paginator.page_range]
+    assert [user.pk for rows_ in pages for user in rows_] == expected
