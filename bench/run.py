@@ -91,6 +91,7 @@ from qudao.registrations import matching  # noqa: E402
 from qudao.registrations.keys import customer_keys  # noqa: E402
 from qudao.registrations.models import (  # noqa: E402
     CustomerKey,
+    CustomerName,
     Registration,
     RegistrationProduct,
 )
@@ -148,6 +149,7 @@ def row_counts() -> dict[str, int]:
         Registration,
         RegistrationProduct,
         CustomerKey,
+        CustomerName,
     ]
     counts = {model._meta.db_table: model.objects.count() for model in models}
     counts["live registrations"] = Registration.objects.filter(status__in=Registration.LIVE).count()
@@ -486,7 +488,12 @@ def measure_conflicts(n: int) -> tuple[list[dict], dict]:
     exact-key lookup on the same index), and the candidate query alone."""
     probes = conflict_probes(WARMUP + n)
     # A worker meets most candidates' names for the first time: start with empty name caches.
-    for cached in (matching.normalise_name, matching.pinyin_of, matching.initials_of):
+    for cached in (
+        matching.normalise_name,
+        matching.pinyin_of,
+        matching.initials_of,
+        matching._spaced,
+    ):
         cached.cache_clear()
     check = cycling(probes, lambda p: registration_conflicts(registration=p.registration))
     samples = time_calls(check, n)

@@ -13,8 +13,9 @@ numbered clones that would share every n-gram:
   a homophone typo (恒泰 / 恒太), and gives the credit code about one time in three.
 
 About 30 % of the registrations are live (submitted, approved, information requested) and hold
-CustomerKey rows, computed with the real `keys.customer_keys` (cached per written name), so the
-index is exactly what `services.registration_keys_refresh` would have written.
+CustomerKey rows, computed with the real `keys.customer_keys` (cached per written name), and a
+CustomerName row (the name taken apart by `matching.normalise_name`), so the index is exactly
+what `services.registration_keys_refresh` would have written.
 
 Rows are inserted in chunks with COPY (PostgreSQL) or executemany (SQLite) and explicit
 registration ids: building a million model instances for bulk_create costs more than the
@@ -24,6 +25,7 @@ Numbers are ``BB-S00000001`` …: unique, and outside the ``BB-<year>-…`` seri
 """
 
 import datetime
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -42,7 +44,13 @@ from qudao.core.models import Region, User
 from qudao.partners.demo import AREA_CODES, CITIES, credit_code_for
 from qudao.partners.models import Partner, ProductLine
 from qudao.registrations.keys import customer_keys
-from qudao.registrations.models import CustomerKey, Registration, RegistrationProduct
+from qudao.registrations.matching import normalise_name
+from qudao.registrations.models import (
+    CustomerKey,
+    CustomerName,
+    Registration,
+    RegistrationProduct,
+)
 
 PER_BLOCK = 10_000
 CUSTOMERS_PER_BLOCK = 5_000  # 2 registrations per customer on average
@@ -298,6 +306,34 @@ def _name_keys(name: str) -> tuple[tuple[str, str], ...]:
     return tuple(customer_keys(name))
 
 
+@lru_cache(maxsize=200_000)
+def name_parts_row(name: str) -> tuple[str, ...]:
+    """The `CustomerName` columns after the registration id (see NAME_COLUMNS), as the services
+    write them (`CustomerName.of`), computed once per written name."""
+    parts = normalise_name(name)
+    return (
+        parts.cleaned,
+        parts.core,
+        parts.brand,
+        json.dumps(list(parts.removed)),
+        json.dumps([list(pair) for pair in parts.mapped]),
+        parts.pinyin,
+        parts.brand_pinyin,
+    )
+
+
+NAME_COLUMNS = [
+    "registration_id",
+    "cleaned",
+    "core",
+    "brand",
+    "removed",
+    "mapped",
+    "pinyin",
+    "brand_pinyin",
+]
+
+
 def keys_for(name: str, credit_code: str) -> list[tuple[str, str]]:
     """Equal to `customer_keys(name, credit_code)`, with the name's keys computed once per
     written name (normalising a name costs about half a millisecond)."""
@@ -479,11 +515,12 @@ def seed_registrations(blocks: int, progress: Callable[[str], None] = print) -> 
                 _registration(pk, rng, rows, universe, now)
                 for pk in range(first, first + min(CHUNK, total - chunk_start))
             ]
-            products, keys = [], []
+            products, keys, names = [], [], []
             for values in batch:
                 for line in rng.sample(rows.lines, 1 if rng.random() < 0.6 else 2):
                     products.append((values["id"], line, "", rng.randint(1, 200)))
                 if values["status"] in Registration.LIVE:
+                    names.append((values["id"], *name_parts_row(values["customer_name"])))
                     keys.extend(
                         (values["id"], values["partner_id"], kind, key)
                         for kind, key in keys_for(
@@ -498,6 +535,7 @@ def seed_registrations(blocks: int, progress: Callable[[str], None] = print) -> 
                     products,
                 )
                 insert_rows(CustomerKey, ["registration_id", "partner_id", "kind", "key"], keys)
+                insert_rows(CustomerName, NAME_COLUMNS, names)
             counts["registrations"] += len(batch)
             counts["registration_products"] += len(products)
             counts["customer_keys"] += len(keys)

@@ -16,7 +16,7 @@ their posting lists held 10,000–19,000 rows and made the candidate query 6–1
 the names that really are one customer share their brand's grams anyway (bench/README.md).
 """
 
-from .matching import GENERIC_WORDS, is_generic, normalise_name, pinyin_of, without_generic_tail
+from .matching import GENERIC_WORDS, is_generic, normalise_name, without_generic_tail
 
 MAX_GRAMS = 12
 MAX_KEY_LENGTH = 100
@@ -41,8 +41,9 @@ def customer_keys(customer_name: str, credit_code: str = "") -> list[tuple[str, 
         keys.append(("credit", code))
     parts = normalise_name(customer_name)
     if parts.core:
-        for name in filter(None, (parts.core, parts.brand)):
-            keys.append(("name", name[:MAX_KEY_LENGTH]))
-            keys.append(("pinyin", pinyin_of(name).replace(" ", "")[:MAX_KEY_LENGTH]))
+        for name, pinyin in ((parts.core, parts.pinyin), (parts.brand, parts.brand_pinyin)):
+            if name:
+                keys.append(("name", name[:MAX_KEY_LENGTH]))
+                keys.append(("pinyin", pinyin.replace(" ", "")[:MAX_KEY_LENGTH]))
         keys.extend(("gram", gram) for gram in name_grams(parts.core))
     return list(dict.fromkeys(keys))

@@ -413,10 +413,8 @@ class NameParts:
     brand: str  # the core without trailing generic words (腾讯计算机系统 → 腾讯), or ""
     removed: tuple[str, ...] = ()  # what was stripped, in the order it was found
     mapped: tuple[tuple[str, str], ...] = ()  # abbreviations replaced: (written, canonical)
-
-    @property
-    def pinyin(self) -> str:
-        return pinyin_of(self.core)
+    pinyin: str = ""  # toneless pinyin of the core, syllables joined with spaces
+    brand_pinyin: str = ""  # the same of the brand, "" without a brand
 
     @property
     def initials(self) -> str:
@@ -540,13 +538,16 @@ def normalise_name(name: str) -> NameParts:
     text = _strip_suffixes(text, removed)  # a prefix may hide a suffix's context
     text, mapped = _map_abbreviation(text)
     text = _strip_suffixes(text, removed)
+    brand = _brand(text)
     return NameParts(
         original=name,
         cleaned=cleaned,
         core=text,
-        brand=_brand(text),
+        brand=brand,
         removed=tuple(removed),
         mapped=mapped,
+        pinyin=pinyin_of(text),
+        brand_pinyin=pinyin_of(brand) if brand else "",
     )
 
 
@@ -595,6 +596,9 @@ class Deal:
     project_name: str = ""
     product_lines: frozenset[str] = frozenset()
     amount: Decimal | None = None
+    # The customer name taken apart, when it is stored (see `models.CustomerName`); None: the
+    # matcher takes `customer_name` apart itself.
+    name: NameParts | None = None
 
 
 @dataclass(frozen=True)
@@ -689,7 +693,7 @@ def name_score(a: NameParts, b: NameParts) -> tuple[float, list[Reason]]:
     score = max(ratio, partial, 0.97 * sound, syllables)
     distinct = max(
         fuzz.ratio(brand_a, brand_b),
-        fuzz.ratio(pinyin_of(brand_a).split(), pinyin_of(brand_b).split()),
+        fuzz.ratio((a.brand_pinyin or a.pinyin).split(), (b.brand_pinyin or b.pinyin).split()),
     )
     if distinct < 60:
         # The distinctive parts differ (腾讯计算机系统 / 和讯计算机系统): the shared industry
@@ -737,7 +741,8 @@ def match(a: Deal, b: Deal) -> Match:
             ),
         )
 
-    name_a, name_b = normalise_name(a.customer_name), normalise_name(b.customer_name)
+    name_a = a.name or normalise_name(a.customer_name)
+    name_b = b.name or normalise_name(b.customer_name)
     score, name_reasons = name_score(name_a, name_b)
     reasons.extend(name_reasons)
     same_region = a.region_id is not None and a.region_id == b.region_id

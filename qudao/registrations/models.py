@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.models import Region
 from qudao.partners.validators import validate_credit_code
 
+from .matching import NameParts
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
@@ -209,6 +211,60 @@ class CustomerKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"
+
+
+class CustomerName(models.Model):
+    """A live registration's customer name taken apart (`matching.NameParts`), kept beside its
+    keys: a conflict check scores up to `MAX_CANDIDATES` candidates, and taking each of their
+    names apart again (normalisation and pinyin, about 0.4 ms a name) cost more than the rest of
+    the check. Written and deleted with the keys; rebuilt with them when the rules change."""
+
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="customer_parts",
+        verbose_name=_("deal registration"),
+    )
+    cleaned = models.TextField(_("cleaned name"))
+    core = models.TextField(_("core name"))
+    brand = models.TextField(_("brand"), blank=True)
+    removed = models.JSONField(_("removed words"), default=list)
+    mapped = models.JSONField(_("abbreviations"), default=list)
+    pinyin = models.TextField(_("pinyin"), blank=True)
+    brand_pinyin = models.TextField(_("brand pinyin"), blank=True)
+
+    class Meta:
+        verbose_name = _("customer name parts")
+        verbose_name_plural = _("customer name parts")
+
+    def __str__(self) -> str:
+        return self.core
+
+    @classmethod
+    def of(cls, registration_id: int, parts: NameParts) -> "CustomerName":
+        return cls(
+            registration_id=registration_id,
+            cleaned=parts.cleaned,
+            core=parts.core,
+            brand=parts.brand,
+            removed=list(parts.removed),
+            mapped=[list(pair) for pair in parts.mapped],
+            pinyin=parts.pinyin,
+            brand_pinyin=parts.brand_pinyin,
+        )
+
+    def parts(self, original: str) -> NameParts:
+        return NameParts(
+            original=original,
+            cleaned=self.cleaned,
+            core=self.core,
+            brand=self.brand,
+            removed=tuple(self.removed),
+            mapped=tuple(tuple(pair) for pair in self.mapped),
+            pinyin=self.pinyin,
+            brand_pinyin=self.brand_pinyin,
+        )
 
 
 class ProtectionRule(models.Model):

@@ -37,8 +37,13 @@ from qudao.partners.models import (
 )
 from qudao.partners.validators import validate_credit_code
 from qudao.registrations.keys import customer_keys
-from qudao.registrations.matching import Level
-from qudao.registrations.models import CustomerKey, Registration, RegistrationProduct
+from qudao.registrations.matching import Level, normalise_name
+from qudao.registrations.models import (
+    CustomerKey,
+    CustomerName,
+    Registration,
+    RegistrationProduct,
+)
 from qudao.registrations.services import registration_conflicts
 from qudao.registrations.tests.factories import RegistrationFactory
 
@@ -254,6 +259,10 @@ def test_scaled_registrations_are_indexed_as_the_services_would_index_them(db, s
         )
         expected = customer_keys(registration.customer_name, registration.customer_credit_code)
         assert stored == {(registration.partner_id, kind, key) for kind, key in expected}
+        # and their name taken apart, as the services store it
+        parts = CustomerName.objects.get(registration=registration)
+        assert parts.parts(registration.customer_name) == normalise_name(registration.customer_name)
+    assert CustomerName.objects.filter(registration__in=scaled).count() == live.count()
     # And customers repeat across partners, some with valid credit codes, without giant lists
     with_codes = [r.customer_credit_code for r in sample if r.customer_credit_code]
     assert 0.2 < len(with_codes) / len(sample) < 0.5

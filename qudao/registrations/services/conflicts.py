@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 
 from ..keys import customer_keys
-from ..matching import Deal, Level, Match, match
-from ..models import CustomerKey, Registration, RegistrationProduct
+from ..matching import Deal, Level, Match, NameParts, match, normalise_name
+from ..models import CustomerKey, CustomerName, Registration, RegistrationProduct
 
 # At most this many candidates are fetched and scored per check: the best by shared keys.
 MAX_CANDIDATES = 50
@@ -31,6 +31,14 @@ CANDIDATE_FIELDS = (
     "project_name",
     "estimated_amount",
     "submitted_at",
+    # the stored name parts (`CustomerName`): the scoring does not take the names apart again
+    "customer_parts__cleaned",
+    "customer_parts__core",
+    "customer_parts__brand",
+    "customer_parts__removed",
+    "customer_parts__mapped",
+    "customer_parts__pinyin",
+    "customer_parts__brand_pinyin",
 )
 # An exact key (credit code, name, pinyin) outweighs any number of shared bigrams.
 EXACT_KEY_WEIGHT = 100
@@ -76,9 +84,11 @@ conflict_sources: list[Callable[[Registration, Deal], list[VendorConflict]]] = [
 
 
 def registration_keys_refresh(registration: Registration) -> None:
-    """Rewrite `registration`'s candidate-index keys; only live registrations hold keys."""
+    """Rewrite `registration`'s candidate-index keys and stored name parts; only live
+    registrations hold them."""
     with transaction.atomic():
         CustomerKey.objects.filter(registration=registration).delete()
+        CustomerName.objects.filter(registration=registration).delete()
         if not registration.is_live:
             return
         CustomerKey.objects.bulk_create(
@@ -89,9 +99,12 @@ def registration_keys_refresh(registration: Registration) -> None:
                 registration.customer_name, registration.customer_credit_code
             )
         )
+        CustomerName.of(registration.pk, normalise_name(registration.customer_name)).save()
 
 
-def _deal(registration: Registration, product_lines: frozenset[str]) -> Deal:
+def _deal(
+    registration: Registration, product_lines: frozenset[str], name: NameParts | None = None
+) -> Deal:
     return Deal(
         customer_name=registration.customer_name,
         credit_code=registration.customer_credit_code,
@@ -100,6 +113,7 @@ def _deal(registration: Registration, product_lines: frozenset[str]) -> Deal:
         project_name=registration.project_name,
         product_lines=product_lines,
         amount=registration.estimated_amount,
+        name=name,
     )
 
 
@@ -159,6 +173,13 @@ def _candidate_ids(registration: Registration) -> list[int]:
     )
 
 
+def _stored_name(registration: Registration) -> NameParts | None:
+    try:
+        return registration.customer_parts.parts(registration.customer_name)
+    except CustomerName.DoesNotExist:  # not refreshed since it went live: taken apart anew
+        return None
+
+
 def registration_conflicts(
     *, registration: Registration, product_lines: frozenset[str] | None = None
 ) -> list[Conflict]:
@@ -177,7 +198,7 @@ def registration_conflicts(
     candidates = (
         Registration.objects.filter(pk__in=ids, status__in=Registration.LIVE)
         .exclude(partner_id=registration.partner_id)
-        .select_related("partner")
+        .select_related("partner", "customer_parts")
         .only(*CANDIDATE_FIELDS)
     )
     lines_of: dict[int, set[str]] = {}
@@ -195,7 +216,7 @@ def registration_conflicts(
     conflicts = []
     for candidate in candidates:
         lines = frozenset(lines_of.get(candidate.pk, ()))
-        result = match(own, _deal(candidate, lines))
+        result = match(own, _deal(candidate, lines, _stored_name(candidate)))
         if result.level > Level.NONE:
             conflicts.append(Conflict(candidate, result))
     conflicts.sort(

@@ -14,6 +14,12 @@ from qudao.registrations.matching import Deal, Level, match, name_score, normali
 PAIRS = Path(__file__).parent / "fixtures" / "name_pairs.csv"
 
 
+def labelled_pairs() -> list[tuple[str, str, bool]]:
+    """The labelled name pairs: (name_a, name_b, same organisation)."""
+    with PAIRS.open(encoding="utf-8") as f:
+        return [(row["name_a"], row["name_b"], row["same"] == "1") for row in csv.DictReader(f)]
+
+
 def core(name: str) -> str:
     return normalise_name(name).core
 
@@ -280,15 +286,13 @@ def test_unrelated_names_are_none():
 
 
 def test_precision_and_recall_of_likely_or_certain_on_the_labelled_pairs():
-    with PAIRS.open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+    rows = labelled_pairs()
     assert len(rows) >= 200
-    assert {row["same"] for row in rows} == {"0", "1"}
+    assert {same for _a, _b, same in rows} == {True, False}
 
     tp = fp = fn = 0
-    for row in rows:
-        flagged = match(Deal(row["name_a"]), Deal(row["name_b"])).level >= Level.LIKELY
-        same = row["same"] == "1"
+    for name_a, name_b, same in rows:
+        flagged = match(Deal(name_a), Deal(name_b)).level >= Level.LIKELY
         tp += flagged and same
         fp += flagged and not same
         fn += same and not flagged

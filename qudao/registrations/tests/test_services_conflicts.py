@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 
 from qudao.core import scopes
 from qudao.partners.tests.factories import PartnerFactory
-from qudao.registrations.matching import Level
-from qudao.registrations.models import CustomerKey, Registration
+from qudao.registrations.matching import Deal, Level, match, normalise_name
+from qudao.registrations.models import CustomerKey, CustomerName, Registration
 from qudao.registrations.services import registration_conflicts, registration_keys_refresh
 from qudao.registrations.tests.factories import RegistrationFactory
 
@@ -44,6 +44,61 @@ def test_refresh_rewrites_the_keys_after_a_change_and_drops_them_when_closed(wor
     registration.save()
     registration_keys_refresh(registration)
     assert not CustomerKey.objects.filter(registration=registration).exists()
+
+
+def test_a_live_registration_stores_its_name_taken_apart_and_loses_it_when_closed(world):
+    registration = RegistrationFactory(
+        partner=world.p1, customer_name="（深圳）腾讯计算机系统有限公司"
+    )
+    draft = RegistrationFactory(
+        partner=world.p1, customer_name="腾讯科技", status=Registration.Status.DRAFT
+    )
+
+    stored = CustomerName.objects.get(registration=registration)
+    assert stored.parts(registration.customer_name) == normalise_name(registration.customer_name)
+    assert (stored.core, stored.brand) == ("腾讯计算机系统", "腾讯")
+    assert (stored.pinyin, stored.brand_pinyin) == ("teng xun ji suan ji xi tong", "teng xun")
+    assert not CustomerName.objects.filter(registration=draft).exists()
+
+    registration.customer_name = "美的集团"
+    registration.save()
+    registration_keys_refresh(registration)
+    assert CustomerName.objects.get(registration=registration).core == "美的"
+
+    registration.status = Registration.Status.CANCELLED
+    registration.save()
+    registration_keys_refresh(registration)
+    assert not CustomerName.objects.filter(registration=registration).exists()
+
+
+def test_stored_name_parts_score_as_the_names_themselves_on_the_labelled_pairs(world):
+    from qudao.registrations.tests.test_matching import labelled_pairs
+
+    registration = RegistrationFactory(partner=world.p1)
+    for a, b, _same in labelled_pairs():
+        # through the database's column types (JSON lists, text), as a check reads them
+        CustomerName.of(registration.pk, normalise_name(b)).save()
+        stored = CustomerName.objects.get(registration=registration)
+        own = Deal(customer_name=a)
+        assert match(own, Deal(customer_name=b, name=stored.parts(b))) == match(
+            own, Deal(customer_name=b)
+        ), (a, b)
+
+
+def test_a_live_registration_without_stored_parts_is_still_found(world):
+    # e.g. went live before its parts were stored, and not saved since
+    theirs = RegistrationFactory(partner=world.p1, customer_name="深圳市大疆创新科技有限公司")
+    CustomerName.objects.filter(registration=theirs).delete()
+    mine = RegistrationFactory.build(
+        partner=world.p2,
+        customer_name="大疆创新科技（深圳）",
+        customer_region=theirs.customer_region,
+    )
+
+    conflicts = registration_conflicts(registration=mine, product_lines=frozenset())
+
+    assert [c.registration.pk for c in conflicts] == [theirs.pk]
+    assert conflicts[0].level >= Level.LIKELY
 
 
 def test_partner_2_registering_the_same_customer_spelled_differently_is_a_conflict(world):
