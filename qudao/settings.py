@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -87,6 +88,9 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets render with the project's templates, so that templates/django/forms/ can replace
+# Django's own (select.html: options without one include each).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: embedded SQLite (WAL) by default, PostgreSQL through DATABASE_URL.
 DATABASES = {

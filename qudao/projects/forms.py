@@ -53,11 +53,13 @@ class ProjectFilterForm(StyledForm, forms.Form):
         queryset=Region.objects.none(),
         empty_label=_("All regions"),
     )
-    partner = forms.ModelChoiceField(
+    # Text, not a list: a vendor sees up to thousands of partners (a <select> of 5,000 options
+    # cost a second to render).
+    partner = forms.CharField(
         label=_("Partner"),
         required=False,
-        queryset=Partner.objects.none(),
-        empty_label=_("All partners"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Partner name or code")}),
     )
     owner = UserChoiceField(
         label=_("Owner"), required=False, queryset=None, empty_label=_("All owners")
@@ -87,12 +89,9 @@ class ProjectFilterForm(StyledForm, forms.Form):
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     sort = forms.CharField(required=False)
 
-    def __init__(self, *args, partners=None, owners=None, stages=(), **kwargs):
+    def __init__(self, *args, owners=None, stages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = regions()
-        self.fields["partner"].queryset = (
-            partners if partners is not None else Partner.objects.none()
-        )
         self.fields["owner"].queryset = owners if owners is not None else User.objects.none()
         self.fields["stage"].choices = [("", _("All stages")), *stages]
 
@@ -114,7 +113,7 @@ class ProjectFilterForm(StyledForm, forms.Form):
             "project_class": data.get("project_class") or "",
             "stage": data.get("stage") or "",
             "region": data["region"].pk if data.get("region") else None,
-            "partner": data["partner"].pk if data.get("partner") else None,
+            "partner_name": data.get("partner") or "",
             "owner": data["owner"].pk if data.get("owner") else None,
             "status": data.get("status") or "",
             "health": data.get("health") or "",

@@ -81,6 +81,7 @@ def projects_search(
     stage: str = "",
     region: int | None = None,
     partner: int | None = None,
+    partner_name: str = "",
     owner: int | None = None,
     status: str = "",
     amount_min: Decimal | None = None,
@@ -92,7 +93,8 @@ def projects_search(
     sort: str = "",
 ) -> tuple[QuerySet[Project], str]:
     """Scoped projects filtered and sorted; returns (rows, the sort key used). The date range
-    is on the expected close date."""
+    is on the expected close date; `partner` is a partner's id, `partner_name` part of a
+    partner's name or code."""
     rows = projects_visible_to(user)
     q = (q or "").strip()[:100]
     if q:
@@ -107,6 +109,12 @@ def projects_search(
         rows = rows.filter(region_id__in=region_subtree_ids(region))
     if partner:
         rows = rows.filter(partner_id=partner)
+    partner_name = (partner_name or "").strip()[:100]
+    if partner_name:
+        named = Partner.objects.filter(
+            Q(name__icontains=partner_name) | Q(code__icontains=partner_name)
+        )
+        rows = rows.filter(partner__in=named.values("pk"))
     if owner:
         rows = rows.filter(owner_id=owner)
     if status:

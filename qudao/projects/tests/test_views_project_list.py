@@ -108,10 +108,15 @@ def test_region_partner_and_owner_filters(world, as_user, projects):
     p = projects
 
     assert codes(client.get(f"/projects/?region={world.east.pk}")) == {p["east"].code}
-    assert codes(client.get(f"/projects/?partner={world.p1.pk}")) == {
+    assert codes(client.get(f"/projects/?partner={world.p1.name[2:5]}")) == {
         p["big"].code,
         p["small"].code,
     }
+    assert codes(client.get(f"/projects/?partner={world.p1.code.lower()}")) == {
+        p["big"].code,
+        p["small"].code,
+    }
+    assert codes(client.get("/projects/?partner=没有这个伙伴")) == set()
     assert codes(client.get(f"/projects/?owner={world.hq.pk}")) == {p["east"].code}
 
 

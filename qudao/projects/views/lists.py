@@ -22,7 +22,6 @@ from ..forms import ProjectFilterForm, SavedFilterForm
 from ..selectors import (
     can_create_projects,
     gate_approvals_awaiting,
-    partners_for_projects,
     projects_open_owned_count,
     projects_page,
     projects_search,
@@ -41,13 +40,10 @@ EXPORT_LIMIT = 50_000
 def _filter_form(request) -> ProjectFilterForm:
     user = request.user
     vendor = not user.is_partner_user
-    partners = partners_for_projects(user) if vendor else None
     owners = (
         vendor_users_active().only("pk", "username", "first_name", "last_name") if vendor else None
     )
-    return ProjectFilterForm(
-        request.GET or None, partners=partners, owners=owners, stages=stage_choices()
-    )
+    return ProjectFilterForm(request.GET or None, owners=owners, stages=stage_choices())
 
 
 def _filtered(request):
