@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qudao.core.models import Region
+from qudao.core.models.choices import ChoiceLabels
 
 from ..validators import validate_credit_code
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Partner(models.Model):
+class Partner(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")  # recorded, not yet approved to sell
         ACTIVE = "active", pgettext_lazy("partner status", "Active")  # approved; may register deals

@@ -53,7 +53,10 @@ class ProjectCustomerKey(models.Model):
     class Meta:
         verbose_name = _("project customer key")
         verbose_name_plural = _("project customer keys")
-        indexes = [models.Index(fields=["kind", "key"], name="projectkey_lookup")]
+        # Covering, as the registrations' index: the candidate query reads only the index.
+        indexes = [
+            models.Index(fields=["kind", "key", "partner", "project"], name="projectkey_covering")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}"

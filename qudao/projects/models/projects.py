@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Region
+from qudao.core.models.choices import ChoiceLabels
 
 from .templates import DocumentType, ProjectClass, StageDefinition, TemplateVersion
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class Project(models.Model):
+class Project(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")  # running through its stages
         WON = "won", _("Won")  # the contract is signed

@@ -16,7 +16,6 @@ registrations app strips vendor conflicts from what partners see).
 """
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qudao.registrations.keys import customer_keys
@@ -42,16 +41,11 @@ def project_keys_refresh(project: Project) -> None:
         )
 
 
-def _candidate_ids(deal: Deal, partner_id: int | None) -> QuerySet | None:
+def _candidate_ids(deal: Deal, partner_id: int | None) -> list[int]:
     """The ids of open projects sharing customer keys with `deal`, best first, the projects of
-    `partner_id` left out, weighted as the registrations' check does: a subquery, so that the
-    check fetches its candidates in one query. None when `deal` has no keys."""
+    `partner_id` left out, weighted as the registrations' check does."""
     keys = customer_keys(deal.customer_name, deal.credit_code)
-    if not keys:
-        return None
-    return candidates_by_keys(
-        ProjectCustomerKey.objects.all(), "project_id", keys, exclude_partner=partner_id
-    )
+    return candidates_by_keys(ProjectCustomerKey, "project_id", keys, exclude_partner=partner_id)
 
 
 def _deal(project: Project) -> Deal:
@@ -69,9 +63,10 @@ def _deal(project: Project) -> Deal:
 def project_conflicts(registration: Registration, deal: Deal) -> list[VendorConflict]:
     """The vendor's open projects that may be for `registration`'s customer (a
     `conflict_sources` entry). `registration` may be unsaved (the live hint); `deal` is what
-    the registrations app built of it. One query, whatever the number of projects."""
+    the registrations app built of it. Two queries (the candidates, then their rows), whatever
+    the number of projects."""
     ids = _candidate_ids(deal, registration.partner_id)
-    if ids is None:
+    if not ids:
         return []
     projects = (
         Project.objects.filter(pk__in=ids, status__in=OPEN_STATUSES)

@@ -9,8 +9,8 @@ approve, reject …) call `registration_keys_refresh` after every save and
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db import connection, transaction
+from django.db.models import Model
 
 from ..keys import customer_keys
 from ..matching import Deal, Level, Match, NameParts, match, normalise_name
@@ -118,44 +118,57 @@ def _deal(
 
 
 def candidates_by_keys(
-    rows: QuerySet, target: str, keys: list[tuple[str, str]], *, exclude_partner: int | None
-) -> QuerySet:
-    """The `target` ids (e.g. "registration_id") of the key rows in `rows` that share `keys`,
-    best first, at most MAX_CANDIDATES, without the rows of `exclude_partner`: a sliced values
-    query (a list when evaluated, a subquery when filtered on).
+    model: type[Model], target: str, keys: list[tuple[str, str]], *, exclude_partner: int | None
+) -> list[int]:
+    """The `target` ids (e.g. "registration_id") of the rows of `model` that share `keys`, best
+    first, at most MAX_CANDIDATES, without the rows of `exclude_partner`.
 
-    `rows` is a table of customer keys (`kind`, `key`, `partner`), such as `CustomerKey` or the
-    projects' own index: one grouped query on its (kind, key) index, never a scan. An exact key
-    (credit code, name, pinyin) outweighs any number of shared bigrams.
+    `model` is a table of customer keys (`kind`, `key`, `partner`), such as `CustomerKey` or the
+    projects' own index: one grouped query on its covering (kind, key, partner, id) index, never
+    a scan. An exact key (credit code, name, pinyin) outweighs any number of shared bigrams.
+
+    Written in SQL on purpose: it runs on every save of a draft, and building the same query
+    with Q objects, Case/When and an aggregate filter cost 3.7 ms of Python (p50, 1,000,000
+    registrations) against 1.0 ms for PostgreSQL to answer it (bench/README.md).
     """
     exact = [(kind, key) for kind, key in keys if kind != CustomerKey.Kind.GRAM]
     grams = [key for kind, key in keys if kind == CustomerKey.Kind.GRAM]
-    wanted = Q(pk__in=[])
+    if not exact and not grams:
+        return []
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column = quote(model._meta.get_field(target.removesuffix("_id")).column)
+    kind_col, key_col, partner_col = quote("kind"), quote("key"), quote("partner_id")
+    others = (
+        "" if exclude_partner is None else f" AND ({partner_col} IS NULL OR {partner_col} <> %s)"
+    )
+    others_params = [] if exclude_partner is None else [exclude_partner]
+    # One index range per key, each read from the covering index alone; an OR of the keys
+    # made PostgreSQL fetch every key's table row (bitmap heap scan).
+    lookups, params = [], []
     for kind, key in exact:
-        wanted |= Q(kind=kind, key=key)
+        lookups.append(
+            f"SELECT {column} AS target, {EXACT_KEY_WEIGHT} AS weight FROM {table} "
+            f"WHERE {kind_col} = %s AND {key_col} = %s{others}"
+        )
+        params += [kind, key, *others_params]
     if grams:
-        wanted |= Q(kind=CustomerKey.Kind.GRAM, key__in=grams)
+        lookups.append(
+            f"SELECT {column} AS target, 1 AS weight FROM {table} "
+            f"WHERE {kind_col} = %s AND {key_col} IN ({', '.join(['%s'] * len(grams))}){others}"
+        )
+        params += [CustomerKey.Kind.GRAM, *grams, *others_params]
     # A name sharing a bigram or two with a long name is noise (自动, 动化 of 谋韬德和自动化 are
     # in thousands of names): without an exact key, ask for half of the name's bigrams.
     min_grams = 1 if len(grams) <= 2 else max(2, (len(grams) + 1) // 2)
-    rows = rows.filter(wanted)
-    if exclude_partner is not None:
-        rows = rows.exclude(partner_id=exclude_partner)
-    return (
-        rows.values(target)
-        .annotate(
-            weight=Sum(
-                Case(
-                    When(kind=CustomerKey.Kind.GRAM, then=Value(1)),
-                    default=Value(EXACT_KEY_WEIGHT),
-                    output_field=IntegerField(),
-                )
-            ),
-        )
-        .filter(weight__gte=min_grams)
-        .order_by("-weight", target)
-        .values_list(target, flat=True)[:MAX_CANDIDATES]
+    sql = (
+        f"SELECT target FROM ({' UNION ALL '.join(lookups)}) shared "
+        f"GROUP BY target HAVING SUM(weight) >= %s "
+        f"ORDER BY SUM(weight) DESC, target LIMIT {MAX_CANDIDATES}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, min_grams])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _candidate_ids(registration: Registration) -> list[int]:
@@ -163,13 +176,8 @@ def _candidate_ids(registration: Registration) -> list[int]:
     keys = customer_keys(registration.customer_name, registration.customer_credit_code)
     if not keys:
         return []
-    return list(
-        candidates_by_keys(
-            CustomerKey.objects.all(),
-            "registration_id",
-            keys,
-            exclude_partner=registration.partner_id,
-        )
+    return candidates_by_keys(
+        CustomerKey, "registration_id", keys, exclude_partner=registration.partner_id
     )
 
 
@@ -201,17 +209,15 @@ def registration_conflicts(
         .select_related("partner", "customer_parts")
         .only(*CANDIDATE_FIELDS)
     )
+    # The candidates' product lines, and the registration's own in the same query.
+    own_lines = product_lines is None and registration.pk is not None
     lines_of: dict[int, set[str]] = {}
     for registration_id, line in RegistrationProduct.objects.filter(
-        registration_id__in=ids
+        registration_id__in=[*ids, registration.pk] if own_lines else ids
     ).values_list("registration_id", "product_line__name"):
         lines_of.setdefault(registration_id, set()).add(line)
-    if product_lines is None and registration.pk is not None:
-        product_lines = frozenset(
-            RegistrationProduct.objects.filter(registration=registration).values_list(
-                "product_line__name", flat=True
-            )
-        )
+    if own_lines:
+        product_lines = frozenset(lines_of.get(registration.pk, ()))
     own = _deal(registration, product_lines or frozenset())
     conflicts = []
     for candidate in candidates:

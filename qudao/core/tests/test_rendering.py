@@ -1,5 +1,6 @@
-"""The project's replacement of Django's select.html (templates/django/forms/widgets/) writes
-the same HTML as Django's own, which includes a template per option."""
+"""Rendering helpers. The project's select.html (templates/django/forms/widgets/) writes the
+same HTML as Django's own, which includes a template per option; `ChoiceLabels` gives the labels
+Django's get_<field>_display() gives."""
 
 import re
 
@@ -51,3 +52,22 @@ def test_select_renders_what_djangos_own_template_renders(data):
         assert _html(rendered[0]) == _html(rendered[1]), field.name
         if data.get(field.name) not in (None, "", []) and field.name not in form.errors:
             assert " selected" in rendered[0]
+
+
+def test_choice_labels_match_djangos_and_follow_the_language():
+    from django.db.models import Model
+    from django.utils import translation
+
+    from qudao.projects.models import Project
+
+    project = Project(status=Project.Status.WON, health="no-such-health")
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            ours = project.get_status_display()
+            field = Project._meta.get_field("status")
+            assert ours == Model._get_FIELD_display(project, field)
+            assert ours == str(Project.Status.WON.label)
+    with translation.override("zh-hans"):
+        assert project.get_status_display() != "Won"
+    # an unknown value is shown as it is, as Django does
+    assert project.get_health_display() == "no-such-health"
