@@ -1,8 +1,10 @@
 """Pagination and sorting helpers shared by every list page."""
 
 from collections.abc import Callable
+from functools import cached_property
 
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -20,17 +22,51 @@ class IdsFirstPaginator(Paginator):
     `load`: fetch the page's ids as a list first (a query of its own), then `load(ids)` returns
     the rows by id (e.g. `in_bulk`). For lists under many joins, where PostgreSQL plans the
     subquery as a semi-join over the whole table (the projects: seconds at 1,000,000 rows).
+
+
+    `count_cap`: count at most this many rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), and
+    say "10,000+" beyond: an exact count of every row a user may see is a scan (PostgreSQL:
+    60 ms for a director's 1,000,000 projects, 290 ms for a regional manager's 183,000).
     """
 
-    def __init__(self, object_list, per_page, *, load: Callable[[list], dict] | None = None):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        load: Callable[[list], dict] | None = None,
+        count_cap: int | None = None,
+    ):
         super().__init__(object_list, per_page)
         self.load = load
+        self.count_cap = count_cap
+
+    @cached_property
+    def count(self) -> int:
+        if self.count_cap is None or not isinstance(self.object_list, QuerySet):
+            return super().count
+        return self.object_list.order_by()[: self.count_cap + 1].count()
+
+    @property
+    def count_is_capped(self) -> bool:
+        return self.count_cap is not None and self.count > self.count_cap
+
+    @property
+    def count_display(self) -> str:
+        """The number of rows for people: "10,000+" when the count stopped at the cap."""
+        if self.count_is_capped:
+            return f"{intcomma(self.count_cap)}+"
+        return intcomma(self.count)
+
+    @property
+    def num_pages_display(self) -> str:
+        return f"{intcomma(self.num_pages)}+" if self.count_is_capped else intcomma(self.num_pages)
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
-        if top + self.orphans >= self.count:
+        if top + self.orphans >= self.count and not self.count_is_capped:
             top = self.count
         if self.load is None:
             rows = rows_in_order(self.object_list, bottom, top)
@@ -57,8 +93,12 @@ def rows_in_order(queryset, bottom: int, top: int):
     return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
 
 
+# A list page counts at most this many rows (see IdsFirstPaginator); the API counts them all.
+COUNT_CAP = 10_000
+
+
 def paginate(request, queryset: QuerySet, per_page: int | None = None) -> Page:
-    paginator = IdsFirstPaginator(queryset, per_page or settings.PAGE_SIZE)
+    paginator = IdsFirstPaginator(queryset, per_page or settings.PAGE_SIZE, count_cap=COUNT_CAP)
     return paginator.get_page(request.GET.get("page"))
 
 

@@ -140,7 +140,9 @@ def projects_search(
     return sort_by(rows, sort, SORTS, DEFAULT_SORT)
 
 
-def projects_page(rows: QuerySet[Project], number: Any, per_page: int) -> Page:
+def projects_page(
+    rows: QuerySet[Project], number: Any, per_page: int, *, count_cap: int | None = None
+) -> Page:
     """One page of `rows` (from projects_search), as Paginator.get_page gives it (not a number:
     the first page; out of range: the last), in three queries whatever the rows: the count, the
     page's ids, the page's rows with their related rows.
@@ -149,9 +151,11 @@ def projects_page(rows: QuerySet[Project], number: Any, per_page: int) -> Page:
     subtree, sorted by amount) joins every matching row before it sorts (SQLite: all ~26,000 of
     them at 1,000,000 projects, ~250 ms); on the ids alone the filter and the sort are answered
     by the project's own indexes. The ids are fetched, not kept as a subquery: PostgreSQL plans
-    `id IN (SELECT … LIMIT 25)` under the joins as a hash semi-join over every project."""
+    `id IN (SELECT … LIMIT 25)` under the joins as a hash semi-join over every project.
+    `count_cap`: see IdsFirstPaginator (the page passes one, the API counts every row)."""
     related = Project.objects.select_related(*PROJECT_RELATED).order_by()
-    return IdsFirstPaginator(rows, per_page, load=related.in_bulk).get_page(number)
+    paginator = IdsFirstPaginator(rows, per_page, load=related.in_bulk, count_cap=count_cap)
+    return paginator.get_page(number)
 
 
 def project_stages(project: Project) -> list[dict[str, Any]]:

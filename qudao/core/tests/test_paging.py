@@ -88,3 +88,32 @@ def test_with_a_loader_the_ids_come_first_and_the_order_is_kept(users, django_as
     assert regions
     pages = [paginator.page(n).object_list for n in paginator.page_range]
     assert [user.pk for rows_ in pages for user in rows_] == expected
+
+
+def test_a_capped_count_stops_at_the_cap_and_says_so(users, django_assert_num_queries):
+    rows = User.objects.order_by("username", "pk")
+
+    capped = IdsFirstPaginator(rows, 5, count_cap=10)
+    with django_assert_num_queries(1):
+        assert capped.count == 11  # counted as far as cap + 1: enough to know there is more
+    assert capped.count_is_capped
+    assert (capped.count_display, capped.num_pages_display) == ("10+", "3+")
+    assert [u.pk for u in capped.page(3).object_list] == [u.pk for u in rows[10:15]]
+
+    exact = IdsFirstPaginator(rows, 5, count_cap=100)
+    assert exact.count == len(users)
+    assert not exact.count_is_capped
+    assert (exact.count_display, exact.num_pages_display) == ("23", "5")
+
+
+def test_a_list_page_shows_a_capped_count_with_a_plus(world, as_user, settings, monkeypatch):
+    from qudao.core import paging
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 3)
+    settings.PAGE_SIZE = 2
+    for index in range(6):
+        UserFactory(username=f"capped{index}")
+
+    html = as_user(world.admin).get("/org/").content.decode()
+
+    assert "共 3+ 条 · 第 1/2+ 页" in html  # the default language is Chinese

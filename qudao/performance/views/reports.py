@@ -1,13 +1,13 @@
 """Standard reports with filters (period, region, tier) and their Excel export."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 
 from qudao.core.exports import workbook_from_rows, xlsx_response
+from qudao.core.paging import IdsFirstPaginator
 
 from ..selectors.reports import REPORTS
 from .common import filters_from
@@ -27,7 +27,7 @@ def report_view(request, key: str):
     report = _report(key)
     form, filters = filters_from(request)
     rows = report.rows(request.user, filters)
-    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
+    page = IdsFirstPaginator(rows, PAGE).get_page(request.GET.get("page"))
     context = {
         "report": report,
         "reports": REPORTS.values(),

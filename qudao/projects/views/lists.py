@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qudao.core import navigation
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
+from qudao.core.paging import COUNT_CAP
 from qudao.core.views import is_htmx
 
 from ..forms import ProjectFilterForm, SavedFilterForm
@@ -56,7 +57,7 @@ def _filtered(request):
 @login_required
 def project_list(request):
     form, rows, sort = _filtered(request)
-    page = projects_page(rows, request.GET.get("page"), settings.PAGE_SIZE)
+    page = projects_page(rows, request.GET.get("page"), settings.PAGE_SIZE, count_cap=COUNT_CAP)
     for project in page.object_list:
         project.health_colour = health_colour(project.health)
     context = {
