@@ -24,6 +24,7 @@ from qudao.core.selectors import (
     audit_rows,
 )
 from qudao.partners.models import Partner
+from qudao.partners.selectors import partner_ids_named
 
 from .models import (
     DocumentType,
@@ -109,12 +110,8 @@ def projects_search(
         rows = rows.filter(region_id__in=region_subtree_ids(region))
     if partner:
         rows = rows.filter(partner_id=partner)
-    partner_name = (partner_name or "").strip()[:100]
-    if partner_name:
-        named = Partner.objects.filter(
-            Q(name__icontains=partner_name) | Q(code__icontains=partner_name)
-        )
-        rows = rows.filter(partner__in=named.values("pk"))
+    if (partner_name or "").strip():
+        rows = rows.filter(partner__in=partner_ids_named(partner_name))
     if owner:
         rows = rows.filter(owner_id=owner)
     if status:

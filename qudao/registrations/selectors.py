@@ -12,7 +12,7 @@ from django.utils import timezone
 from qudao.core.models import User
 from qudao.core.paging import sort_by
 from qudao.core.scopes import region_subtree_ids, visible
-from qudao.partners.models import Partner
+from qudao.partners.selectors import partner_ids_named
 
 from .models import Registration
 from .services import (
@@ -78,12 +78,8 @@ def registrations_search(
         rows = rows.filter(status=status)
     if partner:
         rows = rows.filter(partner_id=partner)
-    partner_name = (partner_name or "").strip()[:100]
-    if partner_name:
-        named = Partner.objects.filter(
-            Q(name__icontains=partner_name) | Q(code__icontains=partner_name)
-        )
-        rows = rows.filter(partner__in=named.values("pk"))
+    if (partner_name or "").strip():
+        rows = rows.filter(partner__in=partner_ids_named(partner_name))
     if region:
         rows = rows.filter(customer_region_id__in=region_subtree_ids(region))
     if stage:

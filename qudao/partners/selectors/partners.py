@@ -69,3 +69,10 @@ def partners_search(
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def partner_ids_named(text: str) -> QuerySet:
+    """The ids of the partners whose name or code contains `text` (a subquery, for the
+    "partner" search box of other apps' lists; their rows are scoped by those lists)."""
+    text = (text or "").strip()[:100]
+    return Partner.objects.filter(Q(name__icontains=text) | Q(code__icontains=text)).values("pk")
