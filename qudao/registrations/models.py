@@ -261,16 +261,33 @@ class CustomerName(models.Model):
             brand_pinyin=parts.brand_pinyin,
         )
 
+    # The stored columns, in the order `stored()` takes them (for values_list()).
+    COLUMNS = ("cleaned", "core", "brand", "removed", "mapped", "pinyin", "brand_pinyin")
+
     def parts(self, original: str) -> NameParts:
+        return self.stored(original, *(getattr(self, column) for column in self.COLUMNS))
+
+    @staticmethod
+    def stored(
+        original: str,
+        cleaned: str,
+        core: str,
+        brand: str,
+        removed: list,
+        mapped: list,
+        pinyin: str,
+        brand_pinyin: str,
+    ) -> NameParts:
+        """The name parts from the stored columns (see COLUMNS)."""
         return NameParts(
             original=original,
-            cleaned=self.cleaned,
-            core=self.core,
-            brand=self.brand,
-            removed=tuple(self.removed),
-            mapped=tuple(tuple(pair) for pair in self.mapped),
-            pinyin=self.pinyin,
-            brand_pinyin=self.brand_pinyin,
+            cleaned=cleaned,
+            core=core,
+            brand=brand,
+            removed=tuple(removed),
+            mapped=tuple(tuple(pair) for pair in mapped),
+            pinyin=pinyin,
+            brand_pinyin=brand_pinyin,
         )
 
 

@@ -132,7 +132,7 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
             {
                 "registration_id": other.pk,
                 "number": other.number,
-                "partner": other.partner.name,
+                "partner": other.partner_name,
                 "customer_name": other.customer_name,
                 "project_name": other.project_name,
                 "estimated_amount": other.estimated_amount,

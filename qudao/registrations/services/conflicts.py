@@ -8,6 +8,8 @@ approve, reject …) call `registration_keys_refresh` after every save and
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Model
@@ -18,8 +20,11 @@ from ..models import CustomerKey, CustomerName, Registration, RegistrationProduc
 
 # At most this many candidates are fetched and scored per check: the best by shared keys.
 MAX_CANDIDATES = 50
-# The fields of a candidate that the scoring (`_deal`) and the conflict panels read.
+# The fields of a candidate that the scoring (`_deal`) and the conflict panels read, in the order
+# of Candidate's fields, then the stored name parts (`CustomerName`): the scoring does not take
+# the names apart again.
 CANDIDATE_FIELDS = (
+    "pk",
     "number",
     "partner_id",
     "partner__name",
@@ -31,24 +36,45 @@ CANDIDATE_FIELDS = (
     "project_name",
     "estimated_amount",
     "submitted_at",
-    # the stored name parts (`CustomerName`): the scoring does not take the names apart again
-    "customer_parts__cleaned",
-    "customer_parts__core",
-    "customer_parts__brand",
-    "customer_parts__removed",
-    "customer_parts__mapped",
-    "customer_parts__pinyin",
-    "customer_parts__brand_pinyin",
+    *(f"customer_parts__{column}" for column in CustomerName.COLUMNS),
 )
 # An exact key (credit code, name, pinyin) outweighs any number of shared bigrams.
 EXACT_KEY_WEIGHT = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Another partner's live registration as a conflict check reads it: a row, not a model
+    instance (50 registrations with their partner and stored name as instances cost more than
+    scoring them)."""
+
+    pk: int
+    number: str
+    partner_id: int
+    partner_name: str
+    status: str
+    customer_name: str
+    customer_credit_code: str
+    customer_region_id: int | None
+    customer_city: str
+    project_name: str
+    estimated_amount: Decimal
+    submitted_at: datetime | None
+    name: NameParts | None  # the stored name parts; None: not stored, taken apart anew
+
+    @classmethod
+    def of(cls, row: tuple) -> "Candidate":
+        """From a values_list(*CANDIDATE_FIELDS) row."""
+        fields, stored = row[:12], row[12:]
+        name = None if stored[0] is None else CustomerName.stored(fields[5], *stored)
+        return cls(*fields, name)
 
 
 @dataclass(frozen=True)
 class Conflict:
     """Another partner's live registration that may be for the same customer."""
 
-    registration: Registration
+    registration: Candidate
     match: Match
 
     @property
@@ -103,7 +129,9 @@ def registration_keys_refresh(registration: Registration) -> None:
 
 
 def _deal(
-    registration: Registration, product_lines: frozenset[str], name: NameParts | None = None
+    registration: Registration | Candidate,
+    product_lines: frozenset[str],
+    name: NameParts | None = None,
 ) -> Deal:
     return Deal(
         customer_name=registration.customer_name,
@@ -181,13 +209,6 @@ def _candidate_ids(registration: Registration) -> list[int]:
     )
 
 
-def _stored_name(registration: Registration) -> NameParts | None:
-    try:
-        return registration.customer_parts.parts(registration.customer_name)
-    except CustomerName.DoesNotExist:  # not refreshed since it went live: taken apart anew
-        return None
-
-
 def registration_conflicts(
     *, registration: Registration, product_lines: frozenset[str] | None = None
 ) -> list[Conflict]:
@@ -201,13 +222,10 @@ def registration_conflicts(
     ids = _candidate_ids(registration)
     if not ids:
         return []
-    # Only what the scoring and the conflict panels read: building 50 full rows with their
-    # partner, region and product rows as model instances cost more than scoring them.
     candidates = (
         Registration.objects.filter(pk__in=ids, status__in=Registration.LIVE)
         .exclude(partner_id=registration.partner_id)
-        .select_related("partner", "customer_parts")
-        .only(*CANDIDATE_FIELDS)
+        .values_list(*CANDIDATE_FIELDS)
     )
     # The candidates' product lines, and the registration's own in the same query.
     own_lines = product_lines is None and registration.pk is not None
@@ -220,9 +238,10 @@ def registration_conflicts(
         product_lines = frozenset(lines_of.get(registration.pk, ()))
     own = _deal(registration, product_lines or frozenset())
     conflicts = []
-    for candidate in candidates:
+    for row in candidates:
+        candidate = Candidate.of(row)
         lines = frozenset(lines_of.get(candidate.pk, ()))
-        result = match(own, _deal(candidate, lines, _stored_name(candidate)))
+        result = match(own, _deal(candidate, lines, candidate.name))
         if result.level > Level.NONE:
             conflicts.append(Conflict(candidate, result))
     conflicts.sort(
