@@ -61,21 +61,28 @@ def approval_get_for_user(user: User, pk: int) -> ApprovalRequest:
 
 
 def approvals_awaiting(user: User) -> QuerySet[ApprovalRequest]:
-    """The inbox: open requests whose current step this user may decide."""
-    mine = Q(approver=user)
-    if not user.is_partner_user and user.role_codes:
-        by_role = Q(approver__isnull=True, role__in=user.role_codes)
-        targets = scopes.generic_targets_q(
-            user,
-            "request__content_type",
-            "request__object_id",
-            pointers=ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING),
-        )
-        mine |= by_role if targets is None else by_role & targets
-    steps = ApprovalStep.objects.filter(mine, status=ApprovalStep.Status.PENDING)
-    return ApprovalRequest.objects.select_related("requested_by", "content_type").filter(
-        status=ApprovalRequest.Status.PENDING, pk__in=steps.values("request")
-    )
+    """The inbox: open requests whose current step this user may decide.
+
+    Built once per request and kept on the user object (as the region ids are), a fresh copy
+    returned each time: its scope filter holds a subquery per registered model, and a home page
+    asks for the inbox in four cards (building it cost ~60 ms of Python each time). Nothing in it
+    depends on the data, only on the user's roles and region."""
+    if not hasattr(user, "_approvals_awaiting"):
+        mine = Q(approver=user)
+        if not user.is_partner_user and user.role_codes:
+            by_role = Q(approver__isnull=True, role__in=user.role_codes)
+            targets = scopes.generic_targets_q(
+                user,
+                "request__content_type",
+                "request__object_id",
+                pointers=ApprovalRequest.objects.filter(status=ApprovalRequest.Status.PENDING),
+            )
+            mine |= by_role if targets is None else by_role & targets
+        steps = ApprovalStep.objects.filter(mine, status=ApprovalStep.Status.PENDING)
+        user._approvals_awaiting = ApprovalRequest.objects.select_related(
+            "requested_by", "content_type"
+        ).filter(status=ApprovalRequest.Status.PENDING, pk__in=steps.values("request"))
+    return user._approvals_awaiting.all()
 
 
 def approvals_for_object(user: User, obj: Model) -> QuerySet[ApprovalRequest]:
