@@ -225,6 +225,30 @@ def test_inbox_holds_what_i_may_decide(world, prospect):
     assert not approvals_awaiting(world.p1_admin).exists()
 
 
+def test_inbox_is_built_once_per_user_object_and_still_follows_the_data(
+    world, prospect, monkeypatch
+):
+    """The inbox's scope filter is built once per request (kept on the user object), but each
+    call returns a fresh queryset: what it holds follows the data."""
+    from qudao.core import scopes
+
+    built = []
+    real = scopes.generic_targets_q
+    monkeypatch.setattr(
+        scopes,
+        "generic_targets_q",
+        lambda *args, **kwargs: built.append(1) or real(*args, **kwargs),
+    )
+    manager = world.south_manager
+    assert not approvals_awaiting(manager).exists()
+
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    assert list(approvals_awaiting(manager)) == [approval]
+    approval_cancel(actor=world.channel_mgr, approval=approval)
+    assert approvals_awaiting(manager).count() == 0
+    assert len(built) == 1
+
+
 # --- through the pages and the API ----------------------------------------------------------
 
 
