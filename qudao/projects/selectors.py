@@ -17,6 +17,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from qudao.core.models import ApprovalRequest, Role, User
 from qudao.core.paging import IdsFirstPaginator, sort_by
+from qudao.core.planning import in_written_join_order
 from qudao.core.scopes import region_subtree_ids, visible
 from qudao.core.selectors import (
     approvals_awaiting,
@@ -85,7 +86,7 @@ def projects_visible_to(user: User) -> QuerySet[Project]:
 
 def project_get_for_user(user: User, pk: int) -> Project:
     """The project, or Project.DoesNotExist (a 404) when outside `user`'s scope."""
-    return projects_visible_to(user).get(pk=pk)
+    return in_written_join_order(lambda: projects_visible_to(user).get(pk=pk))
 
 
 def projects_search(
@@ -164,9 +165,14 @@ def projects_page(
     by the project's own indexes. The ids are fetched, not kept as a subquery: PostgreSQL plans
     `id IN (SELECT … LIMIT 25)` under the joins as a hash semi-join over every project.
     `count_cap`: see IdsFirstPaginator (the page passes one, the API counts every row). The
-    related rows hold PAGE_FIELDS only."""
+    related rows hold PAGE_FIELDS only; PostgreSQL joins them in the written order (planning
+    all orders of the 8 tables cost 4 ms, the query 0.8)."""
     related = Project.objects.select_related(*PROJECT_RELATED).only(*PAGE_FIELDS).order_by()
-    paginator = IdsFirstPaginator(rows, per_page, load=related.in_bulk, count_cap=count_cap)
+
+    def load(ids: list[int]) -> dict[int, Project]:
+        return in_written_join_order(lambda: related.in_bulk(ids))
+
+    paginator = IdsFirstPaginator(rows, per_page, load=load, count_cap=count_cap)
     return paginator.get_page(number)
 
 

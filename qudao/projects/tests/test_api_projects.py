@@ -189,10 +189,14 @@ def test_list_and_detail_query_counts_do_not_grow(
             {"stage_id": stage.pk, "document_type": "proposal", "file": pdf()},
         )
 
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(
+        8
+    ):  # +2 on PostgreSQL: the join-order hint set and put back (core/planning.py)
         listed = client.get(f"{URL}?stage=solution&region={world.south.pk}&sort=-amount")
     assert listed.json()["count"] == rows
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(
+        11
+    ):  # +2 on PostgreSQL: the join-order hint set and put back (core/planning.py)
         detail = client.get(f"{URL}/{made.pk}")
     assert detail.status_code == 200
 

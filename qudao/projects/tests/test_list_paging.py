@@ -145,8 +145,10 @@ def test_the_count_and_the_id_query_join_nothing(world, twelve):
         page = projects_page(rows, 2, 5)
         assert [p.current_stage.definition.name for p in page.object_list]  # loaded, no query
 
-    assert len(queries.captured_queries) == 3
-    count_sql, ids_sql, page_sql = (q["sql"] for q in queries.captured_queries)
+    # (PostgreSQL also sets and puts back a join-order hint around the page's rows: not data)
+    data = [q["sql"] for q in queries.captured_queries if "join_collapse_limit" not in q["sql"]]
+    assert len(data) == 3
+    count_sql, ids_sql, page_sql = data
     assert "COUNT(" in count_sql and "LIMIT 5 OFFSET 5" in ids_sql
     # The tables of the select_related are joined to the page's rows only (the scope's team
     # subquery joins the members, once, not per row).
@@ -188,4 +190,6 @@ def test_the_query_count_is_the_same_for_3_and_30_projects(world, as_user, as_ap
     with_thirty = counts()
 
     assert with_three == with_thirty
-    assert max(with_thirty) <= 15  # the page view with a region filter, as a regional manager
+    # the page view with a region filter, as a regional manager; +2 on PostgreSQL: the join-order
+    # hint set and put back (core/planning.py)
+    assert max(with_thirty) <= 17

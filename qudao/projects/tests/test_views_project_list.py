@@ -290,7 +290,9 @@ def test_list_query_count_does_not_grow_with_rows(
         )
     for user in (world.hq, world.p1_user):
         client = as_user(user)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(
+            14
+        ):  # +2 on PostgreSQL: the join-order hint set and put back (core/planning.py)
             response = client.get("/projects/?sort=-amount&status=active")
         assert response.status_code == 200
 

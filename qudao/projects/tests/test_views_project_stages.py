@@ -423,7 +423,10 @@ def test_stage_and_document_tabs_query_counts_do_not_grow(
         )
     for user in (world.pm, world.p1_user, world.south_manager):
         client = as_user(user)
-        for tab, bound in (("stages/", 12), ("documents/", 10)):
+        for tab, bound in (
+            ("stages/", 14),
+            ("documents/", 12),
+        ):  # +2 on PostgreSQL: the join-order hint set and put back (core/planning.py)
             with django_assert_max_num_queries(bound):
                 response = client.get(f"/projects/{running.pk}/{tab}")
             assert response.status_code == 200
@@ -435,7 +438,9 @@ def test_the_gate_approval_on_the_stages_tab_has_a_bounded_query_count(
     in_review_approval(world, running)
     client = as_user(world.south_manager)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(
+        18
+    ):  # +2 on PostgreSQL: the join-order hint set and put back (core/planning.py)
         response = client.get(f"/projects/{running.pk}/stages/")
 
     assert 'data-testid="gate-decision-form"' in response.content.decode()

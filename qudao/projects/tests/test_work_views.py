@@ -295,7 +295,9 @@ def test_tabs_do_not_grow_with_rows(world, running, as_user, django_assert_max_n
     stocktake_open(actor=world.hq, data={"title": "全国", "due_date": TODAY + DAY})
     client = english(as_user(world.pm))
     for key in TABS:
-        with django_assert_max_num_queries(13, info=key):
+        with django_assert_max_num_queries(
+            15, info=key
+        ):  # +2 on PostgreSQL: the join-order hint set and put back (core/planning.py)
             assert client.get(tab_url(running, key)).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get("/projects/resource-requests/?department=").status_code == 200
