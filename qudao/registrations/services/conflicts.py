@@ -7,7 +7,7 @@ approve, reject …) call `registration_keys_refresh` after every save and
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -64,10 +64,14 @@ class Candidate:
 
     @classmethod
     def of(cls, row: tuple) -> "Candidate":
-        """From a values_list(*CANDIDATE_FIELDS) row."""
-        fields, stored = row[:12], row[12:]
-        name = None if stored[0] is None else CustomerName.stored(fields[5], *stored)
-        return cls(*fields, name)
+        """From a values_list(*CANDIDATE_FIELDS) row: the registration's columns, then the
+        stored name's (all None when it has none)."""
+        split = len(CANDIDATE_FIELDS) - len(CustomerName.COLUMNS)
+        own, stored = row[:split], row[split:]
+        candidate = cls(*own, name=None)
+        if stored[0] is None:
+            return candidate
+        return replace(candidate, name=CustomerName.stored(candidate.customer_name, *stored))
 
 
 @dataclass(frozen=True)
