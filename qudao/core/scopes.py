@@ -135,6 +135,33 @@ def visible(queryset: QuerySet, user: User) -> QuerySet:
     return queryset if q is None else queryset.filter(q)
 
 
+def visible_in_regions(queryset: QuerySet, user: User, region_ids: list[int]) -> QuerySet:
+    """`visible(queryset, user)` limited to the rows whose scope region (the rule's `region`)
+    is one of `region_ids`: a list filtered by region.
+
+    When those regions all lie in a regional manager's own subtree, the region filter is the
+    whole scope: every row in them is the manager's, and the other rules (partners owned, teams
+    joined) only add rows outside the filter. Written out anyway, they made PostgreSQL read
+    every matching row's table row to test the team rule (exact count of a region's 26,000
+    projects at 1,000,000: 14 ms, 7 ms from the index alone).
+    """
+    model = queryset.model
+    rule = rule_for(model)
+    if rule.region is None:
+        raise LookupError(f"{model.__name__} has no region in its data-scope rule.")
+    in_regions = queryset.filter(_lookup_q(model, f"{rule.region}__in", list(region_ids)))
+    if (
+        user.is_authenticated
+        and user.is_active
+        and not user.is_partner_user
+        and user.region_id
+        and user.has_role(Role.Code.REGIONAL_MANAGER)
+        and set(region_ids) <= set(_user_region_ids(user))
+    ):
+        return in_regions
+    return visible(in_regions, user)
+
+
 def can_see(user: User, obj: Model) -> bool:
     return visible(type(obj)._default_manager.filter(pk=obj.pk), user).exists()
 

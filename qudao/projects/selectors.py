@@ -18,7 +18,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from qudao.core.models import ApprovalRequest, Role, User
 from qudao.core.paging import IdsFirstPaginator, sort_by
 from qudao.core.planning import in_written_join_order
-from qudao.core.scopes import region_subtree_ids, visible
+from qudao.core.scopes import region_subtree_ids, visible, visible_in_regions
 from qudao.core.selectors import (
     approvals_awaiting,
     audit_entries_for_object,
@@ -111,7 +111,11 @@ def projects_search(
     """Scoped projects filtered and sorted; returns (rows, the sort key used). The date range
     is on the expected close date; `partner` is a partner's id, `partner_name` part of a
     partner's name or code."""
-    rows = projects_visible_to(user)
+    related = Project.objects.select_related(*PROJECT_RELATED)
+    if region:
+        rows = visible_in_regions(related, user, region_subtree_ids(region))
+    else:
+        rows = visible(related, user)
     q = (q or "").strip()[:100]
     if q:
         rows = rows.filter(
@@ -121,8 +125,6 @@ def projects_search(
         rows = rows.filter(project_class=project_class)
     if stage:
         rows = rows.filter(stage_code=stage)
-    if region:
-        rows = rows.filter(region_id__in=region_subtree_ids(region))
     if partner:
         rows = rows.filter(partner_id=partner)
     if (partner_name or "").strip():
