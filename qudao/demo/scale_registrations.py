@@ -522,7 +522,13 @@ def seed_registrations(blocks: int, progress: Callable[[str], None] = print) -> 
                 if values["status"] in Registration.LIVE:
                     names.append((values["id"], *name_parts_row(values["customer_name"])))
                     keys.extend(
-                        (values["id"], values["partner_id"], kind, key)
+                        (
+                            values["id"],
+                            values["partner_id"],
+                            values["customer_region_id"],
+                            kind,
+                            key,
+                        )
                         for kind, key in keys_for(
                             values["customer_name"], values["customer_credit_code"]
                         )
@@ -534,7 +540,9 @@ def seed_registrations(blocks: int, progress: Callable[[str], None] = print) -> 
                     ["registration_id", "product_line_id", "description", "quantity"],
                     products,
                 )
-                insert_rows(CustomerKey, ["registration_id", "partner_id", "kind", "key"], keys)
+                insert_rows(
+                    CustomerKey, ["registration_id", "partner_id", "region_id", "kind", "key"], keys
+                )
                 insert_rows(CustomerName, NAME_COLUMNS, names)
             counts["registrations"] += len(batch)
             counts["registration_products"] += len(products)

@@ -202,17 +202,29 @@ class CustomerKey(models.Model):
         db_index=False,
         verbose_name=_("partner"),
     )
+    # The customer's region, copied too: candidates sharing an exact key are ranked by it (a
+    # name such as 人民医院 is shared by a thousand customers; the one in the same region first).
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("customer region"),
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     key = models.CharField(_("key"), max_length=100)
 
     class Meta:
         verbose_name = _("customer key")
         verbose_name_plural = _("customer keys")
-        # Covering: the candidate query reads the registration and partner from the index
-        # alone (no table row per key: 13 → 5 ms for a name whose bigrams are in 11,700 keys).
+        # Covering: the candidate query reads the registration, partner and region from the
+        # index alone (no table row per key: 13 → 5 ms for a name whose bigrams are in 11,700
+        # keys).
         indexes = [
             models.Index(
-                fields=["kind", "key", "partner", "registration"], name="customerkey_covering"
+                fields=["kind", "key", "partner", "registration", "region"],
+                name="customerkey_cover_region",
             )
         ]
 

@@ -10,7 +10,11 @@ from qudao.core import scopes
 from qudao.partners.tests.factories import PartnerFactory
 from qudao.registrations.matching import Deal, Level, match, normalise_name
 from qudao.registrations.models import CustomerKey, CustomerName, Registration
-from qudao.registrations.services import registration_conflicts, registration_keys_refresh
+from qudao.registrations.services import (
+    MAX_CANDIDATES,
+    registration_conflicts,
+    registration_keys_refresh,
+)
 from qudao.registrations.tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +287,68 @@ def test_the_reindex_migration_rewrites_old_keys_to_what_the_services_write(worl
     assert keys == set(customer_keys(registration.customer_name, registration.customer_credit_code))
     assert ("gram", "息技") not in keys
     assert not draft.customer_keys.exists()
+
+
+def test_keys_hold_the_customer_region_and_follow_a_change(world):
+    registration = RegistrationFactory(
+        partner=world.p1, customer_name="深圳市人民医院", customer_region=world.shenzhen
+    )
+    assert set(registration.customer_keys.values_list("region_id", flat=True)) == {
+        world.shenzhen.pk
+    }
+
+    registration.customer_region = world.shanghai
+    registration.save()
+    registration_keys_refresh(registration)
+
+    assert set(registration.customer_keys.values_list("region_id", flat=True)) == {
+        world.shanghai.pk
+    }
+
+
+def test_among_more_namesakes_than_are_scored_the_same_region_comes_first(world):
+    # Given more registrations of 人民政府办公厅 (the city is not part of the normalised name)
+    # in 上海 than a check scores, all older than the one in 深圳 (ties went to the lowest ids:
+    # the 深圳 one was never scored)
+    others = [PartnerFactory(region=world.shanghai) for _ in range(3)]
+    for i in range(MAX_CANDIDATES + 3):
+        RegistrationFactory(
+            partner=others[i % 3],
+            customer_name="上海市人民政府办公厅",
+            customer_region=world.shanghai,
+        )
+    same_region = RegistrationFactory(
+        partner=others[0], customer_name="深圳市人民政府办公厅", customer_region=world.shenzhen
+    )
+    mine = RegistrationFactory(
+        partner=world.p1,
+        customer_name="深圳市人民政府办公厅",
+        customer_region=world.shenzhen,
+        status=Registration.Status.DRAFT,
+    )
+
+    conflicts = registration_conflicts(registration=mine)
+
+    # Then the 深圳 office is scored, and is the one certain conflict, first
+    assert len(conflicts) == MAX_CANDIDATES
+    assert conflicts[0].registration.pk == same_region.pk
+    assert conflicts[0].level == Level.CERTAIN
+    assert all(c.level == Level.LIKELY for c in conflicts[1:])
+
+
+def test_the_region_migration_copies_each_keys_customer_region(world):
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = import_module("qudao.registrations.migrations.0008_customer_key_region")
+    south = RegistrationFactory(partner=world.p1, customer_region=world.shenzhen)
+    east = RegistrationFactory(partner=world.p2, customer_region=world.shanghai)
+    CustomerKey.objects.update(region=None)
+
+    migration.copy_regions(apps, SimpleNamespace(connection=connection))
+
+    assert set(south.customer_keys.values_list("region_id", flat=True)) == {world.shenzhen.pk}
+    assert set(east.customer_keys.values_list("region_id", flat=True)) == {world.shanghai.pk}
