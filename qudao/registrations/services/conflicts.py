@@ -192,30 +192,45 @@ def candidates_by_keys(
     others_params = [] if exclude_partner is None else [exclude_partner]
     # One index range per key, each read from the covering index alone; an OR of the keys
     # made PostgreSQL fetch every key's table row (bitmap heap scan).
-    lookups, params = [], []
+    exact_lookups, exact_params = [], []
     near, near_params = "0", []
     if region is not None:
         near, near_params = f"CASE WHEN {quote('region_id')} = %s THEN 1 ELSE 0 END", [region]
     for kind, key in exact:
-        lookups.append(
+        exact_lookups.append(
             f"SELECT {column} AS target, {EXACT_KEY_WEIGHT} AS weight, {near} AS near "
             f"FROM {table} WHERE {kind_col} = %s AND {key_col} = %s{others}"
         )
-        params += [*near_params, kind, key, *others_params]
+        exact_params += [*near_params, kind, key, *others_params]
+    gram_lookup, gram_params = "", []
     if grams:
-        lookups.append(
+        gram_lookup = (
             f"SELECT {column} AS target, 1 AS weight, 0 AS near FROM {table} "
             f"WHERE {kind_col} = %s AND {key_col} IN ({', '.join(['%s'] * len(grams))}){others}"
         )
-        params += [CustomerKey.Kind.GRAM, *grams, *others_params]
+        gram_params = [CustomerKey.Kind.GRAM, *grams, *others_params]
     # A name sharing a bigram or two with a long name is noise (自动, 动化 of 谋韬德和自动化 are
     # in thousands of names): without an exact key, ask for half of the name's bigrams.
     min_grams = 1 if len(grams) <= 2 else max(2, (len(grams) + 1) // 2)
-    sql = (
-        f"SELECT target FROM ({' UNION ALL '.join(lookups)}) shared "
+    ranked = (
         f"GROUP BY target HAVING SUM(weight) >= %s "
         f"ORDER BY MAX(near) DESC, SUM(weight) DESC, target LIMIT {MAX_CANDIDATES}"
     )
+    if exact_lookups and gram_lookup:
+        # When the exact keys alone give a full list, no bigram can put another candidate in it
+        # (an exact key outweighs all of them), so the bigrams are not read: a public body's
+        # name (疾病预防控制中心) has 28 namesakes, and its bigrams 11,600 keys (13 → 1 ms).
+        # The database evaluates the count once, before reading any bigram.
+        sql = (
+            f"WITH exact AS ({' UNION ALL '.join(exact_lookups)}) "
+            f"SELECT target FROM (SELECT target, weight, near FROM exact UNION ALL "
+            f"{gram_lookup} AND (SELECT COUNT(DISTINCT target) FROM exact) < {MAX_CANDIDATES}"
+            f") shared {ranked}"
+        )
+    else:
+        lookups = exact_lookups or [gram_lookup]
+        sql = f"SELECT target FROM ({' UNION ALL '.join(lookups)}) shared {ranked}"
+    params = [*exact_params, *gram_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, min_grams])
         return [row[0] for row in cursor.fetchall()]
