@@ -6,6 +6,7 @@ import shutil
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from qudao.core.services.auth import api_token_issue
@@ -77,6 +78,13 @@ def chromium_path():
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium): browser test skipped")
     return CHROMIUM
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The cache is the process's memory (remembered capped counts, rate limits): every test
+    # starts without what an earlier test left in it.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,10 +1,12 @@
 """Pagination and sorting helpers shared by every list page."""
 
+import hashlib
 from collections.abc import Callable
 from functools import cached_property
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -27,6 +29,10 @@ class IdsFirstPaginator(Paginator):
     `count_cap`: count at most this many rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), and
     say "10,000+" beyond: an exact count of every row a user may see is a scan (PostgreSQL:
     60 ms for a director's 1,000,000 projects, 290 ms for a regional manager's 183,000).
+    A count that reached the cap is remembered for CAPPED_COUNT_SECONDS per query (the same
+    SQL and parameters: the same filters within the same scope), since counting to the cap
+    reads cap + 1 index entries on every page (4 ms on PostgreSQL) to show the same "10,000+".
+    A count under the cap, which people read as exact, is always counted.
     """
 
     def __init__(
@@ -45,7 +51,14 @@ class IdsFirstPaginator(Paginator):
     def count(self) -> int:
         if self.count_cap is None or not isinstance(self.object_list, QuerySet):
             return super().count
-        return self.object_list.order_by()[: self.count_cap + 1].count()
+        rows = self.object_list.order_by()[: self.count_cap + 1]
+        key = _capped_count_key(rows)
+        if cache.get(key):
+            return self.count_cap + 1
+        found = rows.count()
+        if found > self.count_cap:
+            cache.set(key, True, CAPPED_COUNT_SECONDS)
+        return found
 
     @property
     def count_is_capped(self) -> bool:
@@ -75,6 +88,18 @@ class IdsFirstPaginator(Paginator):
             found = self.load(ids) if ids else {}
             rows = [found[pk] for pk in ids if pk in found]
         return self._get_page(rows, number, self)
+
+
+# How long a count that reached its cap is taken as still reaching it (see IdsFirstPaginator):
+# rows that fall under the cap meanwhile are shown as "10,000+" for at most this long.
+CAPPED_COUNT_SECONDS = 60
+
+
+def _capped_count_key(rows: QuerySet) -> str:
+    """The cache key of a capped count: the database and the rows' SQL with its parameters."""
+    sql, params = rows.values("pk").query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    return f"qudao:capped-count:{rows.db}:{digest}"
 
 
 def rows_in_order(queryset, bottom: int, top: int):

@@ -1,6 +1,8 @@
 """The shared paginator: a page's ids come from a subquery, the page is still one query, the
 order and the rows are those of plain slicing, and scopes across a foreign key are subqueries."""
 
+import time
+
 import pytest
 from django.db.models import Prefetch
 
@@ -104,6 +106,47 @@ def test_a_capped_count_stops_at_the_cap_and_says_so(users, django_assert_num_qu
     assert exact.count == len(users)
     assert not exact.count_is_capped
     assert (exact.count_display, exact.num_pages_display) == ("23", "5")
+
+
+def test_a_count_that_reached_the_cap_is_remembered_for_the_same_query(
+    users, django_assert_num_queries, monkeypatch
+):
+    from qudao.core import paging
+
+    monkeypatch.setattr(paging, "CAPPED_COUNT_SECONDS", 0.5)
+    rows = User.objects.order_by("username", "pk")
+    assert IdsFirstPaginator(rows, 5, count_cap=10).count == 11
+
+    # The same query again: no count, still "10+", and the pages still come from the rows
+    again = IdsFirstPaginator(User.objects.order_by("username", "pk"), 5, count_cap=10)
+    with django_assert_num_queries(0):
+        assert again.count == 11 and again.count_is_capped
+    assert [u.pk for u in again.page(2).object_list] == [u.pk for u in rows[5:10]]
+
+    # Rows falling under the cap are seen once the memory has expired, not before
+    User.objects.filter(pk__in=[u.pk for u in rows[3:]]).delete()
+    assert IdsFirstPaginator(rows.all(), 5, count_cap=10).count == 11
+    time.sleep(0.6)
+    assert IdsFirstPaginator(rows.all(), 5, count_cap=10).count == 3
+
+
+def test_a_count_under_the_cap_is_counted_every_time(users, django_assert_num_queries):
+    rows = User.objects.order_by("username", "pk")
+    assert IdsFirstPaginator(rows, 5, count_cap=100).count == len(users)
+
+    UserFactory(username="one-more")
+
+    with django_assert_num_queries(1):
+        assert IdsFirstPaginator(rows.all(), 5, count_cap=100).count == len(users) + 1
+
+
+def test_another_filter_is_counted_on_its_own(users):
+    everyone = User.objects.order_by("username", "pk")
+    assert IdsFirstPaginator(everyone, 5, count_cap=10).count_is_capped
+
+    few = everyone.filter(username__in=[u.username for u in users[:3]])
+
+    assert IdsFirstPaginator(few, 5, count_cap=10).count == 3
 
 
 def test_a_list_page_shows_a_capped_count_with_a_plus(world, as_user, settings, monkeypatch):
