@@ -7,6 +7,7 @@ from functools import cached_property
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -52,7 +53,10 @@ class IdsFirstPaginator(Paginator):
         if self.count_cap is None or not isinstance(self.object_list, QuerySet):
             return super().count
         rows = self.object_list.order_by()[: self.count_cap + 1]
-        key = _capped_count_key(rows)
+        try:
+            key = _capped_count_key(rows)
+        except EmptyResultSet:  # e.g. a scope that leaves nothing: no query at all
+            return 0
         if cache.get(key):
             return self.count_cap + 1
         found = rows.count()

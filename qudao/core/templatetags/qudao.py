@@ -1,3 +1,5 @@
+import datetime
+
 from django import template
 from django.utils.html import format_html
 
@@ -69,3 +71,23 @@ STATUS_COLOURS = {
 def status_colour(status: str) -> str:
     """The Bootstrap colour of a state badge; one map for every module."""
     return STATUS_COLOURS.get(status, "secondary")
+
+
+# Dates as lists show them, written directly: the `date` filter builds a formatter and looks up
+# the language's format settings for each value (~50 µs; 50 dates on a page of projects cost
+# 2.5 ms). The same text: aware datetimes in the current time zone (expects_localtime), "" for
+# what is not a date, as `date` gives it.
+@register.filter(expects_localtime=True)
+def ymd(value) -> str:
+    """`value|date:"Y-m-d"`, faster."""
+    if not isinstance(value, datetime.date):
+        return ""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+@register.filter(expects_localtime=True)
+def ymd_hm(value) -> str:
+    """`value|date:"Y-m-d H:i"`, faster ("" for a date without a time, as `date` gives)."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"

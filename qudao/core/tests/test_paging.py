@@ -140,6 +140,13 @@ def test_a_count_under_the_cap_is_counted_every_time(users, django_assert_num_qu
         assert IdsFirstPaginator(rows.all(), 5, count_cap=100).count == len(users) + 1
 
 
+def test_rows_that_can_be_none_are_counted_without_a_query(users, django_assert_num_queries):
+    nothing = User.objects.filter(pk__in=[]).order_by("username", "pk")
+
+    with django_assert_num_queries(0):
+        assert IdsFirstPaginator(nothing, 5, count_cap=10).count == 0
+
+
 def test_another_filter_is_counted_on_its_own(users):
     everyone = User.objects.order_by("username", "pk")
     assert IdsFirstPaginator(everyone, 5, count_cap=10).count_is_capped
