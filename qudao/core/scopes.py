@@ -82,7 +82,9 @@ def region_subtree_ids(region_id: int) -> list[int]:
     return found
 
 
-def _user_region_ids(user: User) -> list[int]:
+def user_region_ids(user: User) -> list[int]:
+    """The ids of `user`'s region and every office below it ([] without a region), read once per
+    user object (a request's user: every check in the request shares one read of the tree)."""
     if not hasattr(user, "_scope_region_ids"):
         user._scope_region_ids = region_subtree_ids(user.region_id) if user.region_id else []
     return user._scope_region_ids
@@ -121,7 +123,7 @@ def scope_q(user: User, model: type[Model]) -> Q | None:
         return None
     q = nothing
     if rule.region and user.has_role(Role.Code.REGIONAL_MANAGER) and user.region_id:
-        q |= _lookup_q(model, f"{rule.region}__in", _user_region_ids(user))
+        q |= _lookup_q(model, f"{rule.region}__in", user_region_ids(user))
     if rule.owner and user.has_role(Role.Code.CHANNEL_MANAGER):
         q |= _lookup_q(model, rule.owner, user.pk)
     if rule.member:
@@ -156,7 +158,7 @@ def visible_in_regions(queryset: QuerySet, user: User, region_ids: list[int]) ->
         and not user.is_partner_user
         and user.region_id
         and user.has_role(Role.Code.REGIONAL_MANAGER)
-        and set(region_ids) <= set(_user_region_ids(user))
+        and set(region_ids) <= set(user_region_ids(user))
     ):
         return in_regions
     return visible(in_regions, user)

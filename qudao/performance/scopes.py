@@ -73,7 +73,7 @@ def derived_q(user: User, rule: scopes.ScopeRule) -> Q | None:
         return None
     q = nothing
     if rule.region and user.has_role(Role.Code.REGIONAL_MANAGER) and user.region_id:
-        q |= Q(**{f"{rule.region}__in": scopes.region_subtree_ids(user.region_id)})
+        q |= Q(**{f"{rule.region}__in": scopes.user_region_ids(user)})
     if rule.owner and user.has_role(Role.Code.CHANNEL_MANAGER):
         q |= Q(**{rule.owner: user.pk})
     return q

@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from qudao.core.models import Department, User
-from qudao.core.scopes import region_subtree_ids
+from qudao.core.scopes import user_region_ids
 
 from .models import (
     ActionItem,
@@ -263,7 +263,7 @@ def stocktakes_visible_to(user: User) -> QuerySet[StockTake]:
         return rows
     q = Q(pk__in=StockTakeEntry.objects.filter(project__owner=user).values("stocktake_id"))
     if can_open_stocktake(user):
-        q |= Q(region__isnull=True) | Q(region_id__in=region_subtree_ids(user.region_id))
+        q |= Q(region__isnull=True) | Q(region_id__in=user_region_ids(user))
     return rows.filter(q)
 
 

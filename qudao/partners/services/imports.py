@@ -405,7 +405,7 @@ class _Checker:
         self.statuses = _status_map()
         self.sees_everything = scopes.sees_everything(actor)
         self.actor_regions = (
-            set(scopes.region_subtree_ids(actor.region_id))
+            set(scopes.user_region_ids(actor))
             if actor.has_role(Role.Code.REGIONAL_MANAGER) and actor.region_id
             else set()
         )

@@ -70,7 +70,7 @@ def _validate(actor: User, data: dict[str, Any], partner: Partner | None = None)
         in_region = bool(
             actor.has_role(Role.Code.REGIONAL_MANAGER)
             and actor.region_id
-            and region.pk in scopes.region_subtree_ids(actor.region_id)
+            and region.pk in scopes.user_region_ids(actor)
         )
         own = actor.has_role(Role.Code.CHANNEL_MANAGER) and owner == actor
         if not (in_region or own):
@@ -168,4 +168,4 @@ def regions_assignable(actor: User):
     rows = Region.objects.all()
     if scopes.sees_everything(actor) or not actor.has_role(Role.Code.REGIONAL_MANAGER):
         return rows
-    return rows.filter(pk__in=scopes.region_subtree_ids(actor.region_id) if actor.region_id else [])
+    return rows.filter(pk__in=scopes.user_region_ids(actor))

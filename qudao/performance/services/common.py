@@ -47,7 +47,7 @@ def region_in_scope(user: User, region: Region) -> bool:
     return bool(
         user.has_role(Role.Code.REGIONAL_MANAGER)
         and user.region_id
-        and region.pk in scopes.region_subtree_ids(user.region_id)
+        and region.pk in scopes.user_region_ids(user)
     )
 
 

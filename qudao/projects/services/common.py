@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from qudao.core.errors import ConflictError, PermissionDenied
 from qudao.core.models import AuditEntry, Role, User
-from qudao.core.scopes import region_subtree_ids, sees_everything
+from qudao.core.scopes import sees_everything, user_region_ids
 from qudao.core.services.audit import audit_record
 
 from ..models import Project, ProjectClass, ProjectMember, ProjectStage, StageTransition
@@ -42,7 +42,7 @@ def in_region(user: User, region_id: int) -> bool:
         not user.is_partner_user
         and user.has_role(Role.Code.REGIONAL_MANAGER)
         and bool(user.region_id)
-        and region_id in region_subtree_ids(user.region_id)
+        and region_id in user_region_ids(user)
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import Region, Role, User
-from qudao.core.scopes import region_subtree_ids
+from qudao.core.scopes import user_region_ids
 from qudao.core.services.audit import audit_created, audit_deleted, audit_updated, snapshot
 from qudao.partners.models import ProductLine, Tier
 
@@ -99,7 +99,7 @@ def regional_manager_for(region_id: int) -> User | None:
         .order_by("pk")
     )
     for manager in managers:
-        if region_id in region_subtree_ids(manager.region_id):
+        if region_id in user_region_ids(manager):
             return manager
     return None
 
