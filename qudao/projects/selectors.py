@@ -80,6 +80,12 @@ PAGE_FIELDS = (
 )
 
 
+# What the list page's table shows: not the process template (the API and the export show it),
+# so 50 fewer instances and two fewer joins for a page of 25 (PostgreSQL: 11–13 → 9–10 ms).
+TABLE_RELATED = tuple(name for name in PROJECT_RELATED if not name.startswith("template_version"))
+TABLE_FIELDS = tuple(name for name in PAGE_FIELDS if not name.startswith("template_version__"))
+
+
 def projects_visible_to(user: User) -> QuerySet[Project]:
     return visible(Project.objects.select_related(*PROJECT_RELATED), user)
 
@@ -155,7 +161,12 @@ def projects_search(
 
 
 def projects_page(
-    rows: QuerySet[Project], number: Any, per_page: int, *, count_cap: int | None = None
+    rows: QuerySet[Project],
+    number: Any,
+    per_page: int,
+    *,
+    count_cap: int | None = None,
+    table: bool = False,
 ) -> Page:
     """One page of `rows` (from projects_search), as Paginator.get_page gives it (not a number:
     the first page; out of range: the last), in three queries whatever the rows: the count, the
@@ -168,8 +179,10 @@ def projects_page(
     `id IN (SELECT … LIMIT 25)` under the joins as a hash semi-join over every project.
     `count_cap`: see IdsFirstPaginator (the page passes one, the API counts every row). The
     related rows hold PAGE_FIELDS only; PostgreSQL joins them in the written order (planning
-    all orders of the 8 tables cost 4 ms, the query 0.8)."""
-    related = Project.objects.select_related(*PROJECT_RELATED).only(*PAGE_FIELDS).order_by()
+    all orders of the 8 tables cost 4 ms, the query 0.8). `table`: the rows hold what the list
+    page's table shows only (TABLE_RELATED, TABLE_FIELDS)."""
+    shown, fields = (TABLE_RELATED, TABLE_FIELDS) if table else (PROJECT_RELATED, PAGE_FIELDS)
+    related = Project.objects.select_related(*shown).only(*fields).order_by()
 
     def load(ids: list[int]) -> dict[int, Project]:
         return in_written_join_order(lambda: related.in_bulk(ids))

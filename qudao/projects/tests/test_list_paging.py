@@ -159,6 +159,23 @@ def test_the_count_and_the_id_query_join_nothing(world, twelve):
     assert page.paginator.count == 12 and len(page.object_list) == 5
 
 
+def test_the_tables_rows_join_only_what_the_table_shows(world, twelve):
+    rows, _sort = projects_search(world.hq, sort="-amount")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = projects_page(rows, 1, 5, table=True)
+        shown = [
+            (p.region.name, p.owner.display_name, p.current_stage.definition.name)
+            for p in page.object_list
+        ]
+
+    sqls = [q["sql"] for q in queries.captured_queries]
+    page_sql = [sql for sql in sqls if "join_collapse_limit" not in sql][-1]
+    assert "projects_templateversion" not in page_sql and "projects_processtemplate" not in page_sql
+    assert "core_region" in page_sql and "projects_stagedefinition" in page_sql
+    assert len(shown) == 5 and all(all(cell for cell in row) for row in shown)
+
+
 def queries_of(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)

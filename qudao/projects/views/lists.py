@@ -57,7 +57,9 @@ def _filtered(request):
 @login_required
 def project_list(request):
     form, rows, sort = _filtered(request)
-    page = projects_page(rows, request.GET.get("page"), settings.PAGE_SIZE, count_cap=COUNT_CAP)
+    page = projects_page(
+        rows, request.GET.get("page"), settings.PAGE_SIZE, count_cap=COUNT_CAP, table=True
+    )
     for project in page.object_list:
         project.health_colour = health_colour(project.health)
     context = {
