@@ -117,11 +117,11 @@ def projects_search(
     """Scoped projects filtered and sorted; returns (rows, the sort key used). The date range
     is on the expected close date; `partner` is a partner's id, `partner_name` part of a
     partner's name or code."""
-    related = Project.objects.select_related(*PROJECT_RELATED)
     if region:
+        related = Project.objects.select_related(*PROJECT_RELATED)
         rows = visible_in_regions(related, user, region_subtree_ids(region))
     else:
-        rows = visible(related, user)
+        rows = projects_visible_to(user)
     q = (q or "").strip()[:100]
     if q:
         rows = rows.filter(

@@ -77,8 +77,10 @@ def test_a_partner_user_filtering_a_region_sees_only_their_partner(world, spread
     regions = region_subtree_ids(world.south.pk)
 
     found = ids(visible_in_regions(Project.objects.all(), world.p1_user, regions))
+    found_by_partner_2 = ids(visible_in_regions(Project.objects.all(), world.p2_user, regions))
 
     assert found == {spread["sz_p1"].pk}
+    assert found_by_partner_2 == set()  # partner 1's project in partner 2's region: not theirs
 
 
 def test_an_inactive_manager_sees_nothing(world, spread):
