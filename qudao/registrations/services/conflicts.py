@@ -7,7 +7,7 @@ approve, reject …) call `registration_keys_refresh` after every save and
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -71,10 +71,9 @@ class Candidate:
         stored name's (all None when it has none)."""
         split = len(CANDIDATE_FIELDS) - len(CustomerName.COLUMNS)
         own, stored = row[:split], row[split:]
-        candidate = cls(*own, name=None)
-        if stored[0] is None:
-            return candidate
-        return replace(candidate, name=CustomerName.stored(candidate.customer_name, *stored))
+        customer_name = own[CANDIDATE_FIELDS.index("customer_name")]
+        name = None if stored[0] is None else CustomerName.stored(customer_name, *stored)
+        return cls(*own, name=name)
 
 
 @dataclass(frozen=True)
@@ -252,6 +251,35 @@ def _candidate_ids(registration: Registration) -> list[int]:
     )
 
 
+def _candidates(
+    registration: Registration, ids: list[int], *, own_lines: bool
+) -> tuple[list[Candidate], dict[int, set[str]]]:
+    """The registrations `ids` that are other partners' live ones, and the names of the product
+    lines of each (and of `registration`'s own with `own_lines`), by id: one query, a row per
+    product line (a query for the rows and one for their lines were a third of a check's round
+    trips)."""
+    rows = (
+        Registration.objects.filter(pk__in=[*ids, registration.pk] if own_lines else ids)
+        .order_by()
+        .values_list(*CANDIDATE_FIELDS, "products__product_line__name")
+    )
+    first: dict[int, list] = {}
+    lines_of: dict[int, set[str]] = {}
+    for *row, line in rows:
+        first.setdefault(row[0], row)
+        lines = lines_of.setdefault(row[0], set())
+        if line is not None:
+            lines.add(line)
+    # The key index holds live registrations only, but one may have changed since.
+    candidates = [Candidate.of(row) for pk, row in first.items() if pk != registration.pk]
+    live = [
+        candidate
+        for candidate in candidates
+        if candidate.status in Registration.LIVE and candidate.partner_id != registration.partner_id
+    ]
+    return live, lines_of
+
+
 def registration_conflicts(
     *, registration: Registration, product_lines: frozenset[str] | None = None
 ) -> list[Conflict]:
@@ -265,25 +293,14 @@ def registration_conflicts(
     ids = _candidate_ids(registration)
     if not ids:
         return []
-    candidates = (
-        Registration.objects.filter(pk__in=ids, status__in=Registration.LIVE)
-        .exclude(partner_id=registration.partner_id)
-        .values_list(*CANDIDATE_FIELDS)
-    )
-    # The candidates' product lines, and the registration's own in the same query.
     own_lines = product_lines is None and registration.pk is not None
-    lines_of: dict[int, set[str]] = {}
-    for registration_id, line in RegistrationProduct.objects.filter(
-        registration_id__in=[*ids, registration.pk] if own_lines else ids
-    ).values_list("registration_id", "product_line__name"):
-        lines_of.setdefault(registration_id, set()).add(line)
+    candidates, lines_of = _candidates(registration, ids, own_lines=own_lines)
     if own_lines:
         product_lines = frozenset(lines_of.get(registration.pk, ()))
     own = _deal(registration, product_lines or frozenset())
     conflicts = []
-    for row in candidates:
-        candidate = Candidate.of(row)
-        lines = frozenset(lines_of.get(candidate.pk, ()))
+    for candidate in candidates:
+        lines = frozenset(lines_of[candidate.pk])
         result = match(own, _deal(candidate, lines, candidate.name))
         if result.level > Level.NONE:
             conflicts.append(Conflict(candidate, result))
