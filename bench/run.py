@@ -845,16 +845,20 @@ def print_table(results: list[dict]) -> None:
 
 def print_conflicts(results: list[dict], details: dict) -> None:
     check = results[0]
-    print(
-        f"conflict check: p50 {check['p50_ms']} ms, p95 {check['p95_ms']} ms; floor (exact-key "
-        f"lookup) p50 {check['floor_ms']} ms, p95 {check['floor_p95_ms']} ms; "
-        f"p95 / floor p95 = {details['p95_over_floor_p95']} (goal: p95 < 20 ms and within 3x)"
-    )
     exact = results[2]
     print(
-        f"  an exact-key check through the ORM: p50 {exact['p50_ms']} ms, p95 {exact['p95_ms']} "
-        f"ms; the check is {details['p50_over_exact_check_p50']}x (p50) and "
+        f"conflict check: p50 {check['p50_ms']} ms, p95 {check['p95_ms']} ms (goal: p95 < 20 ms "
+        f"and within 3x of an exact-key lookup)"
+    )
+    print(
+        f"  an exact-key check through the ORM (the lookup as the application makes it): p50 "
+        f"{exact['p50_ms']} ms, p95 {exact['p95_ms']} ms; the check is "
+        f"{details['p50_over_exact_check_p50']}x (p50) and "
         f"{details['p95_over_exact_check_p95']}x (p95) that"
+    )
+    print(
+        f"  the raw index probe (one SQL statement, no ORM): p50 {check['floor_ms']} ms, p95 "
+        f"{check['floor_p95_ms']} ms; the check is {details['p95_over_floor_p95']}x (p95) that"
     )
     print(
         f"  probes: {details['variants_found']} of {details['variants']} re-spelled customers "
@@ -886,7 +890,8 @@ def main() -> None:
         f"precision {quality['precision']}, recall {quality['recall']}"
     )
     print(f"timing {WARMUP} warm-up + {n} calls per request …\n")
-    conflict_results, conflict_details = measure_conflicts(n)
+    # The check's p95 from 90 samples or more: of 30, p95 is the second-slowest call.
+    conflict_results, conflict_details = measure_conflicts(env_int("BENCH_CONFLICTS_N", max(n, 90)))
     all_cases = cases()
     for case in all_cases:
         measure(case, n)

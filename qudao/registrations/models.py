@@ -126,7 +126,13 @@ class Registration(ChoiceLabels, models.Model):
         ]
         indexes = [
             models.Index(fields=["partner", "status"], name="registration_partner_status"),
-            models.Index(fields=["status", "protection_until"], name="registration_protection"),
+            # With the partner: "expiring in 7 days" of a region's partners is counted from the
+            # index alone (21,569 approved registrations in the week at 1,000,000 rows: 15,857
+            # table pages read, 43 ms on PostgreSQL, without it).
+            models.Index(
+                fields=["status", "protection_until", "partner"],
+                name="reg_protection_partner",
+            ),
             models.Index(fields=["status", "progress_due_at"], name="registration_progress_due"),
             # The lists at 1,000,000 rows: newest first (the default order) and a status filter
             # sorted by amount walk these in order and stop after a page (bench/README.md).
