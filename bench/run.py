@@ -506,6 +506,24 @@ def summary(name: str, samples: list[float], floor: list[float] | None, queries:
     }
 
 
+def time_interleaved(probes: list, calls: list) -> list[list[float]]:
+    """Each call on each probe after the first WARMUP probes, in ms: the calls of one probe one
+    after the other, in turn first and last (the first to read a probe's keys warms the caches
+    for the others; timed one series after the other, the exact-key check always came second).
+    """
+    for probe in probes[:WARMUP]:
+        for call in calls:
+            call(probe)
+    samples: list[list[float]] = [[] for _ in calls]
+    for i, probe in enumerate(probes[WARMUP:]):
+        order = list(range(len(calls)))
+        for index in order if i % 2 == 0 else order[::-1]:
+            started = time.perf_counter()
+            calls[index](probe)
+            samples[index].append((time.perf_counter() - started) * 1000)
+    return samples
+
+
 def measure_conflicts(n: int) -> tuple[list[dict], dict]:
     """Time `registration_conflicts` on n drafts that are each checked once, with its floor (an
     exact-key lookup on the same index), and the candidate query alone."""
@@ -518,11 +536,15 @@ def measure_conflicts(n: int) -> tuple[list[dict], dict]:
         matching._spaced,
     ):
         cached.cache_clear()
-    check = cycling(probes, lambda p: registration_conflicts(registration=p.registration))
-    samples = time_calls(check, n)
-    floor = time_calls(cycling(probes, name_floor), n)
-    candidates = time_calls(cycling(probes, lambda p: _candidate_ids(p.registration)), n)
-    exact = time_calls(cycling(probes, exact_key_check), n)
+    samples, floor, candidates, exact = time_interleaved(
+        probes,
+        [
+            lambda p: registration_conflicts(registration=p.registration),
+            name_floor,
+            lambda p: _candidate_ids(p.registration),
+            exact_key_check,
+        ],
+    )
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         registration_conflicts(registration=probes[-1].registration)
