@@ -238,7 +238,13 @@ def approval_list(
         rows = rows.filter(status=status)
     if q:
         rows = rows.filter(title__icontains=q)
-    return page_of(rows.order_by("-created_at", "-id"), page, page_size, approval_summary)
+    return page_of(
+        rows.order_by("-created_at", "-id"),
+        page,
+        page_size,
+        approval_summary,
+        load=selectors.approvals_by_id,
+    )
 
 
 @router.get(

@@ -126,8 +126,16 @@ def rows_in_order(queryset, bottom: int, top: int):
 COUNT_CAP = 10_000
 
 
-def paginate(request, queryset: QuerySet, per_page: int | None = None) -> Page:
-    paginator = IdsFirstPaginator(queryset, per_page or settings.PAGE_SIZE, count_cap=COUNT_CAP)
+def paginate(
+    request,
+    queryset: QuerySet,
+    per_page: int | None = None,
+    *,
+    load: Callable[[list], dict] | None = None,
+) -> Page:
+    paginator = IdsFirstPaginator(
+        queryset, per_page or settings.PAGE_SIZE, load=load, count_cap=COUNT_CAP
+    )
     return paginator.get_page(request.GET.get("page"))
 
 

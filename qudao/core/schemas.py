@@ -21,10 +21,11 @@ class PageIn(Schema):
     page_size: int = 20
 
 
-def page_of(queryset, page: int, page_size: int, serialise=None) -> dict[str, Any]:
-    """One page of a queryset as {"items", "count", "page", "page_size"}; sizes are clamped."""
+def page_of(queryset, page: int, page_size: int, serialise=None, load=None) -> dict[str, Any]:
+    """One page of a queryset as {"items", "count", "page", "page_size"}; sizes are clamped.
+    `load`: see `IdsFirstPaginator`."""
     page_size = max(1, min(page_size, MAX_PAGE_SIZE))
-    paginator = IdsFirstPaginator(queryset, page_size)
+    paginator = IdsFirstPaginator(queryset, page_size, load=load)
     current = paginator.get_page(page)
     items = list(current.object_list)
     return {

@@ -142,7 +142,7 @@ def approval_list(request):
         rows = rows.filter(title__icontains=q)
     if status in ApprovalRequest.Status.values:
         rows = rows.filter(status=status)
-    page = paginate(request, rows.order_by("-created_at", "-id"))
+    page = paginate(request, rows.order_by("-created_at", "-id"), load=selectors.approvals_by_id)
     context = {
         "page": page,
         "tab": tab,

@@ -327,6 +327,35 @@ def test_approval_pages_keep_query_counts_flat(world, as_user, django_assert_max
         assert client.get(f"/approvals/{approval.pk}/").status_code == 200
 
 
+def test_an_inbox_page_applies_the_scope_once_and_keeps_the_order(
+    world, as_user, as_api, django_assert_max_num_queries
+):
+    # Given 25 partner activations waiting for the regional manager
+    submitted = []
+    for _ in range(25):
+        partner = PartnerFactory(region=world.shenzhen, owner=world.channel_mgr, status="prospect")
+        submitted.append(partner_activation_submit(actor=world.channel_mgr, partner=partner))
+    newest_first = [approval.pk for approval in reversed(submitted)]
+
+    # When the inbox's first page is read
+    client = as_user(world.south_manager)
+    with django_assert_max_num_queries(14) as context:
+        response = client.get("/approvals/")
+
+    # Then it holds the 20 newest, newest first
+    assert [row.pk for row in response.context["page"]] == newest_first[:20]
+    # and the scope (steps and the subquery per kind of object) is read by the count and by the
+    # page's ids, not again by the query that reads the page's rows
+    queries = [q["sql"] for q in context.captured_queries]
+    assert len([sql for sql in queries if "core_approvalstep" in sql]) == 2
+    [rows] = [sql for sql in queries if '"core_approvalrequest"."title"' in sql]
+    assert "core_approvalstep" not in rows
+    # as in the API
+    page = as_api(world.south_manager).get("/api/v1/approvals?page=2&page_size=10").json()
+    assert [row["id"] for row in page["items"]] == newest_first[10:20]
+    assert page["count"] == 25
+
+
 # --- two decisions at the same moment ---------------------------------------------------------
 
 
