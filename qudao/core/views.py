@@ -119,7 +119,7 @@ def home(request):
         {
             "cards": navigation.cards_for(user),
             "awaiting": selectors.approvals_awaiting(user)[:5],
-            "awaiting_count": selectors.approvals_awaiting(user).count(),
+            "awaiting_count": sum(selectors.approvals_awaiting_counts(user).values()),
             "latest": selectors.notifications_for(user)[:5],
         },
     )

@@ -20,7 +20,7 @@ from qudao.core.paging import IdsFirstPaginator, sort_by
 from qudao.core.planning import in_written_join_order
 from qudao.core.scopes import region_subtree_ids, visible, visible_in_regions
 from qudao.core.selectors import (
-    approvals_awaiting,
+    approvals_awaiting_counts,
     audit_entries_for_object,
     audit_rows,
 )
@@ -400,9 +400,10 @@ def projects_open_owned_count(user: User) -> int:
     )
 
 
-def gate_approvals_awaiting(user: User) -> QuerySet:
-    """Stage-gate approvals whose current step `user` may decide now."""
-    return approvals_awaiting(user).filter(kind=GATE)
+def gate_approvals_awaiting_count(user: User) -> int:
+    """How many stage-gate approvals `user` may decide now (counted once per request with the
+    other kinds: `approvals_awaiting_counts`)."""
+    return approvals_awaiting_counts(user).get(GATE, 0)
 
 
 def vendor_users_active() -> QuerySet[User]:

@@ -235,7 +235,7 @@ def is_reviewer(user: User) -> bool:
 
 
 def reviews_waiting_count(user: User) -> int:
-    return core_selectors.approvals_awaiting(user).filter(kind=REVIEW).count()
+    return core_selectors.approvals_awaiting_counts(user).get(REVIEW, 0)
 
 
 def with_pending_conflicts(rows: QuerySet[Registration]) -> QuerySet[Registration]:

@@ -8,7 +8,7 @@ from django.db import close_old_connections, connection
 
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalEvent, ApprovalRequest, ApprovalStep, AuditEntry, Notification
-from qudao.core.selectors import approvals_awaiting
+from qudao.core.selectors import approvals_awaiting, approvals_awaiting_counts
 from qudao.core.services.approvals import (
     ApprovalKind,
     Decision,
@@ -247,6 +247,34 @@ def test_inbox_is_built_once_per_user_object_and_still_follows_the_data(
     approval_cancel(actor=world.channel_mgr, approval=approval)
     assert approvals_awaiting(manager).count() == 0
     assert len(built) == 1
+
+
+def test_the_inbox_is_counted_by_kind_in_one_query_per_request(
+    world, prospect, django_assert_num_queries
+):
+    # Given a partner activation and an approval of another kind waiting for the regional
+    # manager, and one of the east region's that is not theirs
+    activation = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    approval_start(
+        actor=world.channel_mgr,
+        target=PartnerFactory(region=world.shenzhen, owner=world.channel_mgr),
+        kind="test_kind",
+        title="专项额度",
+        steps=[StepSpec(name="大区", role="regional_manager")],
+    )
+    east = PartnerFactory(region=world.shanghai, owner=world.other_cm, status="prospect")
+    partner_activation_submit(actor=world.other_cm, partner=east)
+    manager = world.south_manager
+    approvals_awaiting(manager)  # the user's roles and regions, read once per request
+
+    # When the counts are asked for twice in one request
+    with django_assert_num_queries(1):
+        counts = approvals_awaiting_counts(manager)
+        again = approvals_awaiting_counts(manager)
+
+    # Then one query counted each kind of what the manager may decide
+    assert counts == again == {activation.kind: 1, "test_kind": 1}
+    assert not approvals_awaiting_counts(world.p1_admin)
 
 
 # --- through the pages and the API ----------------------------------------------------------

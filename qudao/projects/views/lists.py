@@ -22,7 +22,7 @@ from qudao.core.views import is_htmx
 from ..forms import ProjectFilterForm, SavedFilterForm
 from ..selectors import (
     can_create_projects,
-    gate_approvals_awaiting,
+    gate_approvals_awaiting_count,
     projects_open_owned_count,
     projects_page,
     projects_search,
@@ -223,7 +223,7 @@ def _my_open_projects_card(user):
 def _gates_awaiting_card(user):
     if user.is_partner_user:
         return None
-    count = gate_approvals_awaiting(user).count()
+    count = gate_approvals_awaiting_count(user)
     if not count:
         return None
     return {
