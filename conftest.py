@@ -74,10 +74,31 @@ def as_api():
 
 
 @pytest.fixture
-def chromium_path():
+def chromium_path(_live_server_sessions_ended):
     if CHROMIUM is None:
         pytest.skip("Chromium is not installed (apt-get install chromium): browser test skipped")
     return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def _live_server_sessions_ended(django_db_setup, django_db_blocker):
+    """After the browser tests, end the database sessions the live server left open.
+
+    On PostgreSQL the project browser tests leave one connection to the test database open
+    (idle, its last query one of the pages the browser loaded) that outlives the live server's
+    request threads, which close their own: where it is opened is not found yet. The test
+    database then could not be dropped at the end of the run ("being accessed by other users")
+    and stayed behind. Torn down before the test database is dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
