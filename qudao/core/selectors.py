@@ -99,9 +99,9 @@ def approvals_awaiting(user: User) -> QuerySet[ApprovalRequest]:
 
     Built once per request and kept on the user object (as the region ids are), a fresh copy
     returned each time: its scope filter holds a subquery per registered model, and a home page
-    asks for the inbox in four cards (building it cost ~60 ms of Python each time, compiling it
-    ~5 ms, see `_in_compiled`). Nothing in it depends on the data, only on the user's roles and
-    region."""
+    asks for the inbox twice, its counts by kind once (`approvals_awaiting_counts`) and its
+    first rows (building it cost ~60 ms of Python each time, compiling it ~5 ms, see
+    `_in_compiled`). Nothing in it depends on the data, only on the user's roles and region."""
     if not hasattr(user, "_approvals_awaiting"):
         mine = Q(approver=user)
         if not user.is_partner_user and user.role_codes:
