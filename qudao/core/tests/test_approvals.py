@@ -334,9 +334,14 @@ def test_partner_2_cannot_see_an_approval_on_partner_1(world, prospect, as_api, 
 
     assert as_api(world.p2_user).get(f"/api/v1/approvals/{approval.pk}").status_code == 404
     assert as_user(world.p2_user).get(f"/approvals/{approval.pk}/").status_code == 404
-    assert as_api(world.p2_user).get("/api/v1/approvals?box=all").json()["count"] == 0
-    # Partner 1's own users can follow it.
+    assert as_api(world.p2_user).get("/api/v1/approvals?box=all").json()["items"] == []
+    assert list(as_user(world.p2_user).get("/approvals/?tab=all").context["page"]) == []
+    # Partner 1's own users can follow it, on the list pages (rows read by id) too.
     assert as_api(world.p1_admin).get(f"/api/v1/approvals/{approval.pk}").status_code == 200
+    listed = as_api(world.p1_admin).get("/api/v1/approvals?box=all").json()["items"]
+    assert [row["id"] for row in listed] == [approval.pk]
+    page = as_user(world.p1_admin).get("/approvals/?tab=all").context["page"]
+    assert [row.pk for row in page] == [approval.pk]
 
 
 def test_approval_pages_keep_query_counts_flat(world, as_user, django_assert_max_num_queries):
