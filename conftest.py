@@ -2,10 +2,15 @@
 regional manager of the partners' region and of another region, their channel manager, another
 channel manager, and users of partner 1 and partner 2."""
 
+import datetime
+import os
+import re
 import shutil
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.test import Client
 
@@ -16,6 +21,67 @@ from qudao.partners.tests.factories import PartnerFactory
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if shutil.os.path.exists("/usr/bin/chromium") else None
 )
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("QUDAO_TEST_CLOCK", ""),
+        help=(
+            "run the whole suite as if the local time (TIME_ZONE, Asia/Shanghai) were this, "
+            "the clock ticking on from there: 2027-12-31T23:30, or the next such moment after "
+            "today: 12-31T23:30, 02-29T12:00 (the next leap day), sunT10:00 (the next Sunday)"
+        ),
+    )
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def clock_moment(spec: str, today: datetime.date, tz: ZoneInfo) -> datetime.datetime:
+    """The aware moment a --clock value names. Relative forms give the next such moment after
+    `today`, so the clock is always ahead of the real one: a browser keeps the session cookie
+    that a server living in the future sets."""
+    day_part, _, time_part = spec.partition("T")
+    at = datetime.time.fromisoformat(time_part or "12:00")
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day_part):
+        day = datetime.date.fromisoformat(day_part)
+    elif day_part in _WEEKDAYS:
+        ahead = (_WEEKDAYS.index(day_part) - today.weekday() - 1) % 7 + 1
+        day = today + datetime.timedelta(days=ahead)
+    elif match := re.fullmatch(r"(\d{2})-(\d{2})", day_part):
+        month, dom = int(match[1]), int(match[2])
+        year = today.year
+        while True:
+            try:
+                day = datetime.date(year, month, dom)
+            except ValueError:  # 29 February of a common year
+                year += 1
+                continue
+            if day > today:
+                break
+            year += 1
+    else:
+        raise pytest.UsageError(f"--clock: cannot read {spec!r}")
+    return datetime.datetime.combine(day, at, tzinfo=tz)
+
+
+def pytest_configure(config):
+    spec = config.getoption("--clock")
+    if not spec:
+        return
+    tz = ZoneInfo(os.environ.get("TIME_ZONE", "Asia/Shanghai"))
+    moment = clock_moment(spec, datetime.datetime.now(tz).date(), tz)
+    config._qudao_clock = time_machine.travel(moment, tick=True)
+    config._qudao_clock.start()
+
+
+def pytest_report_header(config):
+    spec = config.getoption("--clock")
+    if spec:
+        now = datetime.datetime.now(ZoneInfo(os.environ.get("TIME_ZONE", "Asia/Shanghai")))
+        return f"clock: {spec} -> the suite starts at {now:%Y-%m-%d %H:%M %Z (%A)}"
+    return None
 
 
 @pytest.fixture

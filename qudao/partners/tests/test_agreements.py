@@ -4,6 +4,7 @@ territory, overlap, uploads), the approval flow, termination, renewal, and data 
 import datetime
 import io
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,8 +20,16 @@ pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-Y = datetime.date.today().year
+# Every test here runs at this moment, the clock ticking on: the agreements run the calendar year,
+# which ends more than 30 days later (so they are not "expiring").
+NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY, Y = NOW.date(), NOW.year
 JAN1, DEC31 = datetime.date(Y, 1, 1), datetime.date(Y, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def frozen_now(time_machine):
+    time_machine.move_to(NOW, tick=True)
 
 
 @pytest.fixture(autouse=True)
@@ -524,8 +533,8 @@ def test_list_filters_search_and_sort(world, as_user):
     ending = active(
         world,
         partner=world.p2,
-        start_date=datetime.date.today() - datetime.timedelta(days=300),
-        end_date=datetime.date.today() + datetime.timedelta(days=10),
+        start_date=TODAY - datetime.timedelta(days=300),
+        end_date=TODAY + datetime.timedelta(days=10),
     )
     east = draft(world, partner=world.p3, actor=world.hq, territory=[world.shanghai])
     client = as_user(world.hq)
