@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 TEST_ARGS ?=
 
-.PHONY: run test bench lint format catalogs messages i18n-check clean
+.PHONY: run serve test bench lint format catalogs messages i18n-check clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -14,10 +14,17 @@ $(VENV)/.installed: requirements.txt
 catalogs: $(VENV)/.installed
 	@$(PY) manage.py compile_catalogs >/dev/null
 
-## make run: install, migrate, load demo data if the database is empty, serve with the worker.
+## make run: install, migrate, load demo data if the database is empty, and serve it as
+## production does (scripts/serve.sh: gunicorn, the task worker and the daily scheduler).
 run: catalogs
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py demo_accounts --url "http://127.0.0.1:$(PORT)"
+	PORT=$(PORT) PY=$(PY) ./scripts/serve.sh
+
+## make serve: production (README, "Production"): install, migrate, serve; no demo data.
+serve: catalogs
+	$(PY) manage.py migrate --noinput
 	PORT=$(PORT) PY=$(PY) ./scripts/serve.sh
 
 ## make test: the whole suite (browser tests are skipped, and say so, without Chromium).

@@ -4,6 +4,7 @@ Production mode is DEBUG off: then SECRET_KEY and ALLOWED_HOSTS must be given fo
 security settings that `manage.py check --deploy` looks for are on.
 """
 
+import datetime
 import os
 import tempfile
 from pathlib import Path
@@ -147,13 +148,31 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Static files are served by WhiteNoise in every mode, from STATIC_ROOT (`collectstatic`, which
+# scripts/serve.sh runs); in DEBUG also straight from the sources, so an edit shows at once.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 if not DEBUG:
-    # Production serves static files itself (collectstatic + WhiteNoise); runserver does in DEBUG.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    # Hashed names, compressed copies, and far-future caching of them.
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
+
+# Cache: each process's memory by default. With several processes (gunicorn workers, task
+# workers) set REDIS_URL, so that rate limits, lock-outs and remembered counts are shared; the
+# sessions then read through it too (kept in the database as well).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "qudao"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work: django-tasks with its database backend and the db_worker process.
 TASKS = {
@@ -162,6 +181,15 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# Scheduled work: every `manage.py worker` runs a scheduler that enqueues each daily job (expiry,
+# reminders, health checks, alerts) once a local day, at DAILY_RUN_AT or as soon after it as it
+# runs, and the performance facts' refresh every PERFORMANCE_REFRESH_MINUTES.
+try:
+    DAILY_RUN_AT = datetime.time.fromisoformat(os.environ.get("DAILY_RUN_AT", "01:05"))
+except ValueError as error:
+    raise ImproperlyConfigured("DAILY_RUN_AT: a local time such as 01:05.") from error
+SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
+PERFORMANCE_REFRESH_MINUTES = int(os.environ.get("PERFORMANCE_REFRESH_MINUTES", "10"))
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))
 NOTIFICATION_RETRY_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_SECONDS", "60"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
@@ -182,6 +210,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # A load balancer's health probe may come over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

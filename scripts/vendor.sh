@@ -17,6 +17,9 @@ cp "$tmp"/bootstrap-icons/package/font/bootstrap-icons.min.css "$dest"/bootstrap
 cp "$tmp"/bootstrap-icons/package/font/fonts/bootstrap-icons.woff2 "$dest"/bootstrap-icons/fonts/
 cp "$tmp"/bootstrap-icons/package/font/fonts/bootstrap-icons.woff "$dest"/bootstrap-icons/fonts/
 cp "$tmp"/echarts/package/dist/echarts.min.js "$dest"/echarts/
+# The source maps are not vendored, so their references go: collectstatic (the manifest storage of
+# production mode) refuses a file that points at a file it cannot find.
+find "$dest" \( -name '*.js' -o -name '*.css' \) -exec sed -i '/[#@] sourceMappingURL=/d' {} +
 cat > "$dest"/VERSIONS.md <<TXT
 # Vendored front-end libraries (from the npm registry, by scripts/vendor.sh)
 | library | npm package | version | licence |

@@ -1,4 +1,4 @@
-"""Background work of the core app, run by the task worker (`manage.py db_worker`)."""
+"""Background work of the core app, run by the task worker (`manage.py worker`)."""
 
 from django_tasks import task
 

@@ -1,7 +1,7 @@
-"""Background work of the partners app, run by the task worker (`manage.py db_worker`).
+"""Background work of the partners app, run by the task worker (`manage.py worker`).
 
-`manage.py daily` (run by cron or a systemd timer) enqueues the daily tasks registered in
-qudao.core.daily, this app's agreement expiry check among them.
+The workers' scheduler enqueues the daily tasks registered in qudao.core.daily once a day, this
+app's agreement expiry check among them (`manage.py daily` by hand).
 """
 
 from django_tasks import task

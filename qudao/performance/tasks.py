@@ -1,7 +1,7 @@
-"""Background work of the performance module, run by the task worker (`manage.py db_worker`).
+"""Background work of the performance module, run by the task worker (`manage.py worker`).
 
-- `facts_refresh_task`: the facts of what changed since the last run (`manage.py
-  performance_refresh` enqueues it; run it every few minutes from cron).
+- `facts_refresh_task`: the facts of what changed since the last run, every
+  PERFORMANCE_REFRESH_MINUTES (the workers' scheduler; `manage.py performance_refresh` by hand).
 - `performance_daily_task` (registered in qudao.core.daily): rebuild the facts from scratch, then
   the current periods' scorecards and benchmarks, alerts, and the escalation of overdue actions.
 - the compute tasks for one period, enqueued from the pages when a scope is too large to compute

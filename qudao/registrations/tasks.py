@@ -1,6 +1,7 @@
-"""Background work of the registrations app, run by the task worker (`manage.py db_worker`).
+"""Background work of the registrations app, run by the task worker (`manage.py worker`).
 
-`manage.py daily` (run by cron) enqueues `registrations_expire_due_task` once a day.
+The workers' scheduler enqueues `registrations_expire_due_task` once a day (`manage.py daily`
+by hand).
 """
 
 from django_tasks import task

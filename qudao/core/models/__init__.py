@@ -3,6 +3,7 @@ from .audit import AuditEntry
 from .counters import Counter
 from .notifications import Delivery, Notification
 from .org import ApiToken, Department, Region, Role, User
+from .schedule import ScheduledRun
 
 __all__ = [
     "ApiToken",
@@ -16,5 +17,6 @@ __all__ = [
     "Notification",
     "Region",
     "Role",
+    "ScheduledRun",
     "User",
 ]

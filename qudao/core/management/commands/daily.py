@@ -1,8 +1,5 @@
-"""Enqueue every app's daily work for the task worker.
-
-Run it once a day from cron or a systemd timer:
-
-    5 1 * * *  cd /srv/qudao && .venv/bin/python manage.py daily
+"""Enqueue every app's daily work for the task worker, by hand: the workers' scheduler
+(`manage.py worker`) already does it once a day at DAILY_RUN_AT, whatever this command did.
 
 `--now` runs the tasks in this process instead (no worker needed), e.g. to catch up by hand.
 """
