@@ -3,6 +3,7 @@ a load balancer whether the database answers."""
 
 import json
 import os
+import re
 import secrets
 import string
 import subprocess
@@ -141,3 +142,53 @@ def test_healthz_answers_503_when_the_database_is_down():
     assert answer["status_code"] == 503
     assert answer["body"]["status"] == "error"
     assert answer["body"]["database"] != "ok"
+
+
+PRODUCTION_PROBE = """
+import django, json, re
+django.setup()
+from django.test import Client
+client = Client()
+page = client.get("/accounts/login/", secure=True)
+css = re.search(r'href="(/static/vendor/bootstrap/css/[^"]+)"', page.content.decode())[1]
+static = client.get(css, secure=True)
+plain = client.get("/accounts/login/")
+print(json.dumps({
+    "page": page.status_code, "css": css, "static": static.status_code,
+    "cache": static.headers.get("Cache-Control", ""), "plain": plain.status_code,
+}))
+"""
+
+
+def test_production_mode_collects_static_files_and_serves_pages(tmp_path):
+    # Given production settings and the static files collected as scripts/serve.sh does
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": random_secret_key(),
+        "ALLOWED_HOSTS": "testserver",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    collected = manage("collectstatic", "--noinput", **production)
+    assert collected.returncode == 0, collected.stderr
+
+    # When the log-in page and the stylesheet it links are asked for over HTTPS (the proxy's)
+    result = subprocess.run(
+        [sys.executable, "-c", PRODUCTION_PROBE],
+        cwd=ROOT,
+        env=child_environment(DJANGO_SETTINGS_MODULE="qudao.settings", **production),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    # Then both answer 200, the stylesheet under its hashed name and cached for good, and plain
+    # HTTP is redirected to HTTPS
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["page"] == 200 and answer["static"] == 200, answer
+    assert re.fullmatch(
+        r"/static/vendor/bootstrap/css/bootstrap\.min\.[0-9a-f]{12}\.css", answer["css"]
+    )
+    assert "immutable" in answer["cache"]
+    assert answer["plain"] == 301
