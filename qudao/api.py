@@ -77,8 +77,16 @@ def on_schema_error(request, exc):
             for part in item.get("loc", [])
             if part not in ("body", "query", "path", "payload")
         ]
-        errors.setdefault(".".join(location) or "__all__", []).append(item.get("msg", ""))
+        errors.setdefault(".".join(location) or "__all__", []).append(_schema_message(item))
     return error(request, 422, "invalid", _("Some fields are not valid."), errors)
+
+
+def _schema_message(item: dict) -> str:
+    # A member no input schema names (InputSchema forbids them) is told in the reader's
+    # language; other messages are pydantic's own.
+    if item.get("type") == "extra_forbidden":
+        return _("This field is not part of the request.")
+    return item.get("msg", "")
 
 
 @api.exception_handler(ValidationError)

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from . import scopes, selectors
 from .errors import PermissionDenied
 from .models import ApprovalRequest, Role
-from .schemas import ErrorOut, error_response, page_of
+from .schemas import ErrorOut, InputSchema, error_response, page_of
 from .services import approvals as approval_services
 from .services.auth import InvalidCredentials, LoginLocked, api_token_issue, user_authenticate
 from .services.notifications import notifications_mark_read
@@ -24,7 +24,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: Error
 # --- auth ------------------------------------------------------------------------------------
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     username: str = Field(
         ..., min_length=1, max_length=254, description="username, e-mail or mobile"
     )
@@ -180,12 +180,12 @@ class ApprovalPage(Schema):
     page_size: int
 
 
-class DecisionIn(Schema):
+class ApprovalDecisionIn(InputSchema):
     comment: str = Field("", max_length=2000)
     version: int | None = Field(None, description="the version you saw; a stale one gets 409")
 
 
-class CommentIn(Schema):
+class CommentIn(InputSchema):
     comment: str = Field(..., min_length=1, max_length=2000)
 
 
@@ -256,7 +256,7 @@ def approval_detail(request, approval_id: int):
     )
 
 
-def _decide(request, approval_id: int, decision: str, payload: DecisionIn):
+def _decide(request, approval_id: int, decision: str, payload: ApprovalDecisionIn):
     approval = selectors.approval_get_for_user(request.user, approval_id)
     approval = approval_services.approval_decide(
         actor=request.user,
@@ -273,7 +273,7 @@ def _decide(request, approval_id: int, decision: str, payload: DecisionIn):
     response={200: ApprovalDetailOut, **ERRORS},
     tags=["approvals"],
 )
-def approval_approve(request, approval_id: int, payload: DecisionIn):
+def approval_approve(request, approval_id: int, payload: ApprovalDecisionIn):
     return _decide(request, approval_id, approval_services.Decision.APPROVE, payload)
 
 
@@ -282,7 +282,7 @@ def approval_approve(request, approval_id: int, payload: DecisionIn):
     response={200: ApprovalDetailOut, **ERRORS},
     tags=["approvals"],
 )
-def approval_reject(request, approval_id: int, payload: DecisionIn):
+def approval_reject(request, approval_id: int, payload: ApprovalDecisionIn):
     return _decide(request, approval_id, approval_services.Decision.REJECT, payload)
 
 
@@ -291,7 +291,7 @@ def approval_reject(request, approval_id: int, payload: DecisionIn):
     response={200: ApprovalDetailOut, **ERRORS},
     tags=["approvals"],
 )
-def approval_return(request, approval_id: int, payload: DecisionIn):
+def approval_return(request, approval_id: int, payload: ApprovalDecisionIn):
     return _decide(request, approval_id, approval_services.Decision.RETURN, payload)
 
 
@@ -313,7 +313,7 @@ def approval_comment(request, approval_id: int, payload: CommentIn):
     response={200: ApprovalDetailOut, **ERRORS},
     tags=["approvals"],
 )
-def approval_resubmit(request, approval_id: int, payload: DecisionIn):
+def approval_resubmit(request, approval_id: int, payload: ApprovalDecisionIn):
     approval = selectors.approval_get_for_user(request.user, approval_id)
     approval = approval_services.approval_resubmit(
         actor=request.user, approval=approval, comment=payload.comment
@@ -326,7 +326,7 @@ def approval_resubmit(request, approval_id: int, payload: DecisionIn):
     response={200: ApprovalDetailOut, **ERRORS},
     tags=["approvals"],
 )
-def approval_cancel(request, approval_id: int, payload: DecisionIn):
+def approval_cancel(request, approval_id: int, payload: ApprovalDecisionIn):
     approval = selectors.approval_get_for_user(request.user, approval_id)
     approval = approval_services.approval_cancel(
         actor=request.user, approval=approval, comment=payload.comment
@@ -354,7 +354,7 @@ class NotificationPage(Schema):
     page_size: int
 
 
-class ReadIn(Schema):
+class ReadIn(InputSchema):
     ids: list[int] | None = Field(None, description="omit to mark all read")
 
 

@@ -1,13 +1,33 @@
 """Shared API schema pieces."""
 
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any
 
 from django.http import JsonResponse
 from ninja import Schema
+from pydantic import ConfigDict, WithJsonSchema
 
 from .paging import IdsFirstPaginator
 
 MAX_PAGE_SIZE = 200
+
+
+class InputSchema(Schema):
+    """A JSON request body. A member the schema does not name is refused (422, the member in
+    `errors`) instead of being ignored, so a misspelt or misplaced field never passes silently;
+    the OpenAPI document says so (`additionalProperties: false`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def choice(choices: type[Enum]) -> Any:
+    """The type of a field taking one value of a Django choices class, with its values written
+    into the field's OpenAPI schema. Choices are nested classes (Project.Status, Risk.Status,
+    Alert.Kind) and the OpenAPI document keeps one component per class name, so a shared
+    `Status` component would list some other model's states."""
+    values = [member.value for member in choices]
+    kind = "integer" if all(isinstance(value, int) for value in values) else "string"
+    return Annotated[choices, WithJsonSchema({"type": kind, "enum": values})]
 
 
 class ErrorOut(Schema):

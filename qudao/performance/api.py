@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from qudao.core.api import ERRORS
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 from qudao.partners.models import ProductLine, Tier
 from qudao.partners.selectors import partner_get_for_user
 
@@ -109,7 +109,7 @@ class TargetOut(Schema):
         return obj.period_label
 
 
-class TargetIn(Schema):
+class TargetIn(InputSchema):
     unit_kind: str = Field(..., description="company, region, office, partner or person")
     region_id: int | None = None
     partner_id: int | None = None
@@ -121,12 +121,12 @@ class TargetIn(Schema):
     note: str = Field("", max_length=200)
 
 
-class TargetPatch(Schema):
+class TargetPatch(InputSchema):
     value: Decimal
     note: str | None = Field(None, max_length=200)
 
 
-class ChildrenIn(Schema):
+class ChildrenIn(InputSchema):
     values: dict[str, Decimal | None] = Field(..., description='{"partner:12": 500000, …}')
 
 
@@ -221,7 +221,7 @@ def target_delete(request, target_id: int):
 # --- KPI schemes and scorecards ------------------------------------------------------------------
 
 
-class KpiMetricIO(Schema):
+class KpiMetricOut(Schema):
     metric: str
     name: str = ""
     weight: Decimal
@@ -231,7 +231,11 @@ class KpiMetricIO(Schema):
     standard: Decimal | None = None
 
 
-class SchemeIn(Schema):
+class KpiMetricIn(InputSchema, KpiMetricOut):
+    """A metric line as sent: the members of KpiMetricOut and no other."""
+
+
+class SchemeIn(InputSchema):
     code: str
     name: str
     unit_kind: str = "partner"
@@ -240,7 +244,7 @@ class SchemeIn(Schema):
     warning_line: Decimal = Decimal("60")
     promotion_line: Decimal | None = None
     is_active: bool = True
-    metrics: list[KpiMetricIO]
+    metrics: list[KpiMetricIn]
 
 
 class SchemeOut(Schema):
@@ -253,7 +257,7 @@ class SchemeOut(Schema):
     warning_line: Decimal
     promotion_line: Decimal | None
     is_active: bool
-    metrics: list[KpiMetricIO]
+    metrics: list[KpiMetricOut]
 
     @staticmethod
     def resolve_metrics(obj):
@@ -347,11 +351,11 @@ class ScorecardPage(Schema):
     page_size: int
 
 
-class ComputeIn(Schema):
+class ComputeIn(InputSchema):
     period: str
 
 
-class ManualScoreIn(Schema):
+class ManualScoreIn(InputSchema):
     score: Decimal
     note: str = Field("", max_length=500)
 
@@ -403,13 +407,17 @@ def scorecard_score(request, scorecard_id: int, line_id: int, payload: ManualSco
 # --- rebates -------------------------------------------------------------------------------------
 
 
-class BandIO(Schema):
+class BandOut(Schema):
     min_attainment: Decimal
     max_attainment: Decimal | None = None
     rebate_percent: Decimal
 
 
-class PolicyIn(Schema):
+class BandIn(InputSchema, BandOut):
+    """A band as sent: the members of BandOut and no other."""
+
+
+class PolicyIn(InputSchema):
     code: str
     name: str
     period_kind: str = "quarter"
@@ -417,7 +425,7 @@ class PolicyIn(Schema):
     bonus_per_new_customer: Decimal = Decimal("0")
     bonus_per_certification: Decimal = Decimal("0")
     is_active: bool = True
-    bands: list[BandIO]
+    bands: list[BandIn]
 
 
 class PolicyOut(Schema):
@@ -430,7 +438,7 @@ class PolicyOut(Schema):
     bonus_per_certification: Decimal
     is_active: bool
     version: int
-    bands: list[BandIO]
+    bands: list[BandOut]
 
     @staticmethod
     def resolve_bands(obj):
@@ -510,7 +518,7 @@ class StatementDetailOut(StatementOut):
 
 class StatementFilter(Schema):
     period: str = ""
-    status: RebateStatement.Status | None = None
+    status: choice(RebateStatement.Status) | None = None
     q: str = ""
     sort: str = ""
     page: int = 1
@@ -524,7 +532,7 @@ class StatementPage(Schema):
     page_size: int
 
 
-class StatementIn(Schema):
+class StatementIn(InputSchema):
     partner_id: int
     period: str
 
@@ -629,7 +637,7 @@ def benchmark_list(request, filters: Query[BenchmarkFilter]):
 # --- corrective actions --------------------------------------------------------------------------
 
 
-class ActionOut(Schema):
+class CorrectiveActionOut(Schema):
     id: int
     number: str
     title: str
@@ -651,9 +659,9 @@ class ActionOut(Schema):
     escalated_to_id: int | None
 
 
-class ActionIn(Schema):
+class CorrectiveActionIn(InputSchema):
     title: str = Field(..., max_length=200)
-    source_kind: CorrectiveAction.SourceKind = CorrectiveAction.SourceKind.OTHER
+    source_kind: choice(CorrectiveAction.SourceKind) = CorrectiveAction.SourceKind.OTHER
     source_ref: str = Field("", max_length=200)
     partner_id: int | None = None
     region_id: int | None = None
@@ -662,14 +670,14 @@ class ActionIn(Schema):
     plan: str = Field("", max_length=5000)
 
 
-class TextIn(Schema):
+class TextIn(InputSchema):
     text: str = Field("", max_length=5000)
 
 
 class ActionFilter(Schema):
     q: str = ""
-    status: CorrectiveAction.Status | None = None
-    source_kind: CorrectiveAction.SourceKind | None = None
+    status: choice(CorrectiveAction.Status) | None = None
+    source_kind: choice(CorrectiveAction.SourceKind) | None = None
     partner: int | None = None
     mine: bool = False
     overdue: bool = False
@@ -679,7 +687,7 @@ class ActionFilter(Schema):
 
 
 class ActionPage(Schema):
-    items: list[ActionOut]
+    items: list[CorrectiveActionOut]
     count: int
     page: int
     page_size: int
@@ -700,8 +708,8 @@ def action_list(request, filters: Query[ActionFilter]):
     return page_of(rows, filters.page, filters.page_size)
 
 
-@router.post("/actions", response={201: ActionOut, **ERRORS})
-def action_create(request, payload: ActionIn):
+@router.post("/actions", response={201: CorrectiveActionOut, **ERRORS})
+def action_create(request, payload: CorrectiveActionIn):
     partner = partner_get_for_user(request.user, payload.partner_id) if payload.partner_id else None
     action = services.action_create(
         actor=request.user,
@@ -719,30 +727,30 @@ def action_create(request, payload: ActionIn):
     return Status(201, action)
 
 
-@router.get("/actions/{action_id}", response={200: ActionOut, 404: ErrorOut})
+@router.get("/actions/{action_id}", response={200: CorrectiveActionOut, 404: ErrorOut})
 def action_detail(request, action_id: int):
     return action_get_for_user(request.user, action_id)
 
 
-@router.post("/actions/{action_id}/submit", response={200: ActionOut, **ERRORS})
+@router.post("/actions/{action_id}/submit", response={200: CorrectiveActionOut, **ERRORS})
 def action_submit(request, action_id: int, payload: TextIn):
     action = action_get_for_user(request.user, action_id)
     return services.action_submit(actor=request.user, action=action, evidence=payload.text)
 
 
-@router.post("/actions/{action_id}/verify", response={200: ActionOut, **ERRORS})
+@router.post("/actions/{action_id}/verify", response={200: CorrectiveActionOut, **ERRORS})
 def action_verify(request, action_id: int, payload: TextIn):
     action = action_get_for_user(request.user, action_id)
     return services.action_verify(actor=request.user, action=action, note=payload.text)
 
 
-@router.post("/actions/{action_id}/reject", response={200: ActionOut, **ERRORS})
+@router.post("/actions/{action_id}/reject", response={200: CorrectiveActionOut, **ERRORS})
 def action_reject(request, action_id: int, payload: TextIn):
     action = action_get_for_user(request.user, action_id)
     return services.action_reject(actor=request.user, action=action, note=payload.text)
 
 
-@router.post("/actions/{action_id}/cancel", response={200: ActionOut, **ERRORS})
+@router.post("/actions/{action_id}/cancel", response={200: CorrectiveActionOut, **ERRORS})
 def action_cancel(request, action_id: int, payload: TextIn):
     action = action_get_for_user(request.user, action_id)
     return services.action_cancel(actor=request.user, action=action, reason=payload.text)
@@ -751,7 +759,7 @@ def action_cancel(request, action_id: int, payload: TextIn):
 # --- alerts --------------------------------------------------------------------------------------
 
 
-class AlertOut(Schema):
+class PerformanceAlertOut(Schema):
     id: int
     kind: str
     text: str
@@ -774,14 +782,14 @@ class AlertOut(Schema):
 
 
 class AlertFilter(Schema):
-    status: Alert.Status | None = None
-    kind: Alert.Kind | None = None
+    status: choice(Alert.Status) | None = None
+    kind: choice(Alert.Kind) | None = None
     page: int = 1
     page_size: int = 20
 
 
 class AlertPage(Schema):
-    items: list[AlertOut]
+    items: list[PerformanceAlertOut]
     count: int
     page: int
     page_size: int
@@ -793,7 +801,7 @@ def alert_list(request, filters: Query[AlertFilter]):
     return page_of(rows, filters.page, filters.page_size)
 
 
-@router.post("/alerts/{alert_id}/act", response={201: ActionOut, **ERRORS})
+@router.post("/alerts/{alert_id}/act", response={201: CorrectiveActionOut, **ERRORS})
 def alert_act(request, alert_id: int):
     alert = alert_get_for_user(request.user, alert_id)
     return Status(201, services.alert_act(actor=request.user, alert=alert))

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 from qudao.core.services.approvals import Decision
 
 from .models import Registration
@@ -28,7 +28,7 @@ from .services import (
 router = Router(tags=["registrations"])
 
 
-class ProductIn(Schema):
+class ProductIn(InputSchema):
     product_line_id: int
     quantity: int
     description: str = Field("", max_length=200)
@@ -45,7 +45,7 @@ class ProductOut(Schema):
         return obj.product_line.name
 
 
-class RegistrationIn(Schema):
+class RegistrationIn(InputSchema):
     customer_name: str = Field(..., max_length=200)
     customer_credit_code: str = Field("", max_length=18)
     customer_region_id: int
@@ -55,7 +55,7 @@ class RegistrationIn(Schema):
     products: list[ProductIn] = []
     estimated_amount: Decimal = Field(..., description="CNY; > 0 and at most 10,000,000,000")
     expected_close_date: date = Field(..., description="today or later")
-    stage: Registration.Stage = Registration.Stage.LEAD
+    stage: choice(Registration.Stage) = Registration.Stage.LEAD
     competitors: str = Field("", max_length=5000)
     decision_makers: str = Field("", max_length=5000)
     notes: str = Field("", max_length=5000)
@@ -122,10 +122,10 @@ class RegistrationPage(Schema):
 
 class RegistrationFilter(Schema):
     q: str = ""
-    status: Registration.Status | None = None
+    status: choice(Registration.Status) | None = None
     partner: int | None = None
     region: int | None = None
-    stage: Registration.Stage | None = None
+    stage: choice(Registration.Stage) | None = None
     date_from: date | None = None
     date_to: date | None = None
     expiring: bool = False
@@ -174,18 +174,18 @@ class ConflictsOut(Schema):
     vendor: list[VendorCandidateOut] = []
 
 
-class DecisionIn(Schema):
+class RegistrationDecisionIn(InputSchema):
     comment: str = Field("", max_length=2000)
     override_reason: str = Field("", max_length=500)
     version: int | None = Field(None, description="the approval version you saw (stale: 409)")
 
 
-class ReasonIn(Schema):
+class RegistrationReasonIn(InputSchema):
     comment: str = Field(..., max_length=2000)
     version: int | None = None
 
 
-class ExtendIn(Schema):
+class ExtendIn(InputSchema):
     reason: str = Field(..., max_length=2000)
     days: int | None = Field(None, description="default 30, at most 180")
 
@@ -195,7 +195,7 @@ class ExtendOut(Schema):
     status: str
 
 
-class CheckIn(Schema):
+class CheckIn(InputSchema):
     """What is typed so far; only the customer name is needed."""
 
     customer_name: str = Field(..., max_length=200)
@@ -207,15 +207,15 @@ class CheckIn(Schema):
     estimated_amount: Decimal | None = None
 
 
-class ProgressIn(Schema):
+class ProgressIn(InputSchema):
     """Any of: the stage, the estimated amount, a progress note."""
 
-    stage: Registration.Stage | None = None
+    stage: choice(Registration.Stage) | None = None
     estimated_amount: Decimal | None = None
     notes: str | None = Field(None, max_length=5000)
 
 
-class CloseIn(Schema):
+class RegistrationCloseIn(InputSchema):
     outcome: str = Field(..., description="won, lost or cancelled")
     reason: str = Field("", max_length=2000, description="required for lost and cancelled")
 
@@ -306,7 +306,7 @@ def _decide(request, registration_id: int, decision: str, comment: str, **extra)
 
 
 @router.post("/{registration_id}/approve", response={200: RegistrationOut, **ERRORS})
-def registration_approve(request, registration_id: int, payload: DecisionIn):
+def registration_approve(request, registration_id: int, payload: RegistrationDecisionIn):
     return _decide(
         request,
         registration_id,
@@ -318,14 +318,14 @@ def registration_approve(request, registration_id: int, payload: DecisionIn):
 
 
 @router.post("/{registration_id}/reject", response={200: RegistrationOut, **ERRORS})
-def registration_reject(request, registration_id: int, payload: ReasonIn):
+def registration_reject(request, registration_id: int, payload: RegistrationReasonIn):
     return _decide(
         request, registration_id, Decision.REJECT, payload.comment, version=payload.version
     )
 
 
 @router.post("/{registration_id}/request-info", response={200: RegistrationOut, **ERRORS})
-def registration_request_info(request, registration_id: int, payload: ReasonIn):
+def registration_request_info(request, registration_id: int, payload: RegistrationReasonIn):
     return _decide(
         request, registration_id, Decision.RETURN, payload.comment, version=payload.version
     )
@@ -349,7 +349,7 @@ def registration_progress(request, registration_id: int, payload: ProgressIn):
 
 
 @router.post("/{registration_id}/close", response={200: RegistrationOut, **ERRORS})
-def registration_close_endpoint(request, registration_id: int, payload: CloseIn):
+def registration_close_endpoint(request, registration_id: int, payload: RegistrationCloseIn):
     registration = registration_get_for_user(request.user, registration_id)
     registration_close(
         actor=request.user,

@@ -13,7 +13,7 @@ from qudao.core.api import ERRORS, ApprovalOut, approval_summary
 from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 
 from ..models import Agreement, ProductLine
 from ..selectors.agreements import agreement_get_for_user, agreements_search
@@ -89,7 +89,7 @@ class AgreementPage(Schema):
 
 class AgreementFilter(Schema):
     q: str = ""
-    status: Agreement.Status | None = None
+    status: choice(Agreement.Status) | None = None
     partner: int | None = None
     region: int | None = None
     expiring: bool = False
@@ -98,7 +98,7 @@ class AgreementFilter(Schema):
     page_size: int = 20
 
 
-class AgreementIn(Schema):
+class AgreementIn(InputSchema):
     partner_id: int
     start_date: datetime.date
     end_date: datetime.date
@@ -109,7 +109,7 @@ class AgreementIn(Schema):
     rights_obligations: str = Field("", max_length=20000)
 
 
-class AgreementPatch(Schema):
+class AgreementPatch(InputSchema):
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     territory_ids: list[int] | None = None
@@ -119,7 +119,7 @@ class AgreementPatch(Schema):
     rights_obligations: str | None = Field(None, max_length=20000)
 
 
-class TerminateIn(Schema):
+class TerminateIn(InputSchema):
     reason: str = Field(..., max_length=2000)
 
 

@@ -26,7 +26,7 @@ from qudao.core.api import ERRORS, ApprovalOut, approval_summary
 from qudao.core.downloads import private_file_response
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import Region, User
-from qudao.core.schemas import ErrorOut, error_response, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, error_response, page_of
 
 from ..models import ApplicationAttachment, PartnerApplication
 from ..selectors import recruitment as selectors
@@ -53,7 +53,7 @@ def _token_number(token: str) -> str | None:
 # --- schemas --------------------------------------------------------------------------------
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     company_name: str = Field(..., min_length=2, max_length=200)
     credit_code: str = Field(..., max_length=18, description="统一社会信用代码, 18 characters")
     region_id: int
@@ -175,27 +175,27 @@ class ApplicationPage(Schema):
 class ApplicationFilter(Schema):
     q: str = ""
     region: int | None = None
-    status: PartnerApplication.Status | None = None
+    status: choice(PartnerApplication.Status) | None = None
     sort: str = ""
     page: int = 1
     page_size: int = 20
 
 
-class AssignIn(Schema):
+class AssignIn(InputSchema):
     assignee_id: int
 
 
-class ScoreIn(Schema):
+class ScoreIn(InputSchema):
     criterion_id: int
     score: Decimal
     comment: str = Field("", max_length=500)
 
 
-class ScoresIn(Schema):
+class ScoresIn(InputSchema):
     scores: list[ScoreIn]
 
 
-class RejectIn(Schema):
+class RejectIn(InputSchema):
     reason: str = Field(..., min_length=1, max_length=2000)
 
 
@@ -247,7 +247,7 @@ def application_attachment_upload(
     request,
     number: str,
     token: str,
-    kind: Form[ApplicationAttachment.Kind],
+    kind: Form[choice(ApplicationAttachment.Kind)],
     file: File[UploadedFile],
 ):
     """Add a file to your application (multipart/form-data, `kind` and `file`), with the token

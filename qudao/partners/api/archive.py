@@ -3,12 +3,13 @@ partner's users, evaluations, rectifications and credit."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 
 from qudao.core.api import ERRORS, UserPage
 from qudao.core.downloads import download_name, private_file_response
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 
 from ..models import PartnerDocument
 from ..selectors import partner_get_for_user
@@ -56,7 +57,7 @@ class ContactPage(Schema):
     page_size: int
 
 
-class ContactIn(Schema):
+class ContactIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=50)
     title: str = Field("", max_length=50)
     phone: str = Field("", max_length=30)
@@ -65,7 +66,7 @@ class ContactIn(Schema):
     notes: str = Field("", max_length=200)
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=50)
     title: str | None = Field(None, max_length=50)
     phone: str | None = Field(None, max_length=30)
@@ -105,7 +106,7 @@ def contact_remove(request, partner_id: int, contact_id: int):
 # --- documents --------------------------------------------------------------------------------
 
 
-class DocumentOut(Schema):
+class PartnerDocumentOut(Schema):
     id: int
     partner_id: int
     kind: str
@@ -126,7 +127,7 @@ class DocumentOut(Schema):
 
 
 class DocumentPage(Schema):
-    items: list[DocumentOut]
+    items: list[PartnerDocumentOut]
     count: int
     page: int
     page_size: int
@@ -138,12 +139,14 @@ def document_list(request, partner_id: int, page: int = 1, page_size: int = 50):
     return page_of(documents_of(request.user, partner), page, page_size)
 
 
-@router.post("/{partner_id}/documents", response={201: DocumentOut, **ERRORS})
+@router.post("/{partner_id}/documents", response={201: PartnerDocumentOut, **ERRORS})
 def document_add(
     request,
     partner_id: int,
     file: File[UploadedFile],
-    kind: Form[PartnerDocument.Kind] = PartnerDocument.Kind.OTHER,
+    # The default inside Form(): given as `= default`, pydantic drops it from a field whose
+    # type is itself Annotated (as choice() is).
+    kind: Annotated[choice(PartnerDocument.Kind), Form(PartnerDocument.Kind.OTHER)],
     title: Form[str] = "",
     valid_until: Form[date | None] = None,
 ):
@@ -170,7 +173,7 @@ def document_file(request, partner_id: int, document_id: int):
 # --- the partner's users --------------------------------------------------------------------------
 
 
-class PartnerUserIn(Schema):
+class PartnerUserIn(InputSchema):
     username: str = Field(..., min_length=1, max_length=150)
     last_name: str = Field("", max_length=150)
     first_name: str = Field("", max_length=150)
@@ -187,7 +190,7 @@ class PartnerUserCreated(Schema):
     invited: bool
 
 
-class PartnerUserPatch(Schema):
+class PartnerUserPatch(InputSchema):
     is_active: bool
 
 
@@ -326,7 +329,7 @@ class CreditOut(Schema):
     specials: list[SpecialCreditOut]
 
 
-class CreditUsageIn(Schema):
+class CreditUsageIn(InputSchema):
     credit_used: Decimal
     note: str = Field("", max_length=200)
 

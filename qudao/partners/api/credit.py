@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 
 from ..models import CreditApplication
 from ..selectors import partner_get_for_user
@@ -51,17 +51,17 @@ class CreditApplicationPage(Schema):
 
 class CreditFilter(Schema):
     q: str = ""
-    status: CreditApplication.Status | None = None
-    kind: CreditApplication.Kind | None = None
+    status: choice(CreditApplication.Status) | None = None
+    kind: choice(CreditApplication.Kind) | None = None
     partner: int | None = None
     sort: str = ""
     page: int = 1
     page_size: int = 20
 
 
-class CreditApplicationIn(Schema):
+class CreditApplicationIn(InputSchema):
     partner_id: int
-    kind: CreditApplication.Kind = CreditApplication.Kind.NORMAL
+    kind: choice(CreditApplication.Kind) = CreditApplication.Kind.NORMAL
     amount: Decimal = Field(..., description="CNY; greater than 0 and at most 1,000,000,000")
     project_name: str = Field("", max_length=200, description="required for a special credit")
     valid_from: date | None = Field(None, description="required for a special credit")

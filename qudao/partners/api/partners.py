@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from qudao.core.api import ERRORS, ApprovalOut, AuditPage, approval_summary, audit_page
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region, User
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 from qudao.core.selectors import audit_entries_for_object
 
 from .. import services
@@ -77,14 +77,14 @@ class PartnerPage(Schema):
 class PartnerFilter(Schema):
     q: str = ""
     region: int | None = None
-    status: Partner.Status | None = None
+    status: choice(Partner.Status) | None = None
     tier: str = ""
     sort: str = ""
     page: int = 1
     page_size: int = 20
 
 
-class PartnerIn(Schema):
+class PartnerIn(InputSchema):
     code: str = Field(..., min_length=2, max_length=20)
     name: str = Field(..., min_length=2, max_length=200)
     region_id: int
@@ -106,7 +106,7 @@ class PartnerIn(Schema):
     main_industries: str = Field("", max_length=200)
 
 
-class PartnerPatch(Schema):
+class PartnerPatch(InputSchema):
     code: str | None = Field(None, min_length=2, max_length=20)
     name: str | None = Field(None, min_length=2, max_length=200)
     region_id: int | None = None

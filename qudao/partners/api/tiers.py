@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
 from qudao.core.errors import ValidationError
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 
 from ..models import Tier, TierChange
 from ..selectors import tiers as selectors
@@ -48,7 +48,7 @@ PERCENT = {"max_digits": 5, "decimal_places": 2}
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class TierIn(Schema):
+class TierIn(InputSchema):
     code: str = Field(..., max_length=20)
     name: str = Field(..., max_length=50)
     rank: int = 0
@@ -61,7 +61,7 @@ class TierIn(Schema):
     is_active: bool = True
 
 
-class TierPatch(Schema):
+class TierPatch(InputSchema):
     name: str | None = Field(None, max_length=50)
     rank: int | None = None
     discount_percent: Decimal | None = Field(None, **PERCENT)
@@ -123,12 +123,12 @@ class TierChangePage(Schema):
 
 class TierChangeFilter(Schema):
     partner: int | None = None
-    status: TierChange.Status | None = None
+    status: choice(TierChange.Status) | None = None
     page: int = 1
     page_size: int = 20
 
 
-class TierChangeIn(Schema):
+class TierChangeIn(InputSchema):
     partner_id: int
     to_tier: str = Field(..., max_length=20, description="tier code")
     reason: str = Field(..., max_length=2000)

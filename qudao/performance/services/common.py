@@ -58,14 +58,16 @@ def partner_managed_by(user: User, partner: Partner) -> bool:
 
 
 def to_decimal(value: Any) -> Decimal | None:
-    """A finite number with at most two decimals, or None."""
+    """A finite number with at most two decimals, or None. A number too large to be written
+    with two decimals in the decimal context (over 26 digits before the point) is None too:
+    no amount, rate or score is that large."""
     if value in (None, ""):
         return None
     try:
         number = Decimal(str(value).strip())
+        if not number.is_finite() or number != number.quantize(Decimal("0.01")):
+            return None
     except (InvalidOperation, ValueError):
-        return None
-    if not number.is_finite() or number != number.quantize(Decimal("0.01")):
         return None
     return number
 

@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Field, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut
+from qudao.core.schemas import ErrorOut, InputSchema, choice
 
 from .. import selectors_work as reads
 from ..models import FollowUpVisit, ProjectReport
@@ -34,19 +34,19 @@ class OutcomeOut(Schema):
     version: int
 
 
-class WinIn(Schema):
+class WinIn(InputSchema):
     reason: str = Field("", max_length=5000)
     competitor: str = Field("", max_length=100)
     version: int | None = Field(None, description="the version you saw (stale: 409)")
 
 
-class LoseIn(Schema):
+class LoseIn(InputSchema):
     reason: str = Field(..., max_length=5000)
     competitor: str = Field("", max_length=100)
     version: int | None = None
 
 
-class ReasonIn(Schema):
+class ProjectReasonIn(InputSchema):
     reason: str = Field("", max_length=2000)
     version: int | None = None
 
@@ -67,21 +67,21 @@ def project_lose(request, project_id: int, payload: LoseIn):
 
 
 @router.post("/{project_id}/suspend", response={200: OutcomeOut, **ERRORS})
-def project_suspend(request, project_id: int, payload: ReasonIn):
+def project_suspend(request, project_id: int, payload: ProjectReasonIn):
     return services.project_suspend(
         actor=request.user, project=_project(request, project_id), **payload.dict()
     )
 
 
 @router.post("/{project_id}/resume", response={200: OutcomeOut, **ERRORS})
-def project_resume(request, project_id: int, payload: ReasonIn):
+def project_resume(request, project_id: int, payload: ProjectReasonIn):
     return services.project_resume(
         actor=request.user, project=_project(request, project_id), version=payload.version
     )
 
 
 @router.post("/{project_id}/close", response={200: OutcomeOut, **ERRORS})
-def project_close(request, project_id: int, payload: ReasonIn):
+def project_close(request, project_id: int, payload: ProjectReasonIn):
     """Archive a won or lost project (vendor staff): read-only from now on."""
     return services.project_close(
         actor=request.user,
@@ -111,7 +111,7 @@ class HandoverOut(Schema):
         return str(obj.requested_by)
 
 
-class HandoverIn(Schema):
+class HandoverIn(InputSchema):
     scope: str = Field(..., max_length=5000, description="what was delivered")
     operations_contact: str = Field("", max_length=100)
     handover_date: date
@@ -166,8 +166,8 @@ class VisitOut(Schema):
         return str(obj.visited_by)
 
 
-class VisitIn(Schema):
-    method: FollowUpVisit.Method
+class VisitIn(InputSchema):
+    method: choice(FollowUpVisit.Method)
     visited_on: date
     contact: str = Field("", max_length=100)
     satisfaction: int = Field(..., description="1 (very unhappy) to 5 (very happy)")
@@ -206,7 +206,7 @@ class ReportOut(Schema):
         return str(obj.author)
 
 
-class ReportIn(Schema):
+class ReportIn(InputSchema):
     body: str = Field(..., max_length=20000)
     problems: str = Field("", max_length=5000)
     team_performance: str = Field("", max_length=5000)
@@ -220,7 +220,7 @@ def report_list(request, project_id: int):
 
 
 @router.put("/{project_id}/reports/{kind}", response={200: ReportOut, **ERRORS})
-def report_save(request, project_id: int, kind: ProjectReport.Kind, payload: ReportIn):
+def report_save(request, project_id: int, kind: choice(ProjectReport.Kind), payload: ReportIn):
     """Write or revise the summary (the team) or the evaluation report (a project monitor)."""
     data = payload.dict(exclude={"finalise"})
     return services.report_save(
@@ -235,7 +235,7 @@ def report_save(request, project_id: int, kind: ProjectReport.Kind, payload: Rep
 # --- health -------------------------------------------------------------------------------------
 
 
-class AlertOut(Schema):
+class HealthAlertOut(Schema):
     code: str
     subject: str
     raised_at: datetime
@@ -246,7 +246,7 @@ class HealthOut(Schema):
     health: str
     checked_at: datetime | None
     reasons: list[dict[str, Any]]
-    alerts: list[AlertOut]
+    alerts: list[HealthAlertOut]
 
 
 def _health(project) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from ninja.files import UploadedFile
 
 from qudao.core.api import ERRORS
 from qudao.core.downloads import private_file_response
-from qudao.core.schemas import MAX_PAGE_SIZE, ErrorOut
+from qudao.core.schemas import MAX_PAGE_SIZE, ErrorOut, InputSchema, choice
 
 from .. import selectors, services
 from ..models import Project, ProjectClass, ProjectMember
@@ -90,7 +90,7 @@ class ProjectOut(Schema):
         return obj.current_stage.status if obj.current_stage_id else None
 
 
-class DocumentOut(Schema):
+class ProjectDocumentOut(Schema):
     id: int
     stage_id: int
     document_type: str
@@ -135,7 +135,7 @@ class ChecklistItem(Schema):
     done: bool
 
 
-class StageOut(Schema):
+class ProjectStageOut(Schema):
     id: int
     order: int
     code: str
@@ -174,7 +174,7 @@ class ProjectDetailOut(ProjectOut):
     notes: str
     competitor_strategy: str = Field(description="avoid / compete / track, or empty")
     competitor_analysis: str
-    stages: list[StageOut]
+    stages: list[ProjectStageOut]
     members: list[MemberOut]
 
 
@@ -187,12 +187,12 @@ class ProjectPage(Schema):
 
 class ProjectFilter(Schema):
     q: str = ""
-    project_class: ProjectClass | None = None
+    project_class: choice(ProjectClass) | None = None
     stage: str = ""
     region: int | None = None
     partner: int | None = None
     owner: int | None = None
-    status: Project.Status | None = None
+    status: choice(Project.Status) | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     date_from: date | None = None
@@ -203,10 +203,10 @@ class ProjectFilter(Schema):
     page_size: int = 20
 
 
-class ProjectIn(Schema):
+class ProjectIn(InputSchema):
     template_id: int
     name: str = Field(..., max_length=200)
-    project_class: ProjectClass | None = None
+    project_class: choice(ProjectClass) | None = None
     customer_name: str = Field(..., max_length=200)
     customer_credit_code: str = Field("", max_length=18)
     region_id: int
@@ -220,7 +220,7 @@ class ProjectIn(Schema):
     notes: str = Field("", max_length=5000)
 
 
-class ProjectPatch(Schema):
+class ProjectPatch(InputSchema):
     version: int = Field(..., description="the version you saw (stale: 409)")
     name: str | None = Field(None, max_length=200)
     customer_name: str | None = Field(None, max_length=200)
@@ -233,12 +233,12 @@ class ProjectPatch(Schema):
     notes: str | None = Field(None, max_length=5000)
 
 
-class AdvanceIn(Schema):
+class AdvanceIn(InputSchema):
     version: int | None = Field(None, description="the version you saw (stale: 409)")
     comment: str = Field("", max_length=2000)
 
 
-class CompetitionIn(Schema):
+class CompetitionIn(InputSchema):
     version: int = Field(..., description="the version you saw (stale: 409)")
     competitor_strategy: str | None = Field(
         None, max_length=10, description="avoid / compete / track, or empty for not decided"
@@ -246,24 +246,24 @@ class CompetitionIn(Schema):
     competitor_analysis: str | None = Field(None, max_length=5000)
 
 
-class SkipIn(Schema):
+class SkipIn(InputSchema):
     version: int | None = None
     reason: str = Field(..., max_length=2000)
 
 
-class OwnerIn(Schema):
+class OwnerIn(InputSchema):
     owner_id: int
     reason: str = Field(..., max_length=200)
     version: int | None = None
 
 
-class DraftIn(Schema):
+class DraftIn(InputSchema):
     checklist_done: list[int] | None = None
     data: dict[str, Any] | None = None
     version: int | None = None
 
 
-class SubmissionIn(Schema):
+class SubmissionIn(InputSchema):
     title: str = Field(..., max_length=200)
     data: dict[str, Any] = {}
 
@@ -276,9 +276,9 @@ class SubmissionOut(Schema):
     submitted_at: datetime
 
 
-class MemberIn(Schema):
+class MemberIn(InputSchema):
     user_id: int
-    role: ProjectMember.Role
+    role: choice(ProjectMember.Role)
 
 
 class TransitionOut(Schema):
@@ -477,13 +477,13 @@ def project_member_remove(request, project_id: int, member_id: int):
     return Status(204, None)
 
 
-@router.get("/{project_id}/documents", response={200: list[DocumentOut], 404: ErrorOut})
+@router.get("/{project_id}/documents", response={200: list[ProjectDocumentOut], 404: ErrorOut})
 def project_document_list(request, project_id: int, stage: int | None = None):
     project = selectors.project_get_for_user(request.user, project_id)
     return list(selectors.project_documents(project, stage=stage))
 
 
-@router.post("/{project_id}/documents", response={201: DocumentOut, **ERRORS})
+@router.post("/{project_id}/documents", response={201: ProjectDocumentOut, **ERRORS})
 def project_document_upload(
     request,
     project_id: int,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 
 from .. import selectors_work as reads
 from ..models import StockTakeEntry
@@ -41,7 +41,7 @@ class StockTakeDetailOut(StockTakeOut):
     progress: dict[str, int]
 
 
-class StockTakeIn(Schema):
+class StockTakeIn(InputSchema):
     title: str = Field(..., max_length=100)
     region_id: int | None = Field(None, description="empty: every region (HQ only)")
     due_date: date
@@ -85,13 +85,13 @@ class EntryPage(Schema):
 
 
 class EntryFilter(Schema):
-    status: StockTakeEntry.Status | None = None
+    status: choice(StockTakeEntry.Status) | None = None
     mine: bool = False
     page: int = 1
     page_size: int = 50
 
 
-class ConfirmIn(Schema):
+class ConfirmIn(InputSchema):
     status: str | None = Field(None, description="active, suspended, won or lost")
     amount: Decimal | None = None
     expected_close_date: date | None = None

@@ -7,7 +7,7 @@ from typing import Any
 from ninja import Field, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut
+from qudao.core.schemas import ErrorOut, InputSchema, choice
 
 from .. import services
 from ..models import ProjectClass
@@ -29,13 +29,13 @@ class DocumentTypeOut(Schema):
     max_bytes: int
 
 
-class ChainStep(Schema):
+class ChainStep(InputSchema):
     name: str = Field(..., max_length=100)
     role: str = ""
     user: int | None = None
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     code: str = Field(..., max_length=30)
     name: str = Field(..., max_length=100)
     target_days: int
@@ -48,7 +48,7 @@ class StageIn(Schema):
     repeatable: bool = False
 
 
-class StageOut(Schema):
+class TemplateStageOut(Schema):
     id: int
     order: int
     code: str
@@ -76,7 +76,7 @@ class VersionOut(Schema):
 
 
 class VersionDetailOut(VersionOut):
-    stages: list[StageOut]
+    stages: list[TemplateStageOut]
 
     @staticmethod
     def resolve_stages(obj):
@@ -102,21 +102,21 @@ class TemplateDetailOut(TemplateOut):
     versions: list[VersionDetailOut]
 
 
-class TemplateIn(Schema):
+class TemplateIn(InputSchema):
     code: str = Field(..., max_length=40)
     name: str = Field(..., max_length=100)
-    project_class: ProjectClass
+    project_class: choice(ProjectClass)
     description: str = Field("", max_length=2000)
     stages: list[StageIn] = []
 
 
-class TemplatePatch(Schema):
+class TemplatePatch(InputSchema):
     name: str | None = Field(None, max_length=100)
     description: str | None = Field(None, max_length=2000)
     is_active: bool | None = None
 
 
-class VersionIn(Schema):
+class VersionIn(InputSchema):
     stages: list[StageIn]
     note: str = Field("", max_length=200)
 

@@ -12,7 +12,7 @@ from typing import Any
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
 
 from .. import selectors_work as reads
 from ..models import ActionItem, Meeting, ProjectIssue, ResourceRequest, Risk, WorkItem
@@ -67,24 +67,24 @@ class WorkItemOut(Schema):
         return _user(obj.owner)
 
 
-class WorkItemIn(Schema):
-    kind: WorkItem.Kind = WorkItem.Kind.TASK
+class WorkItemIn(InputSchema):
+    kind: choice(WorkItem.Kind) = WorkItem.Kind.TASK
     name: str = Field(..., max_length=200)
     owner_id: int | None = None
     start_date: date | None = None
     due_date: date
-    status: WorkItem.Status = WorkItem.Status.TODO
+    status: choice(WorkItem.Status) = WorkItem.Status.TODO
     depends_on_id: int | None = None
     note: str = Field("", max_length=5000)
 
 
-class WorkItemPatch(Schema):
-    kind: WorkItem.Kind | None = None
+class WorkItemPatch(InputSchema):
+    kind: choice(WorkItem.Kind) | None = None
     name: str | None = Field(None, max_length=200)
     owner_id: int | None = None
     start_date: date | None = None
     due_date: date | None = None
-    status: WorkItem.Status | None = None
+    status: choice(WorkItem.Status) | None = None
     depends_on_id: int | None = None
     note: str | None = Field(None, max_length=5000)
 
@@ -173,28 +173,28 @@ class RiskOut(Schema):
         return _user(obj.owner)
 
 
-class RiskIn(Schema):
+class RiskIn(InputSchema):
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=5000)
     probability: int = Field(..., description="1 (rare) to 5 (almost certain)")
     impact: int = Field(..., description="1 (minor) to 5 (severe)")
     response: str = Field("", max_length=5000)
     owner_id: int | None = None
-    status: Risk.Status = Risk.Status.OPEN
+    status: choice(Risk.Status) = Risk.Status.OPEN
 
 
-class RiskPatch(Schema):
+class RiskPatch(InputSchema):
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
     probability: int | None = None
     impact: int | None = None
     response: str | None = Field(None, max_length=5000)
     owner_id: int | None = None
-    status: Risk.Status | None = None
+    status: choice(Risk.Status) | None = None
 
 
 @router.get("/{project_id}/risks", response={200: list[RiskOut], 404: ErrorOut})
-def risk_list(request, project_id: int, status: Risk.Status | None = None):
+def risk_list(request, project_id: int, status: choice(Risk.Status) | None = None):
     return list(reads.risks_of(_project(request, project_id), status=status or ""))
 
 
@@ -237,28 +237,28 @@ class IssueOut(Schema):
         return _user(obj.owner)
 
 
-class IssueIn(Schema):
+class IssueIn(InputSchema):
     title: str = Field(..., max_length=200)
     description: str = Field("", max_length=5000)
-    priority: ProjectIssue.Priority = ProjectIssue.Priority.MEDIUM
+    priority: choice(ProjectIssue.Priority) = ProjectIssue.Priority.MEDIUM
     owner_id: int | None = None
     due_date: date | None = None
-    status: ProjectIssue.Status = ProjectIssue.Status.OPEN
+    status: choice(ProjectIssue.Status) = ProjectIssue.Status.OPEN
     resolution: str = Field("", max_length=5000)
 
 
-class IssuePatch(Schema):
+class IssuePatch(InputSchema):
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    priority: ProjectIssue.Priority | None = None
+    priority: choice(ProjectIssue.Priority) | None = None
     owner_id: int | None = None
     due_date: date | None = None
-    status: ProjectIssue.Status | None = None
+    status: choice(ProjectIssue.Status) | None = None
     resolution: str | None = Field(None, max_length=5000)
 
 
 @router.get("/{project_id}/issues", response={200: list[IssueOut], 404: ErrorOut})
-def issue_list(request, project_id: int, status: ProjectIssue.Status | None = None):
+def issue_list(request, project_id: int, status: choice(ProjectIssue.Status) | None = None):
     return list(reads.issues_of(_project(request, project_id), status=status or ""))
 
 
@@ -283,7 +283,7 @@ def issue_update(request, project_id: int, issue_id: int, payload: IssuePatch):
 # --- meetings and action items ------------------------------------------------------------------
 
 
-class ActionOut(Schema):
+class ActionItemOut(Schema):
     id: int
     meeting_id: int
     description: str
@@ -313,7 +313,7 @@ class MeetingOut(Schema):
     attendees: str
     minutes: str
     created_by: str
-    actions: list[ActionOut]
+    actions: list[ActionItemOut]
 
     @staticmethod
     def resolve_created_by(obj):
@@ -324,24 +324,24 @@ class MeetingOut(Schema):
         return list(obj.actions.all())
 
 
-class ActionIn(Schema):
+class ActionItemIn(InputSchema):
     description: str = Field(..., max_length=300)
     owner_id: int
     due_date: date
 
 
-class MeetingIn(Schema):
-    kind: Meeting.Kind = Meeting.Kind.ANALYSIS
+class MeetingIn(InputSchema):
+    kind: choice(Meeting.Kind) = Meeting.Kind.ANALYSIS
     title: str = Field(..., max_length=200)
     held_at: datetime
     location: str = Field("", max_length=200)
     attendees: str = Field("", max_length=2000)
     minutes: str = Field("", max_length=20000)
-    actions: list[ActionIn] = []
+    actions: list[ActionItemIn] = []
 
 
-class MeetingPatch(Schema):
-    kind: Meeting.Kind | None = None
+class MeetingPatch(InputSchema):
+    kind: choice(Meeting.Kind) | None = None
     title: str | None = Field(None, max_length=200)
     held_at: datetime | None = None
     location: str | None = Field(None, max_length=200)
@@ -349,12 +349,12 @@ class MeetingPatch(Schema):
     minutes: str | None = Field(None, max_length=20000)
 
 
-class CloseIn(Schema):
-    status: ActionItem.Status = ActionItem.Status.DONE
+class ActionItemCloseIn(InputSchema):
+    status: choice(ActionItem.Status) = ActionItem.Status.DONE
     note: str = Field("", max_length=300)
 
 
-def _actions(rows: list[ActionIn]) -> list[dict[str, Any]]:
+def _actions(rows: list[ActionItemIn]) -> list[dict[str, Any]]:
     return [
         {"description": a.description, "owner": a.owner_id, "due_date": a.due_date} for a in rows
     ]
@@ -393,8 +393,8 @@ def meeting_update(request, project_id: int, meeting_id: int, payload: MeetingPa
     return reads.meeting_get(project, meeting_id)
 
 
-@router.post("/{project_id}/meetings/{meeting_id}/actions", response={201: ActionOut, **ERRORS})
-def action_item_add(request, project_id: int, meeting_id: int, payload: ActionIn):
+@router.post("/{project_id}/meetings/{meeting_id}/actions", response={201: ActionItemOut, **ERRORS})
+def action_item_add(request, project_id: int, meeting_id: int, payload: ActionItemIn):
     project = _project(request, project_id)
     meeting = reads.meeting_get(project, meeting_id)
     action = meeting_services.action_item_add(
@@ -403,13 +403,15 @@ def action_item_add(request, project_id: int, meeting_id: int, payload: ActionIn
     return Status(201, reads.action_item_get(project, action.pk))
 
 
-@router.get("/{project_id}/action-items", response={200: list[ActionOut], 404: ErrorOut})
+@router.get("/{project_id}/action-items", response={200: list[ActionItemOut], 404: ErrorOut})
 def action_item_list(request, project_id: int, open_only: bool = False):
     return list(reads.action_items_of(_project(request, project_id), open_only=open_only))
 
 
-@router.post("/{project_id}/action-items/{action_id}/close", response={200: ActionOut, **ERRORS})
-def action_item_close(request, project_id: int, action_id: int, payload: CloseIn):
+@router.post(
+    "/{project_id}/action-items/{action_id}/close", response={200: ActionItemOut, **ERRORS}
+)
+def action_item_close(request, project_id: int, action_id: int, payload: ActionItemCloseIn):
     project = _project(request, project_id)
     action = reads.action_item_get(project, action_id)
     meeting_services.action_item_close(
@@ -439,7 +441,7 @@ class WeeklyOut(Schema):
         return str(obj.author)
 
 
-class WeeklyIn(Schema):
+class WeeklyIn(InputSchema):
     week: date | None = Field(None, description="any day of the week reported on (default: now)")
     this_week: str = Field(..., max_length=5000)
     next_week: str = Field("", max_length=5000)
@@ -499,15 +501,15 @@ class ResourceRequestOut(Schema):
         return str(obj.requested_by)
 
 
-class ResourceRequestIn(Schema):
+class ResourceRequestIn(InputSchema):
     department_id: int
     title: str = Field(..., max_length=200)
     description: str = Field(..., max_length=5000)
     needed_by: date | None = None
 
 
-class RespondIn(Schema):
-    status: ResourceRequest.Status
+class RespondIn(InputSchema):
+    status: choice(ResourceRequest.Status)
     response: str = Field("", max_length=5000)
 
 
@@ -520,7 +522,7 @@ class ResourceRequestPage(Schema):
 
 class ResourceRequestFilter(Schema):
     department: int | None = None
-    status: ResourceRequest.Status | None = None
+    status: choice(ResourceRequest.Status) | None = None
     page: int = 1
     page_size: int = 20
 
