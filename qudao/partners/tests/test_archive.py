@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, User
 from qudao.core.tests.factories import PASSWORD, UserFactory
+from qudao.core.tests.openapi import assert_conforms
 from qudao.partners.models import (
     Agreement,
     Partner,
@@ -555,6 +556,27 @@ def test_documents_api(world, as_api, django_assert_max_num_queries):
     assert theirs.get(url).status_code == 404
     assert theirs.get(body["download_url"]).status_code == 404
     assert theirs.post(url, {"file": pdf()}).status_code == 404
+
+
+def test_document_and_contact_responses_match_the_served_openapi_document(world, as_api):
+    api = as_api(world.p1_admin)
+    base, one = f"/api/v1/partners/{world.p1.pk}", "/api/v1/partners/{partner_id}"
+
+    created = api.post(f"{base}/documents", {"file": pdf(), "kind": "licence", "title": "执照"})
+    contact = api.post(f"{base}/contacts", {"name": "吴鹏"}, "application/json")
+    unknown = api.patch(
+        f"{base}/contacts/{contact.json()['id']}",
+        {"phone": "0755-888", "mobile_phone": "13800000000"},
+        "application/json",
+    )
+
+    assert created.status_code == 201 and contact.status_code == 201
+    assert_conforms(created, "post", f"{one}/documents")
+    assert_conforms(api.get(f"{base}/documents"), "get", f"{one}/documents")
+    assert_conforms(contact, "post", f"{one}/contacts")
+    assert unknown.status_code == 422 and list(unknown.json()["errors"]) == ["mobile_phone"]
+    assert_conforms(unknown, "patch", f"{one}/contacts/{{contact_id}}")
+    assert PartnerContact.objects.get(pk=contact.json()["id"]).phone == ""
 
 
 def test_exited_partner_archive_is_read_only(world):

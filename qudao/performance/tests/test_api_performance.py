@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from qudao.core.tests.openapi import assert_conforms
 from qudao.performance.models import CorrectiveAction, Scorecard, Target
 from qudao.performance.periods import Period
 from qudao.performance.services import benchmarks_compute, facts_rebuild, scorecards_compute
@@ -225,3 +226,49 @@ def test_partner_users_cannot_read_schemes_or_rebate_policies(world, as_api):
         assert response.status_code == 403
         assert "伙伴用户" in response.json()["message"]  # localised, not English
     assert as_api(world.hq).get("/api/v1/performance/schemes").status_code == 200
+
+
+def test_unknown_members_and_numbers_too_large_are_422_and_change_nothing(world, as_api):
+    hq = as_api(world.hq)
+    saved = scheme(world.hq)
+    body = {
+        "code": saved.code,
+        "name": "改名",
+        "warning_line": "50",
+        "metrics": [{"metric": "won_amount", "weight": "100", "rule": "linear"}],
+    }
+    url = f"/api/v1/performance/schemes/{saved.pk}"
+    company = {"unit_kind": "company", "metric": "won_amount", "period": "2026", "value": "10"}
+    parent = _post(hq, "/api/v1/performance/targets", company)
+    assert parent.status_code == 201, parent.content
+    children = f"/api/v1/performance/targets/{parent.json()['id']}/children"
+
+    responses = {
+        "scheme member": _post(hq, url, body | {"weights": {}}, method="put"),
+        "metric member": _post(
+            hq, url, body | {"metrics": [body["metrics"][0] | {"bonus": 1}]}, method="put"
+        ),
+        "scheme number": _post(hq, url, body | {"warning_line": 4.6e26}, method="put"),
+        "target number": _post(
+            hq, "/api/v1/performance/targets", company | {"period": "2027", "value": 2e154}
+        ),
+        "children member": _post(
+            hq, children, {"values": {f"region:{world.south.pk}": "5"}, "total": 5}, method="put"
+        ),
+    }
+
+    assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(responses, 422)
+    assert {name: list(r.json()["errors"]) for name, r in responses.items()} == {
+        "scheme member": ["weights"],
+        "metric member": ["metrics.0.bonus"],
+        "scheme number": ["warning_line"],
+        "target number": ["value"],
+        "children member": ["total"],
+    }
+    for response in responses.values():
+        assert response.json()["code"] == "invalid"
+    assert_conforms(responses["scheme member"], "put", "/api/v1/performance/schemes/{scheme_id}")
+    assert_conforms(responses["target number"], "post", "/api/v1/performance/targets")
+    saved.refresh_from_db()
+    assert (saved.name, saved.warning_line, saved.metrics.count()) == ("伙伴季度考核", 60, 3)
+    assert Target.objects.count() == 1

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from qudao.core.tests.factories import UserFactory
+from qudao.core.tests.openapi import assert_conforms
 from qudao.projects.models import Project
 from qudao.projects.tests.factories import PDF, pdf, project, template
 
@@ -229,3 +230,54 @@ def test_the_competitor_strategy_is_set_through_the_api_and_checked(world, p1_pr
     outsider = put(as_api(world.p2_user), url, {"version": version + 1, "competitor_strategy": ""})
     assert outsider.status_code == 404
     assert Project.objects.get(pk=pk).competitor_strategy == "track"
+
+
+def test_project_responses_match_the_served_openapi_document(world, gates, as_api):
+    pm, p1 = as_api(world.pm), as_api(world.p1_user)
+    created = post(
+        pm,
+        URL,
+        {
+            "template_id": gates.pk,
+            "name": "智慧园区",
+            "customer_name": "深圳市园区管理有限公司",
+            "region_id": world.shenzhen.pk,
+            "partner_id": world.p1.pk,
+        },
+    )
+    assert_conforms(created, "post", URL)
+    pk, stage = created.json()["id"], created.json()["stages"][0]["id"]
+    assert created.json()["stages"][0]["checklist"], "a stage with a checklist shows its items"
+    one = f"{URL}/{{project_id}}"
+
+    assert_conforms(p1.get(f"{URL}/{pk}"), "get", one)
+    assert_conforms(patch(pm, f"{URL}/{pk}", {"version": 1, "amount": "10"}), "patch", one)
+    competition = put(pm, f"{URL}/{pk}/competition", {"version": 2, "competitor_strategy": "track"})
+    assert_conforms(competition, "put", f"{one}/competition")
+    draft = put(pm, f"{URL}/{pk}/stages/{stage}/draft", {"checklist_done": [0]})
+    assert_conforms(draft, "put", f"{one}/stages/{{stage_id}}/draft")
+    upload = pm.post(
+        f"{URL}/{pk}/documents", {"stage_id": stage, "document_type": "proposal", "file": pdf()}
+    )
+    assert_conforms(upload, "post", f"{one}/documents")
+    assert_conforms(p1.get(f"{URL}/{pk}/documents"), "get", f"{one}/documents")
+    assert [r.status_code for r in (created, competition, draft, upload)] == [201, 200, 200, 201]
+
+
+def test_unknown_members_are_422_and_change_nothing(world, p1_project, as_api):
+    pm, pk = as_api(world.pm), p1_project.pk
+    stage = p1_project.stages.get(definition__code="solution")
+
+    renamed = patch(pm, f"{URL}/{pk}", {"version": 1, "name": "新名", "owner": world.hq.pk})
+    drafted = put(pm, f"{URL}/{pk}/stages/{stage.pk}/draft", {"checklist": [0]})
+    listed = put(pm, f"{URL}/{pk}/stages/{stage.pk}/draft", [None, None])
+
+    assert renamed.status_code == 422 and list(renamed.json()["errors"]) == ["owner"]
+    assert drafted.status_code == 422 and list(drafted.json()["errors"]) == ["checklist"]
+    assert listed.status_code == 422 and listed.json()["code"] == "invalid"
+    for response, path in ((renamed, ""), (drafted, "/stages/{stage_id}/draft")):
+        method = "patch" if not path else "put"
+        assert_conforms(response, method, f"{URL}/{{project_id}}{path}")
+    fresh = Project.objects.get(pk=pk)
+    assert (fresh.name, fresh.version, fresh.owner_id) == ("数据中心扩容", 1, world.pm.pk)
+    assert stage.__class__.objects.get(pk=stage.pk).draft == stage.draft

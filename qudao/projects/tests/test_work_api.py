@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from qudao.core.models import Department
 from qudao.core.tests.factories import UserFactory
+from qudao.core.tests.openapi import assert_conforms
 from qudao.projects.models import ActionItem, Meeting, Project, Risk, WorkItem
 from qudao.projects.services import closing
 from qudao.projects.services import meetings as meeting_services
 from qudao.projects.services import work as work_services
+from qudao.projects.services.health import projects_health_check
 from qudao.projects.tests.work_helpers import add_member, fresh, patch, post, put, running_project
 
 pytestmark = pytest.mark.django_db
@@ -402,3 +404,62 @@ def test_a_closed_project_keeps_its_reports_open_to_the_monitor(world, running, 
         as_api(monitor), f"{URL}/{running.pk}/reports/evaluation", {"body": "事后评价", "rating": 3}
     )
     assert response.status_code == 200
+
+
+def test_meeting_action_and_health_responses_match_the_served_openapi_document(
+    world, running, as_api
+):
+    api, base, one = as_api(world.pm), f"{URL}/{running.pk}", f"{URL}/{{project_id}}"
+    meeting = post(
+        api,
+        f"{base}/meetings",
+        {
+            "kind": "kickoff",
+            "title": "启动会",
+            "held_at": timezone.now().isoformat(),
+            "actions": [
+                {"description": "提交计划", "owner_id": world.pm.pk, "due_date": TODAY.isoformat()}
+            ],
+        },
+    )
+    assert meeting.status_code == 201, meeting.content
+    meeting_url = f"{base}/meetings/{meeting.json()['id']}"
+    action = meeting.json()["actions"][0]["id"]
+    projects_health_check(now=timezone.now() + 8 * DAY)  # the proposal is missing: an alert
+
+    assert_conforms(meeting, "post", f"{one}/meetings")
+    assert_conforms(api.get(f"{base}/meetings"), "get", f"{one}/meetings")
+    assert_conforms(api.get(meeting_url), "get", f"{one}/meetings/{{meeting_id}}")
+    assert_conforms(
+        patch(api, meeting_url, {"minutes": "明确分工"}), "patch", f"{one}/meetings/{{meeting_id}}"
+    )
+    assert_conforms(api.get(f"{base}/action-items"), "get", f"{one}/action-items")
+    closed = post(api, f"{base}/action-items/{action}/close", {"status": "done"})
+    assert_conforms(closed, "post", f"{one}/action-items/{{action_id}}/close")
+    health = api.get(f"{base}/health")
+    assert health.json()["alerts"], "an alert to check against the schema"
+    assert_conforms(health, "get", f"{one}/health")
+    assert_conforms(post(api, f"{base}/health/refresh"), "post", f"{one}/health/refresh")
+
+
+def test_unknown_members_in_nested_rows_are_422_and_write_nothing(world, running, as_api):
+    response = post(
+        as_api(world.pm),
+        f"{URL}/{running.pk}/meetings",
+        {
+            "title": "启动会",
+            "held_at": timezone.now().isoformat(),
+            "actions": [
+                {
+                    "description": "提交计划",
+                    "owner_id": world.pm.pk,
+                    "due_date": TODAY.isoformat(),
+                    "owner": world.pm.pk,
+                }
+            ],
+        },
+    )
+
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["actions.0.owner"]
+    assert not Meeting.objects.exists() and not ActionItem.objects.exists()

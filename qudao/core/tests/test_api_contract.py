@@ -1,0 +1,130 @@
+"""The API keeps its OpenAPI contract (scripts/api_contract.sh runs schemathesis against a live
+server): one schema per component name, JSON bodies that refuse members they do not name, and a
+422 with field errors for them. Each app's API tests check their responses with
+`qudao.core.tests.openapi.assert_conforms`."""
+
+import json
+
+import pytest
+from ninja.openapi.schema import OpenAPISchema
+
+from qudao.api import api
+
+from .openapi import contract_errors, served_document
+
+pytestmark = pytest.mark.django_db
+TOKEN = "/api/v1/auth/token"
+
+
+class _CollectingSchema(OpenAPISchema):
+    """The OpenAPI document, noting every component name given two different schemas (ninja
+    keeps the last one, so the other operations declare a schema they do not return)."""
+
+    def add_schema_definitions(self, definitions: dict) -> None:
+        clashes = self.__dict__.setdefault("clashes", {})
+        for name, schema in definitions.items():
+            if name in self.schemas and self.schemas[name] != schema:
+                clashes.setdefault(name, [self.schemas[name]]).append(schema)
+        super().add_schema_definitions(definitions)
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _open_objects(document: dict, schema: dict, where: str, seen: set) -> list[str]:
+    """Object schemas under `schema` that accept members they do not name."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        if name in seen:
+            return []
+        seen.add(name)
+        return _open_objects(document, _resolve(document, schema), f"{where} → {name}", seen)
+    found = []
+    if schema.get("type") == "object" and "properties" in schema:
+        if schema.get("additionalProperties") is not False:
+            found.append(where)
+        for member, sub in schema["properties"].items():
+            found += _open_objects(document, sub, f"{where}.{member}", seen)
+    for key in ("anyOf", "oneOf", "allOf"):
+        for sub in schema.get(key, []):
+            found += _open_objects(document, sub, where, seen)
+    if isinstance(schema.get("items"), dict):
+        found += _open_objects(document, schema["items"], f"{where}[]", seen)
+    return found
+
+
+def test_every_component_name_stands_for_one_schema():
+    clashes = _CollectingSchema(api, "api/v1/").__dict__.get("clashes", {})
+
+    assert not clashes, f"schemas sharing a component name: {sorted(clashes)}"
+
+
+def test_every_json_body_refuses_members_it_does_not_name():
+    document = served_document()
+    open_bodies = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if "application/json" in content:
+                schema = content["application/json"]["schema"]
+                where = f"{method.upper()} {path}"
+                open_bodies += _open_objects(document, schema, where, set())
+
+    assert not open_bodies, "bodies without additionalProperties: false:\n" + "\n".join(open_bodies)
+
+
+def test_an_unknown_member_is_a_422_naming_it(world):
+    from django.test import Client
+
+    response = Client().post(
+        TOKEN,
+        json.dumps({"username": world.hq.username, "password": "x", "remember": True}),
+        content_type="application/json",
+    )
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid" and list(body["errors"]) == ["remember"]
+    assert contract_errors(response, "post", TOKEN) == []
+
+
+def test_a_body_of_the_wrong_type_is_a_422(world, as_api):
+    response = as_api(world.hq).post(
+        "/api/v1/notifications/read", "[null, null]", content_type="application/json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid" and response.json()["errors"]
+
+
+def test_the_contract_check_finds_a_missing_member_and_an_undeclared_status():
+    document = {
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "content": {
+                                "application/json": {"schema": {"$ref": "#/components/schemas/X"}}
+                            }
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {"X": {"type": "object", "required": ["a", "b"]}}},
+    }
+
+    class Response:
+        status_code = 200
+
+        @staticmethod
+        def json():
+            return {"a": 1}
+
+    assert contract_errors(Response, "get", "/x", document) == ['/: "b" is a required property']
+    Response.status_code = 404
+    assert contract_errors(Response, "get", "/x", document)[0].startswith("status 404")
