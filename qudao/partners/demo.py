@@ -4,7 +4,9 @@ pending applications, their users, and a few activation approvals in flight.
 
 Everything is created once: each part is keyed by something natural (a partner code, a credit
 code, "this partner has no agreements yet"), so running the seed again changes nothing. Dates are
-relative to the day of the seed, so that "expires soon" means soon whenever it runs.
+relative to the day of the seed, so that "expires soon" means soon whenever it runs; the partners
+and their users are created when the demo's history begins (HISTORY_DAYS before the seed), the
+activation approvals in flight a few days before the seed.
 """
 
 import datetime
@@ -17,7 +19,7 @@ from django.apps import apps as django_apps
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from qudao.core.demo import demo_user
+from qudao.core.demo import HISTORY_DAYS, demo_clock, demo_moment, demo_user
 from qudao.core.models import ApprovalRequest, Region, User
 from qudao.core.numbering import next_number
 from qudao.core.services.approvals import Decision, StepSpec, approval_decide, approval_start
@@ -211,20 +213,22 @@ def seed_partners(staff: dict[str, User]) -> dict[str, Partner]:
     seed_partner_reference()
     admin = staff["admin"]
     partners = {}
+    begins = demo_moment(timezone.now(), HISTORY_DAYS)
     for index, (code, name, office, status, tier, owner, contact) in enumerate(PARTNERS):
         partner = Partner.objects.filter(code=code).first()
         if partner is None:
-            partner = partner_create(
-                actor=admin,
-                data={
-                    "code": code,
-                    "name": name,
-                    "region": Region.objects.get(code=office),
-                    "tier": Tier.objects.get(code=tier),
-                    "owner": staff[owner],
-                    "contact_name": contact,
-                },
-            )
+            with demo_clock(begins + datetime.timedelta(minutes=index)):
+                partner = partner_create(
+                    actor=admin,
+                    data={
+                        "code": code,
+                        "name": name,
+                        "region": Region.objects.get(code=office),
+                        "tier": Tier.objects.get(code=tier),
+                        "owner": staff[owner],
+                        "contact_name": contact,
+                    },
+                )
             Partner.objects.filter(pk=partner.pk).update(status=status)
             partner.status = status
         if not partner.credit_code:
@@ -234,25 +238,32 @@ def seed_partners(staff: dict[str, User]) -> dict[str, Partner]:
             for key, value in profile.items():
                 setattr(partner, key, value)
         partners[code] = partner
-    for username, last, first, roles, code, mobile in PARTNER_USERS:
-        partner = partners[code]
-        demo_user(username, last, first, roles, partner.region, None, mobile, partner=partner)
+    with demo_clock(begins + datetime.timedelta(hours=2)):
+        for username, last, first, roles, code, mobile in PARTNER_USERS:
+            partner = partners[code]
+            demo_user(username, last, first, roles, partner.region, None, mobile, partner=partner)
     return partners
 
 
 def seed_approvals(staff: dict[str, User], partners: dict[str, Partner]) -> None:
     if ApprovalRequest.objects.exists():
         return
+    now = timezone.now()
     # Waiting for the 华南 regional manager.
-    partner_activation_submit(actor=staff["channel_mgr"], partner=partners["P-HN-003"])
+    with demo_clock(demo_moment(now, 3)):
+        partner_activation_submit(actor=staff["channel_mgr"], partner=partners["P-HN-003"])
     # Passed the 华东 regional manager, waiting for the director.
-    approval = partner_activation_submit(actor=staff["channel_mgr2"], partner=partners["P-HD-003"])
-    approval_decide(
-        actor=staff["east_manager"],
-        approval=approval,
-        decision=Decision.APPROVE,
-        comment="资质齐全，同意。",
-    )
+    with demo_clock(demo_moment(now, 6)):
+        approval = partner_activation_submit(
+            actor=staff["channel_mgr2"], partner=partners["P-HD-003"]
+        )
+    with demo_clock(demo_moment(now, 4, hour=15)):
+        approval_decide(
+            actor=staff["east_manager"],
+            approval=approval,
+            decision=Decision.APPROVE,
+            comment="资质齐全，同意。",
+        )
 
 
 # --- the lifecycle ----------------------------------------------------------------------------

@@ -1,13 +1,15 @@
-"""Demo data of the closed loop (闭环绩效): a year of won and lost channel projects so that the
-trends have a shape, the facts rebuilt from them, targets for the current quarter and year set at
-HQ and decomposed (华南 down to its partners and one partner's sales person; 西部 left out, so the
-company's target visibly does not add up), a KPI scheme and its scorecards, a rebate policy with
-an approved statement, benchmarks with a practice note, alerts, and corrective actions — one from
-a below-line scorecard, one verified and closed, one overdue and escalated.
+"""Demo data of the closed loop (闭环绩效): two years of won and lost channel projects, more of
+them recently, so that the trends have a shape, the facts rebuilt from them, targets for the
+current quarter and year set at HQ and decomposed (华南 down to its partners and one partner's
+sales person; 西部 left out, so the company's target visibly does not add up), a KPI scheme and
+its scorecards, a rebate policy with an approved statement, benchmarks with a practice note,
+alerts, and corrective actions — one from a below-line scorecard, one verified and closed, one
+overdue and escalated.
 
-Everything goes through the services, except that the demo's historical wins are moved into past
-months after `project_win` (which always wins "now"), so that a year of trend exists on day one.
-Runs once: nothing happens when targets exist. Dates are relative to the day of the seed.
+Everything goes through the services, each historical project created and then won or lost at
+its own past moment (`demo_clock`), and the facts are rebuilt after them and after the other
+demos' registrations and projects, so that two years of trend exist on day one. Runs once:
+nothing happens when targets exist. Dates are relative to the day of the seed.
 """
 
 import datetime
@@ -15,10 +17,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from qudao.core.demo import HISTORY_DAYS, demo_clock, demo_moment
 from qudao.core.models import Region, User
 from qudao.core.services.approvals import approval_decide
 from qudao.partners.models import Partner
-from qudao.projects.models import ProcessTemplate, Project
+from qudao.projects.models import ProcessTemplate
 from qudao.projects.services import project_create
 from qudao.projects.services.closing import project_lose, project_win
 
@@ -44,33 +47,60 @@ from .services import (
     target_create,
 )
 
-# partner code, customer, amount (CNY), months ago won (None: lost this quarter)
+# partner code, customer, amount (CNY), months before the seed it ended, outcome
 HISTORY = [
-    ("P-HN-001", "深圳市南山区教育局", "1850000", 0),
-    ("P-HN-001", "深圳湾科技发展有限公司", "920000", 1),
-    ("P-HN-001", "深圳市人民医院", "2600000", 3),
-    ("P-HN-001", "前海金融控股有限公司", "1400000", 5),
-    ("P-HN-001", "深圳市南山区教育局", "480000", 8),
-    ("P-HN-002", "广州白云机场股份有限公司", "3100000", 2),
-    ("P-HN-002", "广州市天河区政务服务中心", "760000", 4),
-    ("P-HN-002", "广州地铁集团有限公司", "1250000", 7),
-    ("P-HN-005", "深圳市南山区人民法院", "540000", 0),
-    ("P-HN-005", "深圳大学", "830000", 6),
-    ("P-HN-006", "广州医科大学附属第一医院", "2200000", 1),
-    ("P-HN-006", "广州港集团有限公司", "1600000", 9),
-    ("P-HN-007", "福州市数字福州建设中心", "690000", 2),
-    ("P-HD-001", "上海浦东发展银行股份有限公司", "4200000", 0),
-    ("P-HD-001", "上海申通地铁集团有限公司", "2750000", 3),
-    ("P-HD-002", "杭州市城市大脑运营中心", "1980000", 1),
-    ("P-HD-004", "上海张江高科技园区开发股份有限公司", "1320000", 4),
-    ("P-HD-005", "苏州工业园区管委会", "880000", 2),
-    ("P-HZ-001", "武汉东湖高新区管委会", "1150000", 1),
-    ("P-HZ-002", "长沙市公安局", "970000", 5),
-    ("P-HB-001", "北京市海淀区政务数据局", "2450000", 0),
-    ("P-HB-003", "济南市大数据局", "610000", 6),
-    ("P-HN-002", "佛山市顺德区人民医院", "1450000", None),
-    ("P-HD-002", "宁波舟山港股份有限公司", "2300000", None),
+    ("P-HN-001", "深圳市南山区教育局", "1850000", 0, "won"),
+    ("P-HN-001", "深圳湾科技发展有限公司", "920000", 1, "won"),
+    ("P-HN-001", "深圳市人民医院", "2600000", 3, "won"),
+    ("P-HN-001", "前海金融控股有限公司", "1400000", 5, "won"),
+    ("P-HN-001", "深圳市南山区教育局", "480000", 8, "won"),
+    ("P-HN-002", "广州白云机场股份有限公司", "3100000", 2, "won"),
+    ("P-HN-002", "广州市天河区政务服务中心", "760000", 4, "won"),
+    ("P-HN-002", "广州地铁集团有限公司", "1250000", 7, "won"),
+    ("P-HN-005", "深圳市南山区人民法院", "540000", 1, "won"),
+    ("P-HN-005", "深圳大学", "830000", 6, "won"),
+    ("P-HN-006", "广州医科大学附属第一医院", "2200000", 1, "won"),
+    ("P-HN-006", "广州港集团有限公司", "1600000", 9, "won"),
+    ("P-HN-007", "福州市数字福州建设中心", "690000", 2, "won"),
+    ("P-HD-001", "上海浦东发展银行股份有限公司", "4200000", 0, "won"),
+    ("P-HD-001", "上海申通地铁集团有限公司", "2750000", 3, "won"),
+    ("P-HD-002", "杭州市城市大脑运营中心", "1980000", 1, "won"),
+    ("P-HD-004", "上海张江高科技园区开发股份有限公司", "1320000", 4, "won"),
+    ("P-HD-005", "苏州工业园区管委会", "880000", 2, "won"),
+    ("P-HZ-001", "武汉东湖高新区管委会", "1150000", 1, "won"),
+    ("P-HZ-002", "长沙市公安局", "970000", 5, "won"),
+    ("P-HB-001", "北京市海淀区政务数据局", "2450000", 2, "won"),
+    ("P-HB-003", "济南市大数据局", "610000", 6, "won"),
+    ("P-HD-007", "无锡市滨湖区教育局", "720000", 10, "won"),
+    ("P-HN-006", "广州市越秀区人民政府", "1380000", 11, "won"),
+    ("P-HZ-006", "宜昌市中心人民医院", "940000", 12, "won"),
+    ("P-HB-005", "北京市海淀区教育委员会", "1100000", 13, "won"),
+    ("P-HN-001", "深圳市龙岗区人民医院", "1650000", 14, "won"),
+    ("P-XB-003", "西安高新区管委会", "2050000", 15, "won"),
+    ("P-HD-001", "上海市公安局浦东分局", "1900000", 16, "won"),
+    ("P-HN-010", "汕头市中心医院", "450000", 17, "won"),
+    ("P-HZ-003", "郑州市金水区教育局", "680000", 18, "won"),
+    ("P-HD-002", "杭州市萧山区人民政府", "1250000", 19, "won"),
+    ("P-XB-001", "成都市高新区管委会", "1480000", 20, "won"),
+    ("P-HB-007", "天津港集团有限公司", "830000", 21, "won"),
+    ("P-HN-002", "广州市番禺区政务服务中心", "560000", 22, "won"),
+    ("P-XB-004", "成都市第三人民医院", "620000", 23, "won"),
+    ("P-HN-002", "佛山市顺德区人民医院", "1450000", 0, "lost"),
+    ("P-HD-002", "宁波舟山港股份有限公司", "2300000", 1, "lost"),
+    ("P-HN-005", "深圳市福田区政务服务数据管理局", "980000", 4, "lost"),
+    ("P-HZ-001", "武汉市江岸区教育局", "760000", 9, "lost"),
+    ("P-HB-001", "北京市丰台区人民医院", "1200000", 15, "lost"),
+    ("P-XB-003", "西安市雁塔区人民政府", "890000", 20, "lost"),
 ]
+
+
+def _ended_at(now: datetime.datetime, months_ago: int, index: int) -> datetime.datetime:
+    """15:00 on a day of the month `months_ago` months before `now` (by row), never later than
+    a minute before `now`."""
+    today = timezone.localdate(now)
+    day = add_months(month_start(today), -months_ago) + datetime.timedelta(days=index % 20)
+    moment = timezone.make_aware(datetime.datetime.combine(min(day, today), datetime.time(15)))
+    return min(moment, now - datetime.timedelta(minutes=1))
 
 
 def _user(username: str) -> User | None:
@@ -78,35 +108,36 @@ def _user(username: str) -> User | None:
 
 
 def _history(admin: User, partners: dict[str, Partner], template: ProcessTemplate) -> None:
-    today = timezone.localdate()
-    for index, (code, customer, amount, months_ago) in enumerate(HISTORY):
+    now = timezone.now()
+    # The day after the partners joined: the oldest projects start no earlier.
+    begins = demo_moment(now, HISTORY_DAYS - 1)
+    for index, (code, customer, amount, months_ago, outcome) in enumerate(HISTORY):
         partner = partners.get(code)
         if partner is None or partner.status != Partner.Status.ACTIVE:
             continue
+        ended = max(_ended_at(now, months_ago, index), begins + datetime.timedelta(days=20))
+        started = max(ended - datetime.timedelta(days=30 + index % 30), begins)
         with transaction.atomic():
-            project = project_create(
-                actor=admin,
-                data={
-                    "template": template.pk,
-                    "name": f"{customer[:12]}渠道项目",
-                    "customer_name": customer,
-                    "region": partner.region_id,
-                    "partner": partner.pk,
-                    "amount": amount,
-                    "expected_close_date": today + datetime.timedelta(days=30),
-                },
-            )
-            if months_ago is None:
-                project_lose(actor=admin, project=project, reason="价格不占优势", competitor="友商")
-                continue
-            project = project_win(actor=admin, project=project, reason="方案领先")
-            if months_ago:
-                # A win of an earlier month (see the module docstring).
-                day = add_months(month_start(today), -months_ago) + datetime.timedelta(
-                    days=index % 20
+            with demo_clock(started):
+                project = project_create(
+                    actor=admin,
+                    data={
+                        "template": template.pk,
+                        "name": f"{customer[:12]}渠道项目",
+                        "customer_name": customer,
+                        "region": partner.region_id,
+                        "partner": partner.pk,
+                        "amount": amount,
+                        "expected_close_date": timezone.localdate() + datetime.timedelta(days=45),
+                    },
                 )
-                won_at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(15)))
-                Project.objects.filter(pk=project.pk).update(won_at=won_at)
+            with demo_clock(ended):
+                if outcome == "lost":
+                    project_lose(
+                        actor=admin, project=project, reason="价格不占优势", competitor="友商"
+                    )
+                else:
+                    project_win(actor=admin, project=project, reason="方案领先")
 
 
 def _targets(director, south_manager, p1_admin, regions, partners, quarter, year) -> None:

@@ -8,10 +8,16 @@ Last, a partner registers a deal at the customer of the vendor's direct data-cen
 review waits in the channel manager's queue with a certain conflict with that project (the
 registrations demo runs before any project exists, so its own queue shows none).
 
-The won deal registration of the registrations demo already made its project (the on_won hook).
-Runs once: nothing happens when projects other than that one exist. Dates are relative to the
-day of the seed; a few timestamps are moved back (demo data, not a change anybody made: no audit
-row) so that the health check has something to find.
+The won deal registrations of the registrations demo already made their projects (the on_won
+hook); those of registrations won more than two months ago are won and closed here, weeks after.
+Runs once: nothing happens when projects other than those exist.
+
+Every project starts at its own moment before the seed (STARTED), its stages pass later, the
+lost and the closed one end months ago, so that the trends and the audit trail have a history;
+the work of the projects in progress (plans, risks, meetings, reports, the stock-take) is dated
+around the seed, so that it is current. The metro project's stage is over its target and the
+service project's plan late because of when their stages were entered, as the health check
+finds them.
 """
 
 import datetime
@@ -20,7 +26,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from qudao.core.demo import demo_user
+from qudao.core.demo import HISTORY_DAYS, demo_clock, demo_moment, demo_user
 from qudao.core.models import ApprovalRequest, Department, Region, User
 from qudao.core.services.approvals import approval_decide, can_decide, step_current
 from qudao.partners.models import Partner, ProductLine
@@ -30,7 +36,6 @@ from .models import (
     ProcessTemplate,
     Project,
     ProjectStage,
-    StageTransition,
 )
 from .services import (
     project_create,
@@ -89,6 +94,22 @@ PROJECTS = [
     ("bank", "presales_standard", "分行网点 SD-WAN 改造", "招商银行深圳分行", "HN-SZ",
      "P-HN-001", "pm", "5400000", 1, "suspended"),
 ]  # fmt: skip
+
+# key: days before the seed it was created (and won, for those won), its stages passed, and
+# it was lost, closed or suspended. The projects still being worked on pass their stages
+# recently (the health check measures the current stage from its entry), except the metro
+# project's, over its target, and the service project's, whose plan is two days late.
+STARTED = {
+    "hospital": (50, 3, None),
+    "metro": (45, 20, None),
+    "datacenter": (4, 2, None),
+    "campus": (150, 130, 110),
+    "govcloud": (70, 2, None),
+    "tower": (120, 5, None),
+    "nanshan": (40, 9, None),
+    "egov": (420, 390, 330),
+    "bank": (100, 80, 30),
+}
 
 APPROVERS = ["south_manager", "east_manager", "director", "finance", "admin"]
 
@@ -266,28 +287,14 @@ def _weekly(project: Project, author: User, today: datetime.date, weeks: int = 3
         )
 
 
-def _age(project: Project, days: int) -> None:
-    """Move the project's clock back by `days` (creation, stage entry, transitions)."""
-    delta = days * DAY
-    Project.objects.filter(pk=project.pk).update(
-        created_at=project.created_at - delta, stage_entered_at=project.stage_entered_at - delta
-    )
-    ProjectStage.objects.filter(pk=project.current_stage_id).update(
-        entered_at=project.stage_entered_at - delta
-    )
-    for transition in StageTransition.objects.filter(project=project):
-        StageTransition.objects.filter(pk=transition.pk).update(
-            created_at=transition.created_at - delta
-        )
-
-
 def seed_projects() -> int:
     """The demo projects (see the module docstring); returns how many were created."""
     if Project.objects.filter(source_registration__isnull=True).exists():
         return 0
     regions = {r.code: r for r in Region.objects.all()}
-    for username, last, first, roles, region, department, mobile in STAFF:
-        demo_user(username, last, first, roles, regions.get(region), department, mobile)
+    with demo_clock(demo_moment(timezone.now(), HISTORY_DAYS, hour=10)):
+        for username, last, first, roles, region, department, mobile in STAFF:
+            demo_user(username, last, first, roles, regions.get(region), department, mobile)
     names = {"pm", "pm_east", "presales", "monitor", "channel_mgr", *APPROVERS}
     people = {u.username: u for u in User.objects.filter(username__in=names)}
     if not {"pm", "monitor", "south_manager"} <= set(people):
@@ -295,13 +302,16 @@ def seed_projects() -> int:
     partners = {p.code: p for p in Partner.objects.all()}
     templates = {t.code: t for t in ProcessTemplate.objects.all()}
     presales_dept = Department.objects.filter(name="售前技术部").first()
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
+    _registration_projects_won(now)
     made: dict[str, Project] = {}
     for key, template, name, customer, office, partner, owner, amount, passes, outcome in PROJECTS:
         if template not in templates or office not in regions:
             continue
         actor = people[owner]
-        with transaction.atomic():
+        started, passed, _ = STARTED[key]
+        with transaction.atomic(), demo_clock(demo_moment(now, started, hour=9)):
             project = project_create(
                 actor=actor,
                 data={
@@ -311,7 +321,7 @@ def seed_projects() -> int:
                     "region": regions[office].pk,
                     "partner": partners[partner].pk if partner in partners else None,
                     "amount": amount,
-                    "expected_close_date": today + 60 * DAY,
+                    "expected_close_date": timezone.localdate() + 60 * DAY,
                     "tags": ["重点"] if int(amount) >= 5_000_000 else [],
                 },
             )
@@ -324,18 +334,38 @@ def seed_projects() -> int:
                 project = project_win(
                     actor=actor, project=project, reason="方案与服务能力领先。", competitor="新华三"
                 )
+        with transaction.atomic(), demo_clock(demo_moment(now, passed, hour=14)):
             for _ in range(passes):
                 project = _pass_stage(project, actor, people)
             if outcome == "submit":
                 _pass_stage(project, actor, people, approve=False)  # waits for the director
             made[key] = Project.objects.get(pk=project.pk)
     _work(made, people, presales_dept, today)
-    _closing(made, people, today)
+    _closing(made, people, today, now)
     _stocktake(made, people)
     with transaction.atomic():
         projects_health_check()
     _registration_at_direct_customer(made, today)
     return len(made)
+
+
+def _registration_projects_won(now: datetime.datetime) -> None:
+    """The projects of the registrations won more than two months before the seed are won
+    twenty days after the registration and closed (delivered, archived) a month later; the
+    recent ones are still being pursued."""
+    old = Project.objects.filter(
+        status=Project.Status.ACTIVE,
+        source_registration__isnull=False,
+        created_at__lt=now - 60 * DAY,
+    ).select_related("owner")
+    for project in old.order_by("created_at", "pk"):
+        with transaction.atomic():
+            with demo_clock(project.created_at + 20 * DAY):
+                project = project_win(
+                    actor=project.owner, project=project, reason="报备转化，方案领先。"
+                )
+            with demo_clock(project.created_at + 50 * DAY):
+                project_close(actor=project.owner, project=project, note="交付完成，资料已归档。")
 
 
 def _registration_at_direct_customer(made: dict[str, Project], today: datetime.date) -> None:
@@ -409,16 +439,17 @@ def _work(made, people, presales_dept, today) -> None:
                 status="accepted",
                 response="已安排黄工下周二到场交流。",
             )
-        if "metro" in made:
-            _age(made["metro"], 20)  # a stage over its target, documents missing, a late milestone
-        if "nanshan" in made:
-            _age(made["nanshan"], 9)  # its service plan is two days late
 
 
-def _closing(made, people, today) -> None:
+def _ended(now: datetime.datetime, key: str) -> datetime.datetime:
+    """The moment project `key` was lost, closed or suspended."""
+    return demo_moment(now, STARTED[key][2], hour=16)
+
+
+def _closing(made, people, today, now) -> None:
     monitor = people["monitor"]
-    with transaction.atomic():
-        if "campus" in made:
+    if "campus" in made:
+        with transaction.atomic(), demo_clock(_ended(now, "campus")):
             project_lose(
                 actor=made["campus"].owner,
                 project=made["campus"],
@@ -437,58 +468,67 @@ def _closing(made, people, today) -> None:
                 },
                 finalise=True,
             )
-        for key in ("tower", "egov"):
-            if key not in made:
-                continue
-            project, owner = made[key], made[key].owner
-            handover = handover_request(
-                actor=owner,
-                project=project,
-                data={
-                    "scope": "无线控制器 2 台、AP 186 个、网管平台 1 套；竣工图纸已移交。",
-                    "operations_contact": "运维中心 刘工 13800000099",
-                    "handover_date": today - DAY,
-                },
-            )
-            _approve_all(handover.approval, people)
-            visits = (("onsite", 5, "运行稳定，客户满意。"), ("phone", 4, "希望加强夜间值守响应。"))
-            for method, score, note in visits:
-                visit_record(
-                    actor=owner,
-                    project=project,
-                    data={
-                        "method": method,
-                        "visited_on": today - DAY,
-                        "satisfaction": score,
-                        "contact": "信息中心 王主任",
-                        "notes": note,
-                    },
-                )
-            report_save(
-                actor=owner,
-                project=project,
-                kind="summary",
-                data={"body": "项目按期交付，验收一次通过。", "problems": "前期到货延迟一周。"},
-                finalise=key == "egov",
-            )
-            report_save(
-                actor=monitor,
-                project=project,
-                kind="evaluation",
-                data={
-                    "body": "项目运作规范，关键节点受控，客户评价良好。",
-                    "problems": "实施阶段变更管理需更及时。",
-                    "team_performance": "项目经理：优；售前工程师：良；渠道伙伴：优",
-                    "rating": 5 if key == "egov" else 4,
-                },
-                finalise=key == "egov",
-            )
-        if "egov" in made:
-            project_close(actor=made["egov"].owner, project=made["egov"], note="资料已归档。")
-        if "bank" in made:
+    # The tower project is handed over now, the 福州 one was handed over and closed months ago.
+    for key, moment in (("tower", now), ("egov", _ended(now, "egov"))):
+        if key not in made:
+            continue
+        with transaction.atomic(), demo_clock(moment):
+            _handed_over(made[key], people, monitor, final=key == "egov")
+            if key == "egov":
+                project_close(actor=made["egov"].owner, project=made["egov"], note="资料已归档。")
+    if "bank" in made:
+        with transaction.atomic(), demo_clock(_ended(now, "bank")):
             project_suspend(
                 actor=made["bank"].owner, project=made["bank"], reason="客户总行冻结年度预算。"
             )
+
+
+def _handed_over(project, people, monitor, *, final: bool) -> None:
+    """Handover to operations (approved), two follow-up visits, the summary and evaluation
+    reports (final ones with `final`), dated around the clock's today."""
+    owner, today = project.owner, timezone.localdate()
+    handover = handover_request(
+        actor=owner,
+        project=project,
+        data={
+            "scope": "无线控制器 2 台、AP 186 个、网管平台 1 套；竣工图纸已移交。",
+            "operations_contact": "运维中心 刘工 13800000099",
+            "handover_date": today - DAY,
+        },
+    )
+    _approve_all(handover.approval, people)
+    visits = (("onsite", 5, "运行稳定，客户满意。"), ("phone", 4, "希望加强夜间值守响应。"))
+    for method, score, note in visits:
+        visit_record(
+            actor=owner,
+            project=project,
+            data={
+                "method": method,
+                "visited_on": today - DAY,
+                "satisfaction": score,
+                "contact": "信息中心 王主任",
+                "notes": note,
+            },
+        )
+    report_save(
+        actor=owner,
+        project=project,
+        kind="summary",
+        data={"body": "项目按期交付，验收一次通过。", "problems": "前期到货延迟一周。"},
+        finalise=final,
+    )
+    report_save(
+        actor=monitor,
+        project=project,
+        kind="evaluation",
+        data={
+            "body": "项目运作规范，关键节点受控，客户评价良好。",
+            "problems": "实施阶段变更管理需更及时。",
+            "team_performance": "项目经理：优；售前工程师：良；渠道伙伴：优",
+            "rating": 5 if final else 4,
+        },
+        finalise=final,
+    )
 
 
 def _stocktake(made, people) -> None:

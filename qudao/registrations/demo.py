@@ -8,7 +8,13 @@ carry numbers, keys, approvals, audit rows and notifications), including conflic
 - the same credit code under two different spellings (certain conflict) in 上海;
 - a cross-region registration waiting for the customer region's manager.
 
-Runs once: nothing happens when registrations exist. Dates are relative to the day of the seed.
+Before them, about thirty closed registrations of the last two years (won, lost, cancelled,
+rejected, expired), more of them in recent months, so that the trends have a history.
+
+Every step happens at its own moment (`demo_clock`), relative to the moment of the seed: the
+closed ones months ago, the live ones recently enough to be current (approved ones within their
+protection and progress interval, waiting ones within days), so that the inboxes and the stories
+above hold whenever the demo is loaded. Runs once: nothing happens when registrations exist.
 """
 
 import datetime
@@ -17,7 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from qudao.core.demo import demo_user
+from qudao.core.demo import HISTORY_DAYS, demo_clock, demo_moment, demo_user
 from qudao.core.models import ApprovalRequest, Region, User
 from qudao.partners.demo import AREA_CODES, credit_code_for
 from qudao.partners.models import Partner, ProductLine
@@ -27,6 +33,7 @@ from .services import (
     REVIEW,
     registration_close,
     registration_decide,
+    registration_expire_due,
     registration_save_draft,
     registration_submit,
     registration_update_progress,
@@ -104,6 +111,109 @@ REGISTRATIONS = [
 ]  # fmt: skip
 
 
+# The closed registrations of the last two years: partner, customer, credit seed ("" = none),
+# customer office, city, project, industry, products, amount (CNY), months before the seed it
+# was submitted, outcome (expired: approved, then its protection ran out).
+HISTORY = [
+    ("P-HN-001", "深圳市福田区卫生健康局", "futian-health", "HN-SZ", "深圳", "社区医院网络",
+     "医疗", "NET:80", "1200000", 23, "won"),
+    ("P-HD-001", "上海市徐汇区教育局", "xuhui-edu", "HD-SH", "上海", "校园监控联网",
+     "教育", "SEC:300", "2100000", 22, "lost"),
+    ("P-HN-002", "广州市番禺区人民医院", "panyu-hospital", "HN-GZ", "广州", "门诊楼无线覆盖",
+     "医疗", "NET:60", "860000", 21, "won"),
+    ("P-HB-001", "北京市朝阳区城市管理委员会", "chaoyang-cg", "HB-BJ", "北京", "城管视频平台",
+     "政府", "SEC:400", "3400000", 20, "expired"),
+    ("P-HN-005", "深圳市龙岗区教育局", "longgang-edu", "HN-SZ", "深圳", "智慧校园一期",
+     "教育", "NET:200 SEC:100", "2700000", 19, "won"),
+    ("P-HD-004", "上海漕河泾开发区总公司", "caohejing", "HD-SH", "上海", "园区安防升级",
+     "地产", "SEC:250", "1900000", 18, "cancelled"),
+    ("P-HN-001", "深圳国际会展中心", "sz-expo", "HN-SZ", "深圳", "展馆无线网络",
+     "会展", "NET:400", "4600000", 17, "won"),
+    ("P-HN-002", "广州南沙港务有限公司", "nansha-port", "HN-GZ", "广州", "码头视频监控",
+     "交通", "SEC:180", "1500000", 16, "rejected"),
+    ("P-HD-001", "上海市长宁区人民政府", "changning", "HD-SH", "上海", "政务外网改造",
+     "政府", "NET:150", "2300000", 15, "won"),
+    ("P-HB-001", "清华大学", "tsinghua", "HB-BJ", "北京", "实验室私有云",
+     "教育", "CLOUD:8", "3900000", 14, "lost"),
+    ("P-HN-005", "深圳市宝安国际机场", "sz-airport", "HN-SZ", "深圳", "航站楼安防补点",
+     "交通", "SEC:220", "2800000", 13, "won"),
+    ("P-HN-001", "深圳市罗湖区人民医院", "luohu-hospital", "HN-SZ", "深圳", "医院数据中心",
+     "医疗", "CLOUD:6 NET:40", "3100000", 12, "expired"),
+    ("P-HD-004", "上海市第十人民医院", "tenth-hospital", "HD-SH", "上海", "病区无线网络",
+     "医疗", "NET:120", "1400000", 12, "won"),
+    ("P-HN-002", "广州市越秀区教育局", "yuexiu-edu", "HN-GZ", "广州", "中小学网络改造",
+     "教育", "NET:300", "2200000", 11, "won"),
+    ("P-HB-001", "北京市西城区金融街管委会", "jinrongjie", "HB-BJ", "北京", "楼宇安防联网",
+     "政府", "SEC:260", "2600000", 10, "cancelled"),
+    ("P-HD-001", "上海市嘉定区公安分局", "jiading-police", "HD-SH", "上海", "治安监控扩容",
+     "政府", "SEC:500", "4800000", 10, "won"),
+    ("P-HN-005", "深圳市光明区政务服务数据管理局", "guangming", "HN-SZ", "深圳", "政务云迁移",
+     "政府", "CLOUD:10", "3600000", 9, "lost"),
+    ("P-HN-001", "深圳市盐田港集团有限公司", "yantian", "HN-SZ", "深圳", "港区工业网络",
+     "交通", "NET:250", "2900000", 8, "won"),
+    ("P-HN-002", "广州市海珠区卫生健康局", "haizhu-health", "HN-GZ", "广州", "社区卫生信息化",
+     "医疗", "SW:1 NET:50", "980000", 8, "won"),
+    ("P-HD-004", "上海市闵行区教育局", "minhang-edu", "HD-SH", "上海", "校园网出口升级",
+     "教育", "NET:180", "1700000", 7, "rejected"),
+    ("P-HB-001", "北京市大兴区人民医院", "daxing-hospital", "HB-BJ", "北京", "医院安防改造",
+     "医疗", "SEC:240", "2000000", 7, "won"),
+    ("P-HN-005", "深圳技术大学", "sztu", "HN-SZ", "深圳", "校园无线二期", "教育",
+     "NET:350", "3300000", 6, "won"),
+    ("P-HN-001", "深圳市龙华区城市管理和综合执法局", "longhua-cg", "HN-SZ", "深圳",
+     "城市部件监控", "政府", "SEC:320", "2500000", 6, "lost"),
+    ("P-HD-001", "上海市静安区市场监督管理局", "jingan-amr", "HD-SH", "上海", "执法记录联网",
+     "政府", "SEC:90", "760000", 6, "won"),
+    ("P-HN-002", "广州市黄埔区人民医院", "huangpu-hospital", "HN-GZ", "广州", "医院网络改造",
+     "医疗", "NET:140", "1600000", 5, "won"),
+    ("P-HB-001", "北京市通州区教育委员会", "tongzhou-edu", "HB-BJ", "北京", "副中心校园网",
+     "教育", "NET:500", "5200000", 5, "expired"),
+    ("P-HN-005", "深圳市坪山区人民医院", "pingshan-hospital", "HN-SZ", "深圳", "智慧病房",
+     "医疗", "SW:1 NET:40", "1300000", 5, "won"),
+    ("P-HD-004", "上海市浦东新区卫生健康委员会", "pudong-health", "HD-SH", "上海",
+     "区域卫生平台", "医疗", "CLOUD:6", "2400000", 4, "won"),
+    ("P-HN-001", "深圳市前海管理局", "qianhai", "HN-SZ", "深圳", "前海数据中心",
+     "政府", "CLOUD:12 NET:60", "6800000", 4, "lost"),
+    ("P-HN-002", "广州市天河区教育局", "tianhe-edu", "HN-GZ", "广州", "智慧课堂网络",
+     "教育", "NET:220", "1900000", 4, "won"),
+]  # fmt: skip
+
+# The moments of the live story above, in days before the seed, by outcome: submitted (a draft:
+# saved), decided, and the last progress update. Approved registrations are decided well within
+# the protection (90 days) and updated within the update interval (30 days) by default, so that
+# they are current; the expiring one is decided 85 days ago and the stale one's last progress is
+# 33 days old, their dates set besides (see below), whatever the protection rules say.
+LIVE_DAYS = {
+    "draft": (2, None, None),
+    "submitted": (None, None, None),  # 1 to 9 days, by row: both 广州地铁 a day apart
+    "info": (12, 9, None),
+    "rejected": (14, 12, None),
+    "approved": (None, None, None),  # 15 to 74 days, by row; the update within the last 24
+    "approved-expiring": (88, 85, 6),
+    "approved-stale": (36, 33, None),
+    "won": (160, 157, 120),  # the update is the close
+    "lost": (300, 297, 200),
+    "cancelled": (400, None, 380),
+}
+
+
+def _live_days(index: int, outcome: str) -> tuple[int, int | None, int | None]:
+    submitted, decided, later = LIVE_DAYS[outcome]
+    if outcome == "submitted":
+        return 1 + index % 9, None, None
+    if outcome == "approved":
+        submitted = 15 + (index * 11) % 60
+        return submitted, submitted - 2, min(submitted - 3, 4 + index % 20)
+    return submitted, decided, later
+
+
+def _history_days(index: int, months: int, outcome: str) -> tuple[int, int | None, int | None]:
+    """When a closed registration of HISTORY was submitted, decided and closed (expired: the
+    day the daily job ran after its protection ended), in days before the seed."""
+    submitted = months * 30 + (index * 7) % 20
+    closed = {"won": 45, "lost": 60, "cancelled": 20, "rejected": None, "expired": 95}[outcome]
+    return submitted, submitted - 3, submitted - closed if closed else None
+
+
 def _products(spec: str) -> list[dict]:
     lines = {line.code: line for line in ProductLine.objects.filter(is_active=True)}
     rows = []
@@ -135,81 +245,115 @@ def _decide_all(registration: Registration, decision: str, comment: str = "") ->
 def seed_registrations() -> int:
     if Registration.objects.exists():
         return 0
+    now = timezone.now()
     partners = {p.code: p for p in Partner.objects.filter(code__in=USER_OF)}
-    for username, last, first, roles, code, mobile in PARTNER_USERS:
-        partner = partners.get(code)
-        if partner is not None:
-            demo_user(username, last, first, roles, partner.region, None, mobile, partner=partner)
+    with demo_clock(demo_moment(now, HISTORY_DAYS, hour=11)):
+        for username, last, first, roles, code, mobile in PARTNER_USERS:
+            partner = partners.get(code)
+            if partner is not None:
+                demo_user(
+                    username, last, first, roles, partner.region, None, mobile, partner=partner
+                )
     users = {u.username: u for u in User.objects.filter(username__in=USER_OF.values())}
     offices = {r.code: r for r in Region.objects.filter(code__in=AREA_CODES)}
-    today = timezone.localdate()
+    today = timezone.localdate(now)
+    # (submitted, decided, closed or updated days ago, index, row, expected close date): made in
+    # the order they were submitted, so that their numbers follow their dates
+    plan = []
+    for index, (*head, months, outcome) in enumerate(HISTORY):
+        days = _history_days(index, months, outcome)
+        row = (*head, 60, "qualified", outcome)
+        plan.append((*days, index, row, None))
+    for index, row in enumerate(REGISTRATIONS):
+        days = _live_days(index, row[-1])
+        plan.append((*days, 1000 + index, row, today + datetime.timedelta(days=row[9])))
+    plan.sort(key=lambda item: demo_moment(now, item[0], hour=9 + item[3] % 8))
     created = 0
-    for row in REGISTRATIONS:
+    for submitted, decided, later, index, row, close_date in plan:
         (code, customer, credit, office, city, project, industry, products, amount, days, stage,
          outcome) = row  # fmt: skip
         user = users.get(USER_OF[code])
         if user is None or code not in partners or office not in offices:
             continue
-        with transaction.atomic():
-            draft = registration_save_draft(
-                actor=user,
-                data={
-                    "customer_name": customer,
-                    "customer_credit_code": credit_code_for(credit, AREA_CODES[office])
-                    if credit
-                    else "",
-                    "customer_region": offices[office].pk,
-                    "customer_city": city,
-                    "project_name": project,
-                    "industry": industry,
-                    "products": _products(products),
-                    "estimated_amount": amount,
-                    "expected_close_date": today + datetime.timedelta(days=days),
-                    "stage": stage,
-                    "decision_makers": "信息中心主任、分管副总",
-                    "competitors": "华为、新华三",
-                },
-            ).registration
-            created += 1
-            if outcome == "draft":
-                continue
-            registration = registration_submit(actor=user, registration=draft).registration
-            if outcome == "submitted":
-                continue
-            if outcome == "rejected":
-                _decide_all(registration, "reject", "该客户已由其他伙伴先行报备并获批准。")
-                continue
-            if outcome == "info":
-                _decide_all(registration, "return", "请补充客户决策链和预算来源。")
-                continue
-            if outcome == "cancelled":
+        with demo_clock(demo_moment(now, submitted, hour=9 + index % 8)):
+            registration = _register(
+                user,
+                offices[office],
+                row,
+                close_date or timezone.localdate() + datetime.timedelta(days=days),
+                submit=outcome != "draft",
+            )
+        created += 1
+        _outcome(registration, user, outcome, amount, now, decided, later, index)
+    return created
+
+
+def _register(user, office, row, close_date, *, submit: bool) -> Registration:
+    (code, customer, credit, _office, city, project, industry, products, amount, _days, stage,
+     _outcome) = row  # fmt: skip
+    with transaction.atomic():
+        draft = registration_save_draft(
+            actor=user,
+            data={
+                "customer_name": customer,
+                "customer_credit_code": credit_code_for(credit, AREA_CODES[office.code])
+                if credit
+                else "",
+                "customer_region": office.pk,
+                "customer_city": city,
+                "project_name": project,
+                "industry": industry,
+                "products": _products(products),
+                "estimated_amount": amount,
+                "expected_close_date": close_date,
+                "stage": stage,
+                "decision_makers": "信息中心主任、分管副总",
+                "competitors": "华为、新华三",
+            },
+        ).registration
+        if not submit:
+            return draft
+        return registration_submit(actor=user, registration=draft).registration
+
+
+def _outcome(registration, user, outcome, amount, now, decided, later, index) -> None:
+    """Take a submitted registration to its outcome, each step at its own moment."""
+    if outcome in ("draft", "submitted"):
+        return
+    today = timezone.localdate(now)
+    hour = 10 + index % 7
+    with transaction.atomic():
+        if outcome == "cancelled":
+            with demo_clock(demo_moment(now, later, hour)):
                 registration_close(
                     actor=user,
                     registration=registration,
                     outcome="cancelled",
                     reason="客户项目延期至明年。",
                 )
-                continue
+            return
+        with demo_clock(demo_moment(now, decided, hour)):
+            if outcome == "rejected":
+                _decide_all(registration, "reject", "该客户已由其他伙伴先行报备并获批准。")
+                return
+            if outcome == "info":
+                _decide_all(registration, "return", "请补充客户决策链和预算来源。")
+                return
             _decide_all(registration, "approve", "信息完整，同意报备。")
-            registration.refresh_from_db()
-            if outcome == "won":
-                registration_close(actor=user, registration=registration, outcome="won")
-            elif outcome == "lost":
+        registration.refresh_from_db()
+        if outcome == "expired":
+            with demo_clock(demo_moment(now, later, hour=1)):
+                registration_expire_due()  # the daily job of that day
+        elif outcome in ("won", "lost"):
+            with demo_clock(demo_moment(now, later, hour)):
                 registration_close(
                     actor=user,
                     registration=registration,
-                    outcome="lost",
-                    reason="价格因素，客户选择竞品。",
+                    outcome=outcome,
+                    reason="" if outcome == "won" else "价格因素，客户选择竞品。",
                 )
-            elif outcome == "approved-expiring":
-                # Demo data, not a change anybody made: no audit row.
-                Registration.objects.filter(pk=registration.pk).update(
-                    protection_until=today + datetime.timedelta(days=5)
-                )
-            elif outcome == "approved-stale":
-                overdue = timezone.now() - datetime.timedelta(days=3)
-                Registration.objects.filter(pk=registration.pk).update(progress_due_at=overdue)
-            elif outcome == "approved":
+        elif outcome in ("approved", "approved-expiring"):
+            with demo_clock(demo_moment(now, later, hour)):
                 registration_update_progress(
                     actor=user,
                     registration=registration,
@@ -218,4 +362,13 @@ def seed_registrations() -> int:
                         "estimated_amount": Decimal(amount),
                     },
                 )
-    return created
+            if outcome == "approved-expiring":
+                # Demo data, not a change anybody made: no audit row. Five days left whatever
+                # protection the rules give.
+                Registration.objects.filter(pk=registration.pk).update(
+                    protection_until=today + datetime.timedelta(days=5)
+                )
+        elif outcome == "approved-stale":
+            # Likewise: three days overdue whatever update interval the rules give.
+            overdue = now - datetime.timedelta(days=3)
+            Registration.objects.filter(pk=registration.pk).update(progress_due_at=overdue)

@@ -36,6 +36,9 @@ from qudao.partners.models import (
     TierChange,
 )
 from qudao.partners.validators import validate_credit_code
+from qudao.performance.periods import QUARTER, Period
+from qudao.performance.selectors.dashboard import Filters, dashboard_data
+from qudao.projects.models import Project
 from qudao.registrations.keys import customer_keys
 from qudao.registrations.matching import Level, normalise_name
 from qudao.registrations.models import (
@@ -44,7 +47,7 @@ from qudao.registrations.models import (
     Registration,
     RegistrationProduct,
 )
-from qudao.registrations.services import registration_conflicts
+from qudao.registrations.services import registration_conflicts, registration_expire_due
 from qudao.registrations.tests.factories import RegistrationFactory
 
 REGIONS = {"华南", "华东", "华中", "华北", "西部"}
@@ -183,6 +186,61 @@ def test_seed_demo_covers_the_partner_lifecycle(db, seed):
     assert {"submitted", "reviewing"} <= set(pending.values_list("status", flat=True))
     for application in pending:
         validate_credit_code(application.credit_code)
+
+
+def months_of(moments) -> set[str]:
+    return {f"{timezone.localtime(m):%Y-%m}" for m in moments}
+
+
+def test_seed_demo_spreads_its_dates_over_the_last_two_years(db, seed):
+    # When the demo data is loaded
+    seed()
+    now = timezone.now()
+    today = timezone.localdate()
+    two_years_ago = now - datetime.timedelta(days=731)
+
+    # Then registrations were submitted in at least twelve months of the last twenty-four,
+    # none before them and none in the future
+    submitted = list(
+        Registration.objects.exclude(submitted_at=None).values_list("submitted_at", flat=True)
+    )
+    assert len(months_of(submitted)) >= 12
+    assert min(submitted) >= two_years_ago and max(submitted) <= now
+    # and projects were won in at least twelve months, more of them in the last six
+    won = list(Project.objects.exclude(won_at=None).values_list("won_at", flat=True))
+    assert len(months_of(won)) >= 12
+    recent = now - datetime.timedelta(days=183)
+    assert sum(w >= recent for w in won) > sum(w < recent for w in won) / 3
+    # And nothing at all is dated in the future or before the two years: audit, approvals
+    audit = AuditEntry.objects.values_list("created_at", flat=True)
+    assert len(months_of(audit)) >= 20
+    assert min(audit) >= two_years_ago and max(audit) <= now
+    assert not ApprovalRequest.objects.filter(created_at__gt=now).exists()
+    assert not Project.objects.filter(created_at__gt=now).exists()
+    assert not Registration.objects.filter(created_at__gt=now).exists()
+
+    # And the current stories still hold: registrations waiting for review in the inbox,
+    review = ApprovalRequest.objects.filter(kind="registration_review", status="pending")
+    waiting = Registration.objects.filter(status="submitted", pk__in=review.values("object_id"))
+    assert waiting.count() >= 5
+    assert all(r.submitted_at >= now - datetime.timedelta(days=30) for r in waiting)
+    # approved ones still protected (the daily job expires none), one ending within a week,
+    approved = Registration.objects.filter(status="approved")
+    assert approved.count() >= 5
+    assert all(r.protection_until >= today for r in approved)
+    assert approved.filter(protection_until__lte=today + datetime.timedelta(days=7)).exists()
+    assert registration_expire_due(today)["expired"] == 0
+    # one whose progress update is overdue, the others' not,
+    assert approved.filter(progress_due_at__lt=now).count() == 1
+    # and projects in progress
+    assert Project.objects.filter(status="active").count() >= 3
+
+    # And the dashboard's twelve-month trend has wins and registrations in most months
+    director = User.objects.get(username="director")
+    trend = dashboard_data(director, Filters(Period.of(QUARTER, today)))["trend"]
+    assert len(trend) == 12
+    assert sum(month["registrations"] > 0 for month in trend) >= 8
+    assert sum(month["won_amount"] > 0 for month in trend) >= 8
 
 
 def test_if_empty_leaves_a_database_with_users_alone(db, seed):
