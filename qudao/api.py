@@ -1,13 +1,15 @@
 """The REST API at /api/v1/: every app's router, bearer-token auth, and JSON errors that carry a
 code, a message and field errors."""
 
+from http import HTTPStatus
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import HttpBearer
 
@@ -35,7 +37,39 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+_ERROR_RESPONSE = {
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+}
+
+
+class QudaoAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The OpenAPI document, with every operation also declaring the errors the handlers
+        below give it whatever its endpoint does: 401 without a valid token, 422 for parameters
+        or a body that do not validate, 400 for a body that cannot be read, 404 for an object in
+        the path that does not exist or is out of scope. Each is an ErrorOut."""
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                parameters = operation.get("parameters", [])
+                statuses = []
+                if operation.get("security"):
+                    statuses.append(401)
+                if parameters or "requestBody" in operation:
+                    statuses.append(422)
+                if "requestBody" in operation:
+                    statuses.append(400)
+                if any(parameter["in"] == "path" for parameter in parameters):
+                    statuses.append(404)
+                for status in statuses:
+                    if status not in operation["responses"]:
+                        operation["responses"][status] = _ERROR_RESPONSE | {
+                            "description": HTTPStatus(status).phrase
+                        }
+        return document
+
+
+api = QudaoAPI(
     title="Qudao API",
     version="1",
     description="渠道项目管理系统 Qudao: channel partners and sales projects.",
@@ -117,6 +151,14 @@ def on_404(request, exc):
 def on_out_of_range(request, exc):
     # A number too large for the database column (e.g. an id of 10**30).
     return error(request, 422, "invalid", _("A number in the request is out of range."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc):
+    # ninja's own refusals: chiefly a body that is not JSON (400).
+    if exc.status_code == 400:
+        return error(request, 400, "bad_request", _("The request body could not be read."))
+    return error(request, exc.status_code, HTTPStatus(exc.status_code).name.lower(), str(exc))
 
 
 @api.exception_handler(MultiPartParserError)

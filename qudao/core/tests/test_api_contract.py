@@ -6,6 +6,7 @@ server): one schema per component name, JSON bodies that refuse members they do 
 import json
 
 import pytest
+from django.test import Client
 from ninja.openapi.schema import OpenAPISchema
 
 from qudao.api import api
@@ -77,7 +78,6 @@ def test_every_json_body_refuses_members_it_does_not_name():
 
 
 def test_an_unknown_member_is_a_422_naming_it(world):
-    from django.test import Client
 
     response = Client().post(
         TOKEN,
@@ -128,3 +128,27 @@ def test_the_contract_check_finds_a_missing_member_and_an_undeclared_status():
     assert contract_errors(Response, "get", "/x", document) == ['/: "b" is a required property']
     Response.status_code = 404
     assert contract_errors(Response, "get", "/x", document)[0].startswith("status 404")
+
+
+def test_a_body_that_is_not_json_is_a_declared_400(world, as_api):
+    response = as_api(world.hq).post(
+        "/api/v1/approvals/1/approve", "{not json", content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert contract_errors(response, "post", "/api/v1/approvals/{approval_id}/approve") == []
+
+
+def test_errors_of_the_handlers_are_declared_by_every_operation(world, as_api):
+    client = as_api(world.hq)
+    checks = [
+        (Client().get("/api/v1/users"), "get", "/api/v1/users", 401),
+        (client.get("/api/v1/users?page=x"), "get", "/api/v1/users", 422),
+        (client.get("/api/v1/users/0"), "get", "/api/v1/users/{user_id}", 404),
+        (client.get("/api/v1/users/x"), "get", "/api/v1/users/{user_id}", 422),
+    ]
+
+    for response, method, path, status in checks:
+        assert response.status_code == status, (path, response.content)
+        assert contract_errors(response, method, path) == [], path

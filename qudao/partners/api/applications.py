@@ -297,7 +297,9 @@ def application_detail(request, application_id: int):
     return _get(request, application_id)
 
 
-@router.get("/{int:application_id}/attachments/{int:attachment_id}", response={404: ErrorOut})
+@router.get(
+    "/{int:application_id}/attachments/{int:attachment_id}", response={200: None, 404: ErrorOut}
+)
 def application_attachment_download(request, application_id: int, attachment_id: int):
     """Download one file of an application you may see."""
     if request.user.is_partner_user:

@@ -163,7 +163,7 @@ def document_add(
     return Status(201, document)
 
 
-@router.get("/{partner_id}/documents/{document_id}/file", response={404: ErrorOut})
+@router.get("/{partner_id}/documents/{document_id}/file", response={200: None, 404: ErrorOut})
 def document_file(request, partner_id: int, document_id: int):
     partner = partner_get_for_user(request.user, partner_id)
     document = documents_of(request.user, partner).get(pk=document_id)
