@@ -160,11 +160,20 @@ if not DEBUG:
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
-# Cache: each process's memory by default. With several processes (gunicorn workers, task
-# workers) set REDIS_URL, so that rate limits, lock-outs and remembered counts are shared; the
-# sessions then read through it too (kept in the database as well).
+# Cache, shared by every process (gunicorn workers, task workers): rate limits, log-in throttles
+# and remembered counts hold across them. Redis with REDIS_URL (the sessions then read through
+# it, kept in the database as well); otherwise the database's table CACHE_TABLE, which migrate
+# creates. CACHE_BACKEND (redis, database, locmem) chooses explicitly; locmem is each process's
+# memory, right for one process only. Under pytest (which sets PYTEST_VERSION) the default is
+# locmem, so that tests without database access can empty it.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+CACHE_TABLE = "qudao_cache"
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND") or (
+    "locmem" if os.environ.get("PYTEST_VERSION") else "redis" if REDIS_URL else "database"
+)
+if CACHE_BACKEND == "redis":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("CACHE_BACKEND=redis: set REDIS_URL.")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -173,6 +182,21 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "qudao"),
+            # Past this many rows a write first deletes the expired ones, then a third of the
+            # rest: high enough that live rate-limit counts are not thrown away.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+elif CACHE_BACKEND == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ImproperlyConfigured("CACHE_BACKEND: use redis, database or locmem.")
 
 # Background work: django-tasks with its database backend and the db_worker process.
 TASKS = {

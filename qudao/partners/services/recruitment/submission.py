@@ -3,20 +3,19 @@ in, and may add files through the API until the review starts.
 
 - A live application or an existing partner with the same credit code is a duplicate; the partial
   unique constraint catches two submissions that race past the check.
-- The public form and API are rate-limited per client IP (REMOTE_ADDR) with Django's cache. The
-  default LocMemCache counts per process: with several server processes configure a shared cache
-  (Redis, Memcached or the database cache) so that the limit holds across them.
+- The public form and API are rate-limited per client IP (REMOTE_ADDR) over a sliding hour,
+  counted in the shared cache (core.ratelimits), so that the limit holds across server processes.
+  A submission takes its use before it is checked and gives it back when it is refused, so that
+  parallel submissions never pass the limit and only accepted applications count.
 """
 
 import logging
 import os
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from qudao.core.errors import ValidationError
 from qudao.core.models import AuditEntry, Region, Role, User
 from qudao.core.numbering import next_number
+from qudao.core.ratelimits import LimitReached, limit_release, limit_take, limit_used
 from qudao.core.services.audit import audit_created, audit_record
 from qudao.core.services.notifications import notify
 from qudao.core.uploads import DOCUMENTS, IMAGES_AND_PDF, validate_upload
@@ -88,25 +88,24 @@ class RateLimited(Exception):
         ) % {"limit": limit}
 
 
-def _rate_key(client_ip: str) -> str:
-    window = int(time.time() // RATE_WINDOW_SECONDS)
-    return f"qudao:partner-applications:{client_ip or 'unknown'}:{window}"
+def _rate_name(client_ip: str) -> str:
+    return f"partner-applications:{client_ip or 'unknown'}"
 
 
 def application_rate_check(*, client_ip: str) -> None:
-    """Raise RateLimited when `client_ip` has used up this hour's applications."""
+    """Raise RateLimited when `client_ip` has used up the last hour's applications."""
     limit = settings.APPLICATION_RATE_LIMIT_PER_HOUR
-    if cache.get(_rate_key(client_ip), 0) >= limit:
+    used = limit_used(_rate_name(client_ip), limit=limit, window=RATE_WINDOW_SECONDS)
+    if used >= limit:
         raise RateLimited(limit)
 
 
-def _rate_count(client_ip: str) -> None:
-    key = _rate_key(client_ip)
-    cache.add(key, 0, timeout=RATE_WINDOW_SECONDS + 60)
+def _rate_take(client_ip: str) -> str:
+    limit = settings.APPLICATION_RATE_LIMIT_PER_HOUR
     try:
-        cache.incr(key)
-    except ValueError:  # the key expired between add() and incr()
-        cache.set(key, 1, timeout=RATE_WINDOW_SECONDS + 60)
+        return limit_take(_rate_name(client_ip), limit=limit, window=RATE_WINDOW_SECONDS)
+    except LimitReached:
+        raise RateLimited(limit) from None
 
 
 def credit_code_taken(credit_code: str) -> bool:
@@ -166,7 +165,25 @@ def application_submit(
     (licence, qualification, financial, other) to an upload. Raises RateLimited past the hourly
     limit of `client_ip`, ValidationError with field errors otherwise; writes nothing then.
     """
-    application_rate_check(client_ip=client_ip)
+    rate_use = _rate_take(client_ip)
+    try:
+        application = _application_create(
+            data=data, files=files, require_licence=require_licence, actor=actor
+        )
+    except BaseException:
+        limit_release(rate_use)
+        raise
+    transaction.on_commit(lambda: _notify_new_application(application))
+    return application
+
+
+def _application_create(
+    *,
+    data: Mapping[str, Any],
+    files: Mapping[str, UploadedFile | None] | None,
+    require_licence: bool,
+    actor: User | None,
+) -> PartnerApplication:
     files = {kind: upload for kind, upload in (files or {}).items() if upload}
     errors: dict[str, list[str]] = {}
     values = {key: data[key] for key in APPLICATION_FIELDS if key in data}
@@ -202,8 +219,6 @@ def application_submit(
         # Another submission with this credit code won the race (partial unique constraint).
         _delete_files(stored)
         raise ValidationError({"credit_code": [_duplicate_message()]}) from None
-    _rate_count(client_ip)
-    transaction.on_commit(lambda: _notify_new_application(application))
     return application
 
 
