@@ -129,9 +129,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lock-out after repeated failed log-ins.
+# Failed log-ins are throttled over a sliding window of LOGIN_LOCKOUT_MINUTES, in the shared
+# cache (qudao/core/services/auth.py): at most LOGIN_MAX_FAILURES for one account from one client
+# address, LOGIN_ADDRESS_MAX_FAILURES from one address over all accounts, and
+# LOGIN_ACCOUNT_MAX_FAILURES for one account from all addresses (much higher, so that guessing
+# from a few addresses cannot pause the owner's log-in). API tokens are never disabled by them.
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", "50"))
+LOGIN_ACCOUNT_MAX_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_MAX_FAILURES", "100"))
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 
 # Chinese is the default; English is complete. The language comes from the user's choice

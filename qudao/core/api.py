@@ -6,6 +6,7 @@ from typing import Literal
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
@@ -14,7 +15,13 @@ from .errors import PermissionDenied
 from .models import ApprovalRequest, Role
 from .schemas import ErrorOut, InputSchema, error_response, page_of
 from .services import approvals as approval_services
-from .services.auth import InvalidCredentials, LoginLocked, api_token_issue, user_authenticate
+from .services.auth import (
+    InvalidCredentials,
+    LoginLocked,
+    api_token_issue,
+    login_locked_message,
+    user_authenticate,
+)
 from .services.notifications import notifications_mark_read
 
 router = Router()
@@ -36,18 +43,29 @@ class TokenOut(Schema):
 
 
 @router.post(
-    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut}, tags=["auth"]
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    tags=["auth"],
 )
 def token_create(request, payload: TokenIn):
+    """A bearer token for a user name (or e-mail, mobile) and password. Failed attempts are
+    throttled: 429 with `locked_until` while no password is checked."""
     try:
-        user = user_authenticate(identifier=payload.username, password=payload.password)
+        user = user_authenticate(
+            identifier=payload.username,
+            password=payload.password,
+            client_address=request.META.get("REMOTE_ADDR", ""),
+        )
     except LoginLocked as locked:
-        return error_response(
-            401,
-            "account_locked",
-            _("Too many failed attempts: the account is locked."),
+        response = error_response(
+            429,
+            "too_many_attempts",
+            login_locked_message(locked),
             locked_until=locked.until.isoformat(),
         )
+        response["Retry-After"] = str(max(int((locked.until - timezone.now()).total_seconds()), 1))
+        return response
     except InvalidCredentials:
         return error_response(
             401, "invalid_credentials", _("The username or password is not correct.")

@@ -8,8 +8,6 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
@@ -21,7 +19,13 @@ from .forms import CommentForm, DecisionForm, LoginForm, ProfileForm, UserForm
 from .models import ApprovalRequest, AuditEntry, Role, User
 from .paging import paginate
 from .services import approvals as approval_services
-from .services.auth import InvalidCredentials, LoginLocked, user_authenticate, user_unlock
+from .services.auth import (
+    InvalidCredentials,
+    LoginLocked,
+    login_locked_message,
+    user_authenticate,
+    user_unlock,
+)
 from .services.notifications import notifications_mark_read
 from .services.org import profile_update, user_can_manage, user_create, user_update
 
@@ -69,14 +73,12 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         try:
             user = user_authenticate(
-                identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"]
+                identifier=form.cleaned_data["identifier"],
+                password=form.cleaned_data["password"],
+                client_address=request.META.get("REMOTE_ADDR", ""),
             )
         except LoginLocked as locked:
-            form.add_error(
-                None,
-                _("Too many failed attempts: the account is locked until %(time)s.")
-                % {"time": date_format(timezone.localtime(locked.until), "H:i")},
-            )
+            form.add_error(None, login_locked_message(locked))
         except InvalidCredentials:
             form.add_error(None, _("The username or password is not correct."))
         else:

@@ -1,10 +1,14 @@
-"""Log-in by username, e-mail or mobile; lock-out; API tokens."""
+"""Log-in by username, e-mail or mobile; throttled failures; API tokens."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from threading import Barrier
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qudao.core.models import ApiToken
 from qudao.core.services.auth import (
@@ -13,6 +17,7 @@ from qudao.core.services.auth import (
     api_token_issue,
     api_token_user,
     user_authenticate,
+    user_unlock,
 )
 from qudao.core.tests.factories import PASSWORD, UserFactory
 
@@ -43,42 +48,136 @@ def test_wrong_password_shows_error_and_does_not_log_in():
     assert client.get("/").status_code == 302  # still sent to the log-in page
 
 
-def test_account_locks_after_repeated_failures_even_with_right_password(settings):
+def fail(identifier="wang", address="10.0.0.1", password="bad"):
+    """One log-in attempt; what it raised ("invalid", "locked") or "ok"."""
+    try:
+        user_authenticate(identifier=identifier, password=password, client_address=address)
+    except InvalidCredentials:
+        return "invalid"
+    except LoginLocked:
+        return "locked"
+    return "ok"
+
+
+def test_failures_from_one_address_pause_that_address_not_the_owner_elsewhere(settings):
     settings.LOGIN_MAX_FAILURES = 3
     user = UserFactory(username="wang")
-    for _ in range(2):
-        with pytest.raises(InvalidCredentials):
-            user_authenticate(identifier="wang", password="bad")
 
-    with pytest.raises(LoginLocked):
-        user_authenticate(identifier="wang", password="bad")
-    with pytest.raises(LoginLocked):
-        user_authenticate(identifier="wang", password=PASSWORD)
+    assert [fail() for _ in range(4)] == ["invalid"] * 3 + ["locked"]
+    assert fail(password=PASSWORD) == "locked"  # no password is checked from there
 
+    assert user_authenticate(identifier="wang", password=PASSWORD, client_address="10.9.9.9")
     user.refresh_from_db()
-    assert user.locked_until > timezone.now()
+    assert user.locked_until is None
 
 
-def test_lock_expires_and_success_resets_the_counter(settings):
+def test_failures_decay_and_a_success_forgets_them(settings):
     settings.LOGIN_MAX_FAILURES = 3
-    user = UserFactory(username="wang", locked_until=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(InvalidCredentials):
-        user_authenticate(identifier="wang", password="bad")
+    settings.LOGIN_LOCKOUT_MINUTES = 15
+    UserFactory(username="wang")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        assert [fail() for _ in range(3)] == ["invalid"] * 3
+        assert fail() == "locked"
+        clock.move_to(start + timedelta(minutes=10))
+        assert fail() == "locked"
 
-    assert user_authenticate(identifier="wang", password=PASSWORD) == user
+        clock.move_to(start + timedelta(minutes=18))  # the failures have left the window
+        assert fail() == "invalid"
+        assert fail(password=PASSWORD) == "ok"
 
+        assert [fail() for _ in range(3)] == ["invalid"] * 3  # counted afresh
+
+
+def test_one_address_guessing_many_accounts_is_paused(settings):
+    settings.LOGIN_MAX_FAILURES = 5
+    settings.LOGIN_ADDRESS_MAX_FAILURES = 4
+    for n in range(5):
+        UserFactory(username=f"user{n}")
+
+    results = [fail(f"user{n}") for n in range(5)] + [fail("nobody")]
+
+    assert results == ["invalid"] * 4 + ["locked", "locked"]
+    assert fail("user0", address="10.0.0.2") == "invalid"
+
+
+def test_many_addresses_pause_the_account_but_never_its_api_tokens(settings):
+    settings.LOGIN_MAX_FAILURES = 5
+    settings.LOGIN_ACCOUNT_MAX_FAILURES = 6
+    user = UserFactory(username="wang")
+    token = api_token_issue(user=user)
+
+    results = [fail(address=f"10.0.1.{n}") for n in range(7)]
+
+    assert results == ["invalid"] * 6 + ["locked"]
+    with pytest.raises(LoginLocked) as locked:
+        user_authenticate(identifier="wang", password=PASSWORD, client_address="10.0.2.1")
+    assert locked.value.scope == "account"
     user.refresh_from_db()
-    assert user.failed_login_count == 0 and user.locked_until is None
+    assert user.locked_until > timezone.now()  # staff see until when, and may lift it
+    me = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/me")
+    assert me.status_code == 200 and api_token_user(token) == user
+
+    user_unlock(user=user)
+
+    assert fail(address="10.0.2.1", password=PASSWORD) == "ok"
 
 
-def test_locked_account_message_on_login_page(settings):
+def test_unknown_names_are_throttled_like_accounts(settings):
+    settings.LOGIN_MAX_FAILURES = 2
+
+    assert [fail("nobody") for _ in range(3)] == ["invalid", "invalid", "locked"]
+
+
+def test_paused_log_in_message_on_login_page(settings):
     settings.LOGIN_MAX_FAILURES = 1
     UserFactory(username="wang")
+    Client().post("/accounts/login/", {"identifier": "wang", "password": "bad"})
 
-    response = Client().post("/accounts/login/", {"identifier": "wang", "password": "bad"})
+    with translation.override("zh-hans"):
+        response = Client().post("/accounts/login/", {"identifier": "wang", "password": PASSWORD})
 
+    assert response.status_code == 200
     errors = " ".join(response.context["form"].non_field_errors())
-    assert "locked" in errors or "锁定" in errors
+    assert "too many" in errors.lower() or "过多" in errors or "次数" in errors
+    assert client_logged_out(response)
+
+
+def client_logged_out(response) -> bool:
+    return "_auth_user_id" not in response.wsgi_request.session
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("cache_backend", ["database", "locmem"])
+def test_twenty_parallel_wrong_passwords_check_at_most_the_limit(settings, cache_backend):
+    settings.CACHES = {
+        "database": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": settings.CACHE_TABLE,
+            }
+        },
+        "locmem": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    }[cache_backend]
+    settings.LOGIN_MAX_FAILURES = 5
+    UserFactory(username="wang")
+    start = Barrier(20)
+
+    def attempt(_):
+        start.wait()
+        try:
+            return fail()
+        finally:
+            connection.close()
+
+    try:
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            results = list(pool.map(attempt, range(20)))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(settings.CACHE_TABLE)}")
+
+    assert results.count("invalid") == 5 and results.count("locked") == 15
 
 
 def test_inactive_user_cannot_log_in():
@@ -119,7 +218,7 @@ def test_api_token_wrong_credentials_is_401_json():
     assert response.json()["code"] == "invalid_credentials"
 
 
-def test_api_token_locked_account_says_so(settings):
+def test_api_token_paused_log_in_is_429_with_when(settings):
     settings.LOGIN_MAX_FAILURES = 1
     UserFactory(username="wang")
     client = Client()
@@ -133,9 +232,9 @@ def test_api_token_locked_account_says_so(settings):
         content_type="application/json",
     )
 
-    assert response.status_code == 401
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
     body = response.json()
-    assert body["code"] == "account_locked" and body["locked_until"]
+    assert body["code"] == "too_many_attempts" and body["locked_until"] and body["message"]
 
 
 def test_api_token_missing_fields_is_422_with_field_errors():
