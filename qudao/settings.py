@@ -220,6 +220,11 @@ except ValueError as error:
     raise ImproperlyConfigured("DAILY_RUN_AT: a local time such as 01:05.") from error
 SCHEDULER_INTERVAL_SECONDS = float(os.environ.get("SCHEDULER_INTERVAL_SECONDS", "30"))
 PERFORMANCE_REFRESH_MINUTES = int(os.environ.get("PERFORMANCE_REFRESH_MINUTES", "10"))
+# Each task worker says it is alive every TASK_WORKER_HEARTBEAT_SECONDS; a task whose worker has
+# not for TASK_WORKER_TIMEOUT_SECONDS (and is not a live process on the same host) is marked
+# failed: its worker was killed or lost (qudao/core/services/workers.py).
+TASK_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("TASK_WORKER_HEARTBEAT_SECONDS", "5"))
+TASK_WORKER_TIMEOUT_SECONDS = float(os.environ.get("TASK_WORKER_TIMEOUT_SECONDS", "60"))
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "5"))
 NOTIFICATION_RETRY_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_SECONDS", "60"))
 WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))

@@ -4,6 +4,7 @@ from .counters import Counter
 from .notifications import Delivery, Notification
 from .org import ApiToken, Department, Region, Role, User
 from .schedule import ScheduledRun
+from .workers import WorkerHeartbeat
 
 __all__ = [
     "ApiToken",
@@ -19,4 +20,5 @@ __all__ = [
     "Role",
     "ScheduledRun",
     "User",
+    "WorkerHeartbeat",
 ]
