@@ -10,7 +10,9 @@ import. The file is checked again at commit time, and every row is created throu
 `partner_create` costs about twenty queries a row, so a file of more than
 settings.PARTNER_IMPORT_SYNC_ROWS rows is
 committed by the task worker (`partner_import_task`), which reports its progress in a status
-file next to the upload; smaller files are committed within the request.
+file next to the upload; smaller files are committed within the request. When the task fails
+without reporting it (its worker was killed: the reaper of qudao/core/services/workers.py fails
+it), the next look at the import says so and gives the upload back, to be confirmed again.
 """
 
 import contextlib
@@ -34,6 +36,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
+from django_tasks.base import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist
 from openpyxl import load_workbook
 
 from qudao.core import scopes
@@ -55,6 +59,19 @@ IMPORT_DIR = "imports"
 MONEY_LIMIT = Decimal("1e12")  # max_digits 14, 2 decimal places
 DEFAULT_TIER = "registered"
 PROGRESS_EVERY = 100
+# The exceptions of a task that ended with its worker: lost (failed by the reaper of
+# qudao/core/services/workers.py), or stopped by force (a second SIGTERM).
+WORKER_STOPPED = ("WorkerLost", "SystemExit", "KeyboardInterrupt")
+# Why an import's task failed without saying so itself; its status file keeps the key.
+FAILURE_REASONS = {
+    "worker_stopped": gettext_lazy(
+        "The task worker running the import stopped before it finished, so nothing was "
+        "imported. Confirm the import again to retry it."
+    ),
+    "task_failed": gettext_lazy(
+        "The import failed, so nothing was imported. Confirm the import again to retry it."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -655,6 +672,7 @@ def _owned(actor: User, token: str) -> dict[str, Any]:
 def _waiting(actor: User, token: str) -> dict[str, Any]:
     """The manifest of an upload of `actor` that is still waiting for its confirm."""
     info = _owned(actor, token)
+    _settle(token, info)
     if not _files(token).data.exists():
         raise ValidationError({"file": _("This import has expired or was already done.")})
     return info
@@ -730,20 +748,62 @@ def partner_import_confirm(*, actor: User, upload_token: str) -> ImportOutcome:
             created=len(partner_import_commit(actor=actor, upload_token=upload_token)), queued=False
         )
     _claim(upload_token)
+    # A failed task of an earlier confirm is forgotten before this one's status is written, so
+    # that _settle never takes this run for that one.
+    info = {key: value for key, value in info.items() if key != "task"}
+    _write_json(_files(upload_token).manifest, info)
     _write_json(
         _files(upload_token).status,
         {"state": "queued", "done": 0, "total": int(info.get("rows") or 0)},
     )
-    transaction.on_commit(lambda: partner_import_task.enqueue(actor.pk, upload_token))
+    transaction.on_commit(lambda: _enqueue(actor, upload_token, info))
     return ImportOutcome(created=0, queued=True)
+
+
+def _enqueue(actor: User, token: str, info: dict[str, Any]) -> None:
+    result = partner_import_task.enqueue(actor.pk, token)
+    # The task's id, to tell later whether the worker lost it (_settle).
+    _write_json(_files(token).manifest, {**info, "task": str(result.id)})
 
 
 def partner_import_status(*, actor: User, upload_token: str) -> dict[str, Any] | None:
     """Progress of an import in the task worker: {"state": queued|running|done|failed, "done",
     "total", "created", "messages"}; None when the upload was not handed to the worker."""
     _check_allowed(actor)
-    _owned(actor, upload_token)
-    return _read_json(_files(upload_token).status)
+    _settle(upload_token, _owned(actor, upload_token))
+    status = _read_json(_files(upload_token).status)
+    if status and status.get("reason") in FAILURE_REASONS:
+        # Told in the reader's language, whoever found the failure.
+        status["messages"] = [str(FAILURE_REASONS[status["reason"]])]
+    return status
+
+
+def _settle(token: str, info: dict[str, Any]) -> None:
+    """An import whose task failed without saying so itself (its worker was killed or lost, or
+    stopped by force): say so, with the reason, and give the upload back so that it can be
+    confirmed again. Nothing was written: the rows are created in one transaction."""
+    files = _files(token)
+    status = _read_json(files.status) or {}
+    if status.get("state") not in ("queued", "running") or not info.get("task"):
+        return
+    try:
+        result = partner_import_task.get_result(info["task"])
+    except TaskResultDoesNotExist:
+        return
+    if result.status != TaskResultStatus.FAILED:
+        return
+    with contextlib.suppress(FileNotFoundError):  # given back already, by a concurrent reader
+        os.replace(files.claimed, files.data)
+    errors = [error.exception_class_path for error in result.errors]
+    stopped = any(path.rsplit(".", 1)[-1] in WORKER_STOPPED for path in errors)
+    _write_json(
+        files.status,
+        {
+            "state": "failed",
+            "total": status.get("total"),
+            "reason": "worker_stopped" if stopped else "task_failed",
+        },
+    )
 
 
 @task()
