@@ -8,4 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organisation and access")
 
     def ready(self) -> None:
-        from . import registrations  # noqa: F401  (scope rules and navigation of the core app)
+        from . import (
+            registrations,  # noqa: F401  (scope rules and navigation of the core app)
+            tasks,  # noqa: F401  (its task_finished receiver)
+        )

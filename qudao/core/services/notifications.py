@@ -116,6 +116,18 @@ def delivery_attempt(*, delivery_id: int) -> Delivery:
     return delivery
 
 
+def delivery_task_failed(*, delivery_id: int, error: str) -> bool:
+    """The task sending a delivery failed outside delivery_attempt (its worker was killed, the
+    database went away): the delivery is failed with the reason, for staff to retry, and not
+    sent again by itself — it may have reached its target already."""
+    return bool(
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.FAILED,
+            last_error=f"{error}; it may have been sent. Retry to send it again."[:2000],
+        )
+    )
+
+
 def delivery_retry(*, delivery: Delivery) -> bool:
     """Send a failed delivery again (after fixing the address or robot). A delivery that is
     sent or still being tried is left alone, so nothing is sent twice."""

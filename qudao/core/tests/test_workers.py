@@ -1,6 +1,7 @@
 """Tasks are not lost with their worker: a task whose worker process is killed is failed, with
 the reason, by the next worker's reaper, and SIGTERM lets a worker finish its task before it
-stops. Real `manage.py worker` processes on the test database; the reaper's rules one by one."""
+stops. Real `manage.py worker` processes on the test database; the reaper's rules one by one;
+a lost delivery is failed for staff to retry."""
 
 import datetime
 import os
@@ -13,12 +14,14 @@ from django.db.models.functions import Now
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from qudao.core.models import WorkerHeartbeat
+from qudao.core.models import Delivery, Notification, WorkerHeartbeat
+from qudao.core.services.notifications import delivery_retry
 from qudao.core.services.workers import (
     tasks_fail_orphaned,
     worker_heartbeat_register,
     worker_stopped,
 )
+from qudao.core.tasks import delivery_send_task
 from qudao.core.tests.tasks import signal_wait_task
 from qudao.core.tests.worker import start_worker_process, stop_worker_process, wait_until
 
@@ -218,3 +221,29 @@ def test_a_stopping_worker_hands_back_a_task_it_claimed_and_removes_its_row():
     assert row(claimed).status == TaskResultStatus.READY and row(claimed).started_at is None
     assert row(other).status == TaskResultStatus.RUNNING
     assert not WorkerHeartbeat.objects.filter(worker_id="stopping").exists()
+
+
+@pytest.mark.django_db
+def test_a_delivery_whose_worker_was_lost_is_failed_for_staff_to_retry(world, timeout_60):
+    # Given a delivery being sent by a worker that is gone (the message may have left)
+    notification = Notification.objects.create(recipient=world.channel_mgr, title="Approve")
+    delivery = Delivery.objects.create(
+        notification=notification, channel=Delivery.Channel.EMAIL, target="cm@example.com"
+    )
+    other = Delivery.objects.create(
+        notification=notification, channel=Delivery.Channel.WECOM, target="https://robot"
+    )
+    heartbeat("gone", seen_ago=10 * MINUTE, hostname="elsewhere")
+    result = delivery_send_task.enqueue(delivery.pk)
+    DBTaskResult.objects.get(pk=result.id).claim("gone")
+
+    # When the reaper fails its task
+    assert tasks_fail_orphaned() == [result.id]
+
+    # Then the delivery is failed with the reason, not sent again by itself, and can be retried
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert LOST in delivery.last_error and "may have been sent" in delivery.last_error
+    assert not DBTaskResult.objects.filter(status=TaskResultStatus.READY).exists()
+    assert Delivery.objects.get(pk=other.pk).status == Delivery.Status.PENDING
+    assert delivery_retry(delivery=delivery)
