@@ -137,7 +137,8 @@ def tasks_fail_orphaned(*, own_worker_id: str = "") -> list[str]:
         if _task_fail(task_id, worker_id, workers.get(worker_id))
     ]
     if dead:
-        WorkerHeartbeat.objects.filter(worker_id__in=dead).delete()
+        # Still silent: one that spoke meanwhile was only slow, and keeps its row.
+        WorkerHeartbeat.objects.filter(worker_id__in=dead, seen_at__lt=Now() - timeout).delete()
     return failed
 
 
