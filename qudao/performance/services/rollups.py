@@ -657,7 +657,7 @@ def facts_refresh() -> dict[str, int]:
 
 
 def facts_refresh_request(*, actor) -> None:
-    """HQ asks the worker to bring the facts up to date now (instead of waiting for the scheduled refresh)."""
+    """HQ asks the worker to bring the facts up to date now, before the scheduled refresh."""
     require_hq_planner(actor)
     from ..tasks import facts_refresh_task
 

@@ -52,7 +52,7 @@ def dashboard_json(request):
 @login_required
 @require_POST
 def facts_refresh(request):
-    """HQ asks the worker to bring the facts up to date now (instead of waiting for the scheduled refresh)."""
+    """HQ asks the worker to bring the facts up to date now, before the scheduled refresh."""
     facts_refresh_request(actor=request.user)
 
     messages.success(request, _("The figures are being refreshed by the worker."))

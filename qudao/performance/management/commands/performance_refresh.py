@@ -4,7 +4,10 @@ from qudao.performance.tasks import facts_refresh_task
 
 
 class Command(BaseCommand):
-    help = "Enqueue the refresh of the performance facts changed since the last run (by hand; the workers' scheduler runs it every few minutes)."
+    help = (
+        "Enqueue the refresh of the performance facts changed since the last run (by hand; "
+        "the workers' scheduler runs it every few minutes)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--now", action="store_true", help="run here instead of the worker")
