@@ -281,7 +281,8 @@ def _decide(request, approval_id: int, decision: str, payload: ApprovalDecisionI
         approval=approval,
         decision=decision,
         comment=payload.comment,
-        version=payload.version,
+        # Without a version, the one this request read: a decision landing in between is a 409.
+        version=approval.version if payload.version is None else payload.version,
     )
     return _approval_detail(request.user, approval)
 

@@ -147,7 +147,13 @@ def approval_decide(
     comment: str = "",
     version: int | None = None,
 ) -> ApprovalRequest:
-    """Approve, reject or return the current step. Reject and return need a reason."""
+    """Approve, reject or return the current step. Reject and return need a reason.
+
+    `version` is the approval's version the decider saw; another one is a ConflictError. A
+    caller that sends none (the API's `version` is optional) should pass its own read's: the
+    pages and the API do, so that the loser of a race is told it lost (409) whether or not the
+    client sent a version. Without one, the loser still gets a ConflictError rather than a
+    refusal when the winner moved the chain on to a step the loser may not decide."""
     comment = (comment or "").strip()
     if decision not in Decision.ALL:
         raise ValidationError({"decision": _("Choose approve, reject or return.")})
@@ -166,6 +172,12 @@ def approval_decide(
             )
         step = step_current(locked)
         if not can_decide(actor, step):
+            if locked.version != approval.version:
+                # The chain moved on after the caller read `approval` (without a `version`):
+                # they lost a race for the step they saw, which is a conflict, not a refusal.
+                raise ConflictError(
+                    _("Someone else has acted on this approval meanwhile; reload and try again.")
+                )
             raise PermissionDenied(_("You are not an approver of the current step."))
         now = timezone.now()
         new_status = {

@@ -438,3 +438,64 @@ def test_two_concurrent_decisions_exactly_one_wins():
     assert decisions.count() == 1
     assert step.decided_by_id in {first.pk, second.pk}
     assert step.status == ("approved" if outcomes[first.username] == "won" else "rejected")
+
+
+def test_a_decision_read_before_the_chain_moved_on_is_a_conflict_not_a_refusal(world, prospect):
+    # Given a page read the activation while its first step was current
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    read = ApprovalRequest.objects.get(pk=approval.pk)
+    approval_decide(actor=world.south_manager, approval=approval, decision=Decision.APPROVE)
+
+    # When the same step is decided from that read, without a version
+    with pytest.raises(ConflictError):
+        approval_decide(actor=world.south_manager, approval=read, decision=Decision.APPROVE)
+
+    # Then the director's step still waits; read afresh, the manager is simply no approver
+    assert approval.steps.get(order=1).status == ApprovalStep.Status.PENDING
+    with pytest.raises(PermissionDenied):
+        approval_decide(
+            actor=world.south_manager,
+            approval=ApprovalRequest.objects.get(pk=approval.pk),
+            decision=Decision.APPROVE,
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_api_decisions_without_version_give_200_and_409(world, prospect, as_api, monkeypatch):
+    from qudao.core import selectors
+
+    # Given two managers of the region may decide the activation's first step
+    colleague = UserFactory(roles=["regional_manager"], region=world.south)
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    clients = [as_api(world.south_manager), as_api(colleague)]
+    barrier = threading.Barrier(2)
+    real = selectors.approval_get_for_user
+
+    def read_then_wait(user, pk):
+        read = real(user, pk)
+        barrier.wait(timeout=20)  # both requests read the approval before either decides
+        return read
+
+    monkeypatch.setattr(selectors, "approval_get_for_user", read_then_wait)
+    responses = [None, None]
+
+    def approve(index):
+        try:
+            responses[index] = clients[index].post(
+                f"/api/v1/approvals/{approval.pk}/approve", {}, content_type="application/json"
+            )
+        finally:
+            close_old_connections()
+            connection.close()
+
+    # When both approve at once, without a version
+    threads = [threading.Thread(target=approve, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then one decision is recorded and the other is a 409, not a 403 for the director's step
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.content for r in responses]
+    assert ApprovalEvent.objects.filter(request=approval, action="approved").count() == 1
+    assert approval.steps.get(order=1).status == ApprovalStep.Status.PENDING

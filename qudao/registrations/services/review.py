@@ -68,7 +68,9 @@ def registration_decide(
             approval=locked,
             decision=decision,
             comment=comment,
-            version=locked.version if version is None else version,
+            # Without a version, the one read above, before the lock: when another decision
+            # lands in between, this one lost the race (409), whoever holds the next step.
+            version=approval.version if version is None else version,
         )
     return Registration.objects.get(pk=registration.pk)
 
