@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qudao.core.middleware.LanguageMiddleware",
+    "qudao.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -154,6 +155,16 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Request bodies are refused (413) by their Content-Length before anything reads them: each
+# upload view declares the most its files may take (core.uploads.upload_size_limit, e.g. 10 MB
+# for a partner document); every other request may send REQUEST_MAX_BYTES, the ceiling, set
+# above the largest upload allowed anywhere (a 200 MB bid document). Form fields and JSON (not
+# files) may hold DATA_UPLOAD_MAX_MEMORY_SIZE; files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a
+# temporary file while they are checked. Production's reverse proxy refuses larger bodies first.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(201 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # Static files are served by WhiteNoise in every mode, from STATIC_ROOT (`collectstatic`, which
 # scripts/serve.sh runs); in DEBUG also straight from the sources, so an edit shows at once.
 MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")

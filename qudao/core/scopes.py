@@ -8,6 +8,11 @@ Each app declares, for each of its models, how the model maps to the organisatio
 - A regional manager sees rows in their region's subtree (the region and its offices).
 - A channel manager sees the partners they own and what belongs to those partners.
 - A member (e.g. of a project team) sees the rows they are a member of.
+- Whoever holds a pending step of an approval on a row sees the row, where the model's rule
+  says so (`deciders`): a reviewer named on a step (the customer region's manager of another
+  region's partner's registration) reads what they decide. A step by role is held only by role
+  holders who already see the row (`approvals.can_decide`), so only named approvers gain rows.
+  Partner users never gain another partner's rows this way.
 A vendor user with several roles sees the union.
 """
 
@@ -26,7 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast
 
-from .models import Region, Role, User
+from .models import ApprovalRequest, ApprovalStep, Region, Role, User
 
 HQ_ROLES = frozenset(
     {Role.Code.ADMIN, Role.Code.DIRECTOR, Role.Code.FINANCE, Role.Code.ANALYST, Role.Code.MONITOR}
@@ -41,6 +46,7 @@ class ScopeRule:
     partner: str | None = None  # to the Partner foreign key
     owner: str | None = None  # to the vendor user in charge (the partner's channel manager)
     member: str | None = None  # to the users who are members (e.g. a project team)
+    deciders: bool = False  # the approvers of a pending step of an approval on the row see it
 
 
 _rules: dict[type[Model], ScopeRule] = {}
@@ -128,7 +134,21 @@ def scope_q(user: User, model: type[Model]) -> Q | None:
         q |= _lookup_q(model, rule.owner, user.pk)
     if rule.member:
         q |= Q(pk__in=model._default_manager.filter(**{rule.member: user.pk}).values("pk"))
+    if rule.deciders:
+        q |= Q(pk__in=_decided_by(user, model))
     return q
+
+
+def _decided_by(user: User, model: type[Model]) -> QuerySet:
+    """The ids of the rows of `model` with an open approval whose pending step names `user`: a
+    handful of rows, from the steps' approver index."""
+    return ApprovalStep.objects.filter(
+        approver=user.pk,
+        status=ApprovalStep.Status.PENDING,
+        request__status=ApprovalRequest.Status.PENDING,
+        request__content_type__app_label=model._meta.app_label,
+        request__content_type__model=model._meta.model_name,
+    ).values(key=ObjectIdAsKey("request__object_id"))
 
 
 def visible(queryset: QuerySet, user: User) -> QuerySet:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from qudao.core.demo import HISTORY_DAYS, demo_clock, demo_moment, demo_user
 from qudao.core.models import ApprovalRequest, Region, User
 from qudao.core.numbering import next_number
+from qudao.core.sample_files import pdf_bytes
 from qudao.core.services.approvals import Decision, StepSpec, approval_decide, approval_start
 from qudao.core.services.approvals import kind_label as approval_kind_label
 
@@ -593,7 +594,7 @@ APPLICATIONS = [
 APPLICATION_SCORES = [8, 7, 8, 6, 9]
 
 
-DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+DEMO_PDF = pdf_bytes()
 
 
 def seed_applications(staff: dict[str, User]) -> None:

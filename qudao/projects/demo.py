@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from qudao.core.demo import HISTORY_DAYS, demo_clock, demo_moment, demo_user
 from qudao.core.models import ApprovalRequest, Department, Region, User
+from qudao.core.sample_files import pdf_bytes
 from qudao.core.services.approvals import approval_decide, can_decide, step_current
 from qudao.partners.models import Partner, ProductLine
 from qudao.registrations.services import registration_save_draft, registration_submit
@@ -64,7 +65,7 @@ from .services.meetings import (
 from .services.stocktake import stocktake_confirm, stocktake_open
 from .services.work import issue_create, risk_create, work_item_create, work_item_update
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 DAY = datetime.timedelta(days=1)
 
 # username, family name, given name, roles, region code, department, mobile

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from qudao.core.api import ERRORS, ApprovalOut, approval_summary
@@ -14,6 +15,7 @@ from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region
 from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.uploads import FORM_ALLOWANCE, upload_size_limit
 
 from ..models import Agreement, ProductLine
 from ..selectors.agreements import agreement_get_for_user, agreements_search
@@ -181,6 +183,7 @@ def agreement_update(request, agreement_id: int, payload: AgreementPatch):
 
 
 @router.post("/{agreement_id}/signed-file", response={200: AgreementOut, **ERRORS})
+@decorate_view(upload_size_limit(services.SIGNED_FILE_MAX_BYTES + FORM_ALLOWANCE))
 def agreement_upload(request, agreement_id: int, file: File[UploadedFile]):
     """Upload (or replace) the signed agreement of a draft: PDF or image, up to 20 MB."""
     agreement = agreement_get_for_user(request.user, agreement_id)

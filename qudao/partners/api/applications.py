@@ -21,16 +21,19 @@ from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
 
 from qudao.core.api import ERRORS, ApprovalOut, approval_summary
 from qudao.core.downloads import private_file_response
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import Region, User
 from qudao.core.schemas import ErrorOut, InputSchema, choice, error_response, page_of
+from qudao.core.uploads import upload_size_limit
 
 from ..models import ApplicationAttachment, PartnerApplication
 from ..selectors import recruitment as selectors
 from ..services import recruitment as services
+from ..services.recruitment.submission import ATTACHMENT_MAX_REQUEST_BYTES
 from ..views.recruitment import client_ip
 
 router = Router(tags=["partner applications"])
@@ -243,6 +246,7 @@ def application_create(request, payload: ApplicationIn):
     auth=None,
     response={201: AttachmentOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut},
 )
+@decorate_view(upload_size_limit(ATTACHMENT_MAX_REQUEST_BYTES))
 def application_attachment_upload(
     request,
     number: str,

@@ -6,10 +6,12 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
+from ninja.decorators import decorate_view
 
 from qudao.core.api import ERRORS, UserPage
 from qudao.core.downloads import download_name, private_file_response
 from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.uploads import DEFAULT_MAX_BYTES, FORM_ALLOWANCE, upload_size_limit
 
 from ..models import PartnerDocument
 from ..selectors import partner_get_for_user
@@ -140,6 +142,7 @@ def document_list(request, partner_id: int, page: int = 1, page_size: int = 50):
 
 
 @router.post("/{partner_id}/documents", response={201: PartnerDocumentOut, **ERRORS})
+@decorate_view(upload_size_limit(DEFAULT_MAX_BYTES + FORM_ALLOWANCE))
 def document_add(
     request,
     partner_id: int,

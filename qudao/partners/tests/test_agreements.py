@@ -12,14 +12,15 @@ from openpyxl import load_workbook
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Counter
+from qudao.core.sample_files import image_bytes, pdf_bytes
 from qudao.core.services.approvals import approval_decide
 from qudao.partners.models import Agreement, PartnerDocument, ProductLine
 from qudao.partners.services import agreements as services
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 # Every test here runs at this moment, the clock ticking on: the agreements run the calendar year,
 # which ends more than 30 days later (so they are not "expiring").
 NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -192,10 +193,18 @@ def test_sibling_offices_do_not_overlap(world):
         ("setup.exe", b"MZ\x90\x00" + b"\x00" * 64, ".exe"),
         ("contract.docx", b"PK\x03\x04" + b"\x00" * 64, ".docx"),
         ("contract.pdf", b"MZ\x90\x00 renamed executable", ".pdf"),
+        ("contract.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>", ".pdf"),
         ("big.pdf", PDF + b"0" * (20 * 1024 * 1024), "20"),
         ("empty.pdf", b"", ""),
     ],
-    ids=["executable", "word-not-allowed", "renamed-executable", "over-20-MB", "empty"],
+    ids=[
+        "executable",
+        "word-not-allowed",
+        "renamed-executable",
+        "pdf-header-then-html",
+        "over-20-MB",
+        "empty",
+    ],
 )
 def test_bad_signed_file_is_refused_and_nothing_is_stored(world, media, name, content, code_hint):
     with pytest.raises(ValidationError) as error:

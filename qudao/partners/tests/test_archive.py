@@ -1,6 +1,8 @@
 """The partner archive (管理档案): its tabs, and the partner admins' self-service on contacts,
 users and documents, through the services, the pages and the API."""
 
+import io
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,6 +14,7 @@ from django.utils import timezone, translation
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, User
+from qudao.core.sample_files import image_bytes, pdf_bytes
 from qudao.core.tests.factories import PASSWORD, UserFactory
 from qudao.core.tests.openapi import assert_conforms
 from qudao.partners.models import (
@@ -35,8 +38,8 @@ from qudao.partners.tests.test_evaluation import evaluate, warn
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 TABS = (
     "overview",
     "contacts",
@@ -54,6 +57,16 @@ TABS = (
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+HTML_AFTER_PDF_HEADER = b"%PDF-1.4\n<html><script>alert(1)</script></html>"
+
+
+def zip_without_a_document() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+    return buffer.getvalue()
 
 
 def pdf(name="营业执照.pdf", content=PDF):
@@ -501,6 +514,9 @@ def test_partner_admin_uploads_and_staff_download_through_the_scope(world, as_us
     [
         (SimpleUploadedFile("setup.exe", b"MZ\x90\x00"), "not accepted"),
         (SimpleUploadedFile("fake.pdf", PNG), "does not match"),
+        (SimpleUploadedFile("page.pdf", HTML_AFTER_PDF_HEADER), "cannot be read"),
+        (SimpleUploadedFile("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "cannot be read"),
+        (SimpleUploadedFile("report.docx", zip_without_a_document()), "cannot be read"),
         (SimpleUploadedFile("empty.pdf", b""), "empty"),
         (SimpleUploadedFile("huge.pdf", b"%PDF" + b"0" * (10 * 1024 * 1024)), "too large"),
         (None, ""),
@@ -679,3 +695,13 @@ def test_credit_summary_in_the_archive_credit_tab(world, as_user):
     assert len(response.context["applications"]) == 2
     assert not response.context["can_record_usage"]
     assert "/credit/usage/" not in response.content.decode()
+
+
+def test_documents_api_refuses_a_pdf_that_does_not_parse(world, as_api):
+    response = as_api(world.p1_admin).post(
+        f"/api/v1/partners/{world.p1.pk}/documents",
+        {"file": pdf("page.pdf", HTML_AFTER_PDF_HEADER), "kind": "licence"},
+    )
+
+    assert response.status_code == 422 and "file" in response.json()["errors"]
+    assert not PartnerDocument.objects.exists()

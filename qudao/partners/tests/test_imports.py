@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry
+from qudao.core.sample_files import docx_bytes
 from qudao.core.tests.worker import run_worker
 from qudao.partners.models import Partner
 from qudao.partners.selectors import partners_search
@@ -452,9 +453,10 @@ def zip_without_a_workbook() -> bytes:
         ("partners.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 100, "not accepted"),
         ("partners.xlsx", b"%PDF-1.4 renamed pdf", "does not match"),
         ("partners.xlsx", zip_without_a_workbook(), "cannot be read"),
+        ("partners.xlsx", docx_bytes(), "cannot be read"),
         ("partners.xlsx", b"", "empty"),
     ],
-    ids=["csv", "old xls", "renamed pdf", "zip not a workbook", "empty"],
+    ids=["csv", "old xls", "renamed pdf", "zip not a workbook", "word document", "empty"],
 )
 def test_wrong_files_are_refused(world, as_user, name, content, message):
     client = as_user(world.hq)

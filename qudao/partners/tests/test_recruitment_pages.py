@@ -367,3 +367,13 @@ def test_approved_application_links_its_partner_and_resends_the_invitation(
     assert application.partner.get_absolute_url() in html and application.partner.code in html
     assert f"/partners/applications/{application.pk}/invitation/" in html
     assert resend.status_code == 302 and len(mail.outbox) == 1
+
+
+def test_public_form_refuses_a_licence_that_is_not_a_real_pdf(world):
+    fake = pdf("营业执照.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>")
+
+    response = Client().post("/partners/apply/", {**form_data(world, n=507), "licence": fake})
+
+    assert response.status_code == 200
+    assert "licence" in response.context["form"].errors
+    assert not PartnerApplication.objects.exists()

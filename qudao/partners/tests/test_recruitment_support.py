@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from qudao.core.sample_files import image_bytes, pdf_bytes
 from qudao.partners.models import (
     ApplicationAttachment,
     PartnerApplication,
@@ -17,8 +18,8 @@ from qudao.partners.models import (
 from qudao.partners.tests.factories import tier
 from qudao.partners.validators import credit_code_check_char
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
 EXE = b"MZ\x90\x00" + b"\x00" * 64
 _numbers = itertools.count(1)
 

@@ -18,6 +18,7 @@ from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
+from qudao.core.uploads import FORM_ALLOWANCE, upload_size_limit
 from qudao.core.views import _form_errors, is_htmx
 
 from ..forms.agreements import AgreementFilterForm, AgreementForm, TerminateForm
@@ -144,6 +145,7 @@ def agreement_detail(request, pk: int):
     return render(request, "partners/agreements/detail.html", context)
 
 
+@upload_size_limit(services.SIGNED_FILE_MAX_BYTES + FORM_ALLOWANCE)
 @login_required
 def agreement_edit(request, pk: int | None = None):
     user = request.user

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from qudao.core import selectors as core_selectors
 from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.uploads import DEFAULT_MAX_BYTES, FORM_ALLOWANCE, upload_size_limit
 from qudao.core.views import _form_errors
 
 from ..forms.archive import ContactForm, DocumentForm, UserInviteForm
@@ -168,6 +169,7 @@ def user_active(request, pk: int, uid: int):
     return redirect(_tab(partner, "staff"))
 
 
+@upload_size_limit(DEFAULT_MAX_BYTES + FORM_ALLOWANCE)
 @login_required
 def document_new(request, pk: int):
     partner = _managed_partner(request, pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.exports import xlsx_response
 from qudao.core.paging import paginate
+from qudao.core.uploads import FORM_ALLOWANCE, upload_size_limit
 from qudao.core.views import _form_errors, is_htmx
 
 from ..forms.imports import PartnerImportForm
@@ -39,6 +40,7 @@ def _forget_previous(request) -> None:
             services.partner_import_discard(actor=request.user, upload_token=token)
 
 
+@upload_size_limit(services.MAX_BYTES + FORM_ALLOWANCE)
 @login_required
 def partner_import(request):
     _require_allowed(request.user)

@@ -20,6 +20,7 @@ from qudao.core.downloads import private_file_response
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
+from qudao.core.uploads import upload_size_limit
 from qudao.core.views import _form_errors, is_htmx
 
 from ..forms.recruitment import (
@@ -33,6 +34,7 @@ from ..forms.recruitment import (
 from ..models import PartnerApplication, Scorecard
 from ..selectors import recruitment as selectors
 from ..services import recruitment as services
+from ..services.recruitment.submission import APPLICATION_MAX_REQUEST_BYTES
 
 EXPORT_LIMIT = 50_000
 Status = PartnerApplication.Status
@@ -58,6 +60,7 @@ def client_ip(request) -> str:
 # --- public ---------------------------------------------------------------------------------
 
 
+@upload_size_limit(APPLICATION_MAX_REQUEST_BYTES)
 def application_apply(request):
     form = ApplicationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

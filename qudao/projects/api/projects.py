@@ -9,15 +9,18 @@ from typing import Any
 
 from django.urls import reverse
 from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
 from qudao.core.api import ERRORS
 from qudao.core.downloads import private_file_response
 from qudao.core.schemas import MAX_PAGE_SIZE, ErrorOut, InputSchema, choice
+from qudao.core.uploads import upload_size_limit
 
 from .. import selectors, services
 from ..models import Project, ProjectClass, ProjectMember
 from ..services.competition import project_competition_set
+from ..services.documents import document_upload_max_request_bytes
 
 router = Router(tags=["projects"])
 
@@ -484,6 +487,7 @@ def project_document_list(request, project_id: int, stage: int | None = None):
 
 
 @router.post("/{project_id}/documents", response={201: ProjectDocumentOut, **ERRORS})
+@decorate_view(upload_size_limit(document_upload_max_request_bytes))
 def project_document_upload(
     request,
     project_id: int,

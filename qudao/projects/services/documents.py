@@ -15,10 +15,17 @@ from django.utils.translation import gettext as _
 from qudao.core.errors import ConflictError, ValidationError
 from qudao.core.models import User
 from qudao.core.services.audit import audit_created
-from qudao.core.uploads import DOCUMENTS, validate_upload
+from qudao.core.uploads import DEFAULT_MAX_BYTES, DOCUMENTS, FORM_ALLOWANCE, validate_upload
 
 from ..models import DocumentType, Project, ProjectDocument, ProjectStage
 from .common import locked, require_edit, require_editable
+
+
+def document_upload_max_request_bytes() -> int:
+    """The largest upload request a project document may come in: the largest document type's
+    limit (which type is sent is only known once the body is read)."""
+    largest = DocumentType.objects.aggregate(largest=Max("max_bytes"))["largest"]
+    return (largest or DEFAULT_MAX_BYTES) + FORM_ALLOWANCE
 
 
 def project_document_upload(

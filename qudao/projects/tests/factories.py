@@ -3,11 +3,12 @@ so that tests exercise the same paths as the app."""
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from qudao.core.sample_files import pdf_bytes
 from qudao.core.tests.factories import UserFactory
 from qudao.projects import services
 from qudao.projects.models import DocumentType, ProcessTemplate, Project
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def doc_type(

@@ -143,6 +143,16 @@ def test_bad_input_is_a_422_with_field_errors(world, gates, as_api):
     )
     assert bad_file.status_code == 422
     assert "file" in bad_file.json()["errors"]
+    html_pdf = client.post(
+        f"{URL}/{made.pk}/documents",
+        {
+            "stage_id": stage.pk,
+            "document_type": "proposal",
+            "file": pdf("proposal.pdf", b"%PDF-1.4\n<html><script>alert(1)</script></html>"),
+        },
+    )
+    assert html_pdf.status_code == 422
+    assert "file" in html_pdf.json()["errors"]
     assert not made.documents.exists()
 
 

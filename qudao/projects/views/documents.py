@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from qudao.core.downloads import private_file_response
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.uploads import upload_size_limit
 
 from .. import services
 from ..forms import DocumentUploadForm
@@ -23,6 +24,7 @@ from ..selectors import (
     project_documents,
     project_stage_list,
 )
+from ..services.documents import document_upload_max_request_bytes
 from .base import form_errors, project_or_404, refusal, render_tab
 from .tabs import register_tab
 
@@ -53,6 +55,7 @@ def _upload_form(project, stages, data=None, files=None, initial=None):
     )
 
 
+@upload_size_limit(document_upload_max_request_bytes)
 @login_required
 def document_list(request, pk):
     user = request.user

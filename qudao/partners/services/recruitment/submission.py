@@ -29,7 +29,7 @@ from qudao.core.numbering import next_number
 from qudao.core.ratelimits import LimitReached, limit_release, limit_take, limit_used
 from qudao.core.services.audit import audit_created, audit_record
 from qudao.core.services.notifications import notify
-from qudao.core.uploads import DOCUMENTS, IMAGES_AND_PDF, validate_upload
+from qudao.core.uploads import DOCUMENTS, FORM_ALLOWANCE, IMAGES_AND_PDF, validate_upload
 
 from ...models import (
     ApplicationAttachment,
@@ -71,6 +71,9 @@ ATTACHMENT_TYPES = {
 }
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 10
+# The largest request bodies: the public form with a file of each kind, one API attachment.
+APPLICATION_MAX_REQUEST_BYTES = len(ATTACHMENT_TYPES) * MAX_UPLOAD_BYTES + FORM_ALLOWANCE
+ATTACHMENT_MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + FORM_ALLOWANCE
 
 # Accepted applications per client IP and hour (the page and the API share the count).
 RATE_WINDOW_SECONDS = 3600
