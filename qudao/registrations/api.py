@@ -295,14 +295,19 @@ def registration_conflicts_endpoint(request, registration_id: int):
 
 def _decide(request, registration_id: int, decision: str, comment: str, **extra):
     registration = registration_get_for_user(request.user, registration_id)
-    registration_decide(
+    decided = registration_decide(
         actor=request.user,
         registration=registration,
         decision=decision,
         comment=comment,
         **extra,
     )
-    return registration_get_for_user(request.user, registration_id)
+    # A reviewer who saw it only while their step was pending (registrations/scopes.py) gets
+    # the registration as their decision left it, though they may no longer read it.
+    try:
+        return registration_get_for_user(request.user, registration_id)
+    except Registration.DoesNotExist:
+        return decided
 
 
 @router.post("/{registration_id}/approve", response={200: RegistrationOut, **ERRORS})

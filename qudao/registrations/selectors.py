@@ -18,6 +18,7 @@ from .models import Registration
 from .services import (
     EXPIRY_NOTICE_DAYS,
     VendorConflict,
+    earlier_claims,
     registration_conflicts,
     registration_vendor_conflicts,
 )
@@ -104,7 +105,8 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
     A partner user learns only that conflicts exist and how strong they are: levels and counts,
     never another partner's name, number, amount or the reasons (which quote names). Vendor
     staff get every candidate they may see with its reasons; candidates outside their scope are
-    counted only.
+    counted only, and `earlier_claim` says whether any conflict, seen or not, claimed the
+    customer first (approving then needs an override reason).
     """
     # The product lines once for both checks (prefetched by `registrations_visible_to`).
     lines = frozenset(line.product_line.name for line in registration.products.all())
@@ -160,6 +162,7 @@ def conflicts_for_viewer(user: User, registration: Registration) -> dict[str, An
     return summary | {
         "candidates": candidates,
         "hidden": len(conflicts) - len(candidates),
+        "earlier_claim": bool(earlier_claims(registration, conflicts)),
         "vendor": vendor_rows,
     }
 

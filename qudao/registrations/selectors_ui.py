@@ -120,23 +120,6 @@ def protection_countdown(
     return {"until": registration.protection_until, "days": days, "urgent": days <= URGENT_DAYS}
 
 
-def has_earlier_claim(registration: Registration, candidates: list[dict[str, Any]]) -> bool:
-    """Whether the staff conflict panel lists another partner's likely or certain claim that was
-    approved or submitted first: then approving this one needs an override reason (the review
-    service's first-valid-wins rule)."""
-    for candidate in candidates:
-        if level_of(candidate["level"]) < Level.LIKELY:
-            continue
-        earlier = (
-            candidate["submitted_at"] is not None
-            and registration.submitted_at is not None
-            and candidate["submitted_at"] < registration.submitted_at
-        )
-        if candidate["status"] == Status.APPROVED or earlier:
-            return True
-    return False
-
-
 def approvals_with_steps(user: User, registration: Registration) -> list[ApprovalRequest]:
     """The registration's approvals (review, extensions) the user may see, with their steps."""
     return list(

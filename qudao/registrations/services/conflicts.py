@@ -326,3 +326,23 @@ def registration_vendor_conflicts(
     found = [hit for source in conflict_sources for hit in source(registration, deal)]
     found = [hit for hit in found if hit.level > Level.NONE]
     return sorted(found, key=lambda c: (-c.match.level, -c.match.score, c.reference))
+
+
+def earlier_claims(registration: Registration, conflicts: list[Conflict]) -> list[Conflict]:
+    """The `conflicts` that claim the customer before `registration`: another partner's likely
+    or certain registration that is approved, or was submitted first. Approving `registration`
+    then needs an override reason (first valid registration wins), whether or not the approver
+    may see those registrations."""
+    blocking = []
+    for conflict in conflicts:
+        other = conflict.registration
+        if conflict.level < Level.LIKELY:
+            continue
+        earlier = (
+            other.submitted_at is not None
+            and registration.submitted_at is not None
+            and other.submitted_at < registration.submitted_at
+        )
+        if other.status == Registration.Status.APPROVED or earlier:
+            blocking.append(conflict)
+    return blocking

@@ -16,28 +16,15 @@ from qudao.core.services.approvals import (
     register_kind,
 )
 
-from ..matching import Level
 from ..models import Registration
-from .conflicts import Conflict, registration_conflicts
+from .conflicts import Conflict, earlier_claims, registration_conflicts
 from .rules import protection_terms
 from .state import REVIEW, Status, notify_partner, open_approval, transition
 
 
 def _earlier_claims(registration: Registration) -> list[Conflict]:
     """Other partners' likely/certain conflicts that were approved, or submitted earlier."""
-    blocking = []
-    for conflict in registration_conflicts(registration=registration):
-        other = conflict.registration
-        if conflict.level < Level.LIKELY:
-            continue
-        earlier = (
-            other.submitted_at is not None
-            and registration.submitted_at is not None
-            and other.submitted_at < registration.submitted_at
-        )
-        if other.status == Status.APPROVED or earlier:
-            blocking.append(conflict)
-    return blocking
+    return earlier_claims(registration, registration_conflicts(registration=registration))
 
 
 def registration_decide(

@@ -20,10 +20,9 @@ from qudao.core.views import _form_errors
 
 from ..forms import CloseForm, DecisionForm, ExtendForm, ProgressForm
 from ..models import Registration
-from ..selectors import conflicts_for_viewer
+from ..selectors import conflicts_for_viewer, registrations_visible_to
 from ..selectors_ui import (
     approvals_with_steps,
-    has_earlier_claim,
     level_of,
     protection_countdown,
     registration_actions,
@@ -79,8 +78,7 @@ def _render_detail(request, registration, **bound):
         "vendor_hits": [_labelled(hit) for hit in conflicts.get("vendor", [])],
         "hint": hint(level),
         "is_partner": user.is_partner_user,
-        "needs_override": actions.decide
-        and has_earlier_claim(registration, conflicts.get("candidates", [])),
+        "needs_override": actions.decide and conflicts.get("earlier_claim", False),
         "countdown": protection_countdown(registration),
         "approvals": approvals_with_steps(user, registration),
         "history": core_selectors.audit_rows(
@@ -118,10 +116,10 @@ def registration_submit_view(request, pk: int):
     return _back(pk)
 
 
-def _run(request, registration, form, form_key: str, call, done: str):
+def _run(request, registration, form, form_key: str, call, done: str, then=None):
     """Run `call(cleaned_data)` when `form` is valid. Done: the message and back to the detail
-    page; invalid input: the page again with the form's errors; a conflict (a stale decision, a
-    wrong state): its message and back to the page."""
+    page (or to `then()`); invalid input: the page again with the form's errors; a conflict (a
+    stale decision, a wrong state): its message and back to the page."""
     if form.is_valid():
         try:
             call(form.cleaned_data)
@@ -132,7 +130,7 @@ def _run(request, registration, form, form_key: str, call, done: str):
             return _back(registration.pk)
         else:
             messages.success(request, done)
-            return _back(registration.pk)
+            return then() if then else _back(registration.pk)
     return _render_detail(request, registration, **{form_key: form})
 
 
@@ -206,7 +204,16 @@ def registration_decide_view(request, pk: int):
             version=data["version"],
         ),
         _("Your decision has been recorded."),
+        then=lambda: _back_or_queue(request.user, registration.pk),
     )
+
+
+def _back_or_queue(user, pk: int):
+    """After a decision: the registration, or the review queue when the decider saw it only
+    while their step was pending (a cross-region reviewer, see registrations/scopes.py)."""
+    if registrations_visible_to(user).filter(pk=pk).exists():
+        return _back(pk)
+    return redirect("registrations:registration-review")
 
 
 urlpatterns = [
