@@ -16,6 +16,7 @@ attempts never check more passwords than the limits allow; a successful log-in g
 back and forgets the failures of its account and address.
 """
 
+import hashlib
 import secrets
 from datetime import datetime, timedelta
 
@@ -87,8 +88,10 @@ def _login_window() -> int:
 
 def _account_of(user: User | None, identifier: str) -> str:
     # An unknown identifier is counted like an account, so that throttling says nothing about
-    # which identifiers exist.
-    return f"user-{user.pk}" if user is not None else f"name-{identifier.strip().lower()}"
+    # which identifiers exist; hashed, so that any text makes a short, safe cache key.
+    if user is not None:
+        return f"user-{user.pk}"
+    return "name-" + hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
 
 
 def _uses_take(limits: list[tuple[str, str, int]], user: User | None) -> list[str]:

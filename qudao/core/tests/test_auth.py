@@ -123,10 +123,20 @@ def test_many_addresses_pause_the_account_but_never_its_api_tokens(settings):
     assert fail(address="10.0.2.1", password=PASSWORD) == "ok"
 
 
-def test_unknown_names_are_throttled_like_accounts(settings):
+@pytest.mark.parametrize("cache_backend", ["database", "locmem"])
+def test_unknown_names_are_throttled_like_accounts(settings, cache_backend):
+    if cache_backend == "database":  # its keys are at most 255 characters
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": settings.CACHE_TABLE,
+            }
+        }
     settings.LOGIN_MAX_FAILURES = 2
+    long_name = "无此人 " * 80  # any text, however long, makes a usable cache key
 
     assert [fail("nobody") for _ in range(3)] == ["invalid", "invalid", "locked"]
+    assert [fail(long_name) for _ in range(3)] == ["invalid", "invalid", "locked"]
 
 
 def test_paused_log_in_message_on_login_page(settings):
