@@ -5,6 +5,7 @@ and the API give the same messages."""
 from django import forms
 from django.forms import formset_factory
 from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.forms import StyledForm
@@ -285,6 +286,11 @@ class DecisionForm(StyledForm, forms.Form):
         label=_("Override reason"),
         max_length=500,
         required=False,
-        help_text=_("Another partner claimed this customer first; say why this one wins."),
+        # The reason goes to both partners (the ended claim's history and notification).
+        help_text=format_lazy(
+            "{} {}",
+            _("Another partner claimed this customer first; say why this one wins."),
+            _("Both partners are told this reason: do not name the other partner."),
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -22,11 +22,6 @@ from .rules import protection_terms
 from .state import REVIEW, Status, notify_partner, open_approval, transition
 
 
-def _earlier_claims(registration: Registration) -> list[Conflict]:
-    """Other partners' likely/certain conflicts that were approved, or submitted earlier."""
-    return earlier_claims(registration, registration_conflicts(registration=registration))
-
-
 def registration_decide(
     *,
     actor: User,
@@ -62,10 +57,65 @@ def registration_decide(
     return Registration.objects.get(pk=registration.pk)
 
 
+def _locked_with_claims(pk: int) -> tuple[Registration, list[Conflict]]:
+    """The registration `pk` and every registration it conflicts with, locked in the order of
+    their ids, then the claims that came first, read again under those locks.
+
+    Two reviews of one customer approved at once (the first claim, and a later one with an
+    override) each lock both registrations, in the same order: the second waits for the first
+    and then sees its decision, so one claim stays live. Locking one's own registration first
+    let each read the other as merely submitted, and both were approved."""
+    conflicts = registration_conflicts(registration=Registration.objects.get(pk=pk))
+    locked_ids: set[int] = set()
+    while True:
+        wanted = {pk, *(conflict.registration.pk for conflict in conflicts)} - locked_ids
+        if not wanted:
+            break
+        locked_ids |= set(
+            Registration.objects.select_for_update()
+            .filter(pk__in=sorted(wanted))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        # Read again under the locks: a claim may have been approved or ended meanwhile.
+        registration = Registration.objects.select_related("partner").get(pk=pk)
+        conflicts = registration_conflicts(registration=registration)
+    return registration, earlier_claims(registration, conflicts)
+
+
+def _end_claim(pk: int, *, actor: User, reason: str) -> None:
+    """End an approved claim that an override put another registration before (locked by the
+    caller): its protection ends (expired), the override reason goes into its history, and its
+    partner and channel manager are told, without the other registration's number or partner
+    (a partner learns of others' claims only that they exist).
+
+    A claim already won is not a claim any more (a won registration leaves the conflict check,
+    and its project stands: the deal is signed); it appears to the reviewer as a conflict with
+    the vendor's project, which an override does not touch. Only approved claims end here; an
+    earlier one still in review stays there, and approving it later needs an override in turn.
+    """
+    other = Registration.objects.select_related("partner").get(pk=pk)
+    if other.status != Status.APPROVED:
+        return
+    note = _("ended by an override: %(reason)s") % {"reason": reason}
+    transition(other, Status.EXPIRED, actor=actor, note=note[:200])
+    transaction.on_commit(
+        lambda: notify_partner(
+            other,
+            gettext_lazy("Protection ended: %(number)s %(customer)s"),
+            gettext_lazy(
+                "After review, another registration of this customer was approved instead. "
+                "Reason: %(reason)s"
+            ),
+            {"reason": reason},
+            owner=True,
+        )
+    )
+
+
 def _on_review_approved(approval: ApprovalRequest, actor: User) -> None:
-    registration = Registration.objects.select_for_update().get(pk=approval.object_id)
+    registration, blocking = _locked_with_claims(int(approval.object_id))
     override = (approval.payload or {}).get("override_reason", "")
-    blocking = _earlier_claims(registration)
     if blocking and not override:
         raise ConflictError(
             _(
@@ -85,11 +135,20 @@ def _on_review_approved(approval: ApprovalRequest, actor: User) -> None:
     registration.stale_warned_at = None
     note = (_("override: %(reason)s") % {"reason": override}) if blocking else ""
     transition(registration, Status.APPROVED, actor=actor, note=note[:200])
+    # One claim per customer: the approved claims this override puts it before end with it.
+    ended = [c for c in blocking if c.registration.status == Status.APPROVED]
+    for conflict in ended:
+        _end_claim(conflict.registration.pk, actor=actor, reason=override)
+    body = gettext_lazy("Protected until %(until)s.")
+    if ended:
+        body = gettext_lazy(
+            "Protected until %(until)s. Another partner's earlier claim of this customer has ended."
+        )
     transaction.on_commit(
         lambda: notify_partner(
             registration,
             gettext_lazy("Registration approved: %(number)s %(customer)s"),
-            gettext_lazy("Protected until %(until)s."),
+            body,
             {"until": registration.protection_until.isoformat()},
         )
     )
