@@ -81,6 +81,9 @@ def test_the_cross_region_reviewer_reads_the_registration_and_its_conflicts(worl
     assert detail.status_code == 200 and detail.json()["number"] == registration.number
     assert conflicts.status_code == 200
     assert [c["number"] for c in conflicts.json()["candidates"]] == [east_claim.number]
+    # and it is in their review queue, as in their approvals inbox
+    queue = as_user(world.east_manager).get("/registrations/review/").content.decode()
+    assert f'data-number="{registration.number}"' in queue
 
 
 def test_an_earlier_claim_outside_the_reviewers_scope_is_counted_and_asks_for_a_reason(
