@@ -221,7 +221,8 @@ def test_seed_demo_spreads_its_dates_over_the_last_two_years(db, seed):
 
     # And the current stories still hold: registrations waiting for review in the inbox,
     review = ApprovalRequest.objects.filter(kind="registration_review", status="pending")
-    waiting = Registration.objects.filter(status="submitted", pk__in=review.values("object_id"))
+    reviewed = {int(pk) for pk in review.values_list("object_id", flat=True)}  # a text column
+    waiting = Registration.objects.filter(status="submitted", pk__in=reviewed)
     assert waiting.count() >= 5
     assert all(r.submitted_at >= now - datetime.timedelta(days=30) for r in waiting)
     # approved ones still protected (the daily job expires none), one ending within a week,
