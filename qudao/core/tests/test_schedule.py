@@ -3,14 +3,11 @@ day however many schedulers ask, a periodic job once in each window of its minut
 task worker executes them, and the worker command's own scheduler does all this unasked."""
 
 import datetime
-import signal
 import threading
 from collections import Counter
-from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -129,22 +126,9 @@ def test_schedulers_racing_enqueue_each_job_once():
 def test_the_worker_command_runs_the_days_jobs_by_itself(settings):
     # Given a worker started at any time of day (every time is after 00:00)
     settings.DAILY_RUN_AT = datetime.time(0, 0)
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    previous = {number: signal.getsignal(number) for number in signals}
 
     # When it runs until it has executed as many tasks as there are scheduled jobs
-    try:
-        call_command(
-            "worker",
-            max_tasks=len(DAILY) + len(PERIODIC),
-            interval=0.05,
-            startup_delay=False,
-            verbosity=0,
-            stdout=StringIO(),
-        )
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    run_worker("worker", batch=False, max_tasks=len(DAILY) + len(PERIODIC), interval=0.05)
 
     # Then its scheduler enqueued each job once, and the worker ran them
     assert executed() == Counter(DAILY + PERIODIC)

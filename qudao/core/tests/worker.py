@@ -15,21 +15,15 @@ from django.db import connection
 from qudao.core.tests.test_settings import child_environment
 
 
-def run_worker() -> None:
-    """Run the real task worker until no task is ready, as `manage.py db_worker --batch`."""
+def run_worker(command: str = "db_worker", **options) -> None:
+    """Run the real task worker in the test's process: by default until no task is ready, as
+    `manage.py db_worker --batch`; `command` and `options` change that (`worker`, max_tasks=…)."""
     # The worker installs its own SIGINT/SIGTERM handlers; give pytest its own back afterwards.
     signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
     previous = {number: signal.getsignal(number) for number in signals}
+    defaults = {"batch": True, "startup_delay": False, "interval": 0, "reload": False}
     try:
-        call_command(
-            "db_worker",
-            batch=True,
-            startup_delay=False,
-            interval=0,
-            reload=False,
-            verbosity=0,
-            stdout=StringIO(),
-        )
+        call_command(command, **(defaults | options), verbosity=0, stdout=StringIO())
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
