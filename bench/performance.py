@@ -1,5 +1,5 @@
-"""Benchmark of the performance module (issue 6, "Measured"): 5,000 partners, 1,000,000 deal
-registrations and 1,000,000 projects.
+"""Benchmark of the performance module: 5,000 partners, 1,000,000 deal registrations and
+1,000,000 projects.
 
     .venv/bin/python bench/performance.py               # SQLite: bench/performance.sqlite3, new
     BENCH_PARTNERS=500 BENCH_REGISTRATIONS=100000 BENCH_PROJECTS=100000 BENCH_N=10 \\
@@ -11,16 +11,15 @@ registrations and 1,000,000 projects.
     BENCH_REUSE=1 BENCH_SKIP_REBUILD=1 …                  # and keep the rollups as they are
 
 Its own database (not bench/run.py's, nor bench/projects.py's): migrate, `seed_demo` (the demo
-accounts, regions, tiers, product lines), then `manage.py performance_measure`, which adds
-synthetic partners, registrations (with their product lines) and projects inside the database
-(INSERT … SELECT), ANALYZEs, rebuilds the rollups, refreshes them (nothing changed), computes
-every partner's scorecard for the quarter, and times each dashboard (HQ, region, channel manager,
-partner; also HQ filtered by region and tier, and by product line) against the equivalent raw
-aggregate SQL on the raw tables. Results: a table on stdout and bench/results/performance.json
-(git-ignored). bench/PERFORMANCE.md describes the figures.
+accounts, regions, tiers, product lines), then `measure` of bench/performance_measure.py,
+which adds synthetic partners, registrations (with their product lines) and projects inside the
+database (INSERT … SELECT), ANALYZEs, rebuilds the rollups, refreshes them (nothing changed),
+computes every partner's scorecard for the quarter, and times each dashboard (HQ, region, channel
+manager, partner; also HQ filtered by region and tier, and by product line) against the
+equivalent raw aggregate SQL on the raw tables. Results: a table on stdout and
+bench/results/performance.json (git-ignored). bench/PERFORMANCE.md describes the figures.
 """
 
-import importlib
 import json
 import os
 import sys
@@ -60,11 +59,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.apps import apps as django_apps  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from performance_measure import measure  # noqa: E402  (bench/, this script's folder)
 
 from qudao.core.models import Role, User  # noqa: E402
+from qudao.demo.partners import seed_partner_reference  # noqa: E402
+from qudao.projects.reference import templates_builtin_ensure  # noqa: E402
 from qudao.registrations.models import Registration  # noqa: E402
 
 
@@ -85,10 +86,8 @@ def prepare_database() -> None:
         call_command("flush", verbosity=0, interactive=False)
         # flush also removes what data migrations created: roles, tiers, product lines, templates
         Role.objects.bulk_create([Role(code=code) for code in Role.Code.values])
-        lifecycle = importlib.import_module("qudao.partners.migrations.0002_lifecycle")
-        lifecycle.seed_reference_data(django_apps, None)
-        builtin = importlib.import_module("qudao.projects.migrations.0002_builtin_templates")
-        builtin.create_templates(django_apps, None)
+        seed_partner_reference()
+        templates_builtin_ensure()
     started = time.perf_counter()
     call_command("seed_demo", verbosity=0)
     print(f"demo seeded in {time.perf_counter() - started:.1f}s")
@@ -105,8 +104,7 @@ def main() -> None:
     prepare_database()
     RESULTS.parent.mkdir(exist_ok=True)
     seed_only = os.environ.get("BENCH_SEED_ONLY") == "1"
-    call_command(
-        "performance_measure",
+    measure(
         partners=partners,
         registrations=registrations,
         projects=projects,

@@ -18,7 +18,6 @@ count and page in hand-written SQL. Results: a table on stdout and bench/results
 (git-ignored).
 """
 
-import importlib
 import json
 import math
 import os
@@ -64,7 +63,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.apps import apps as django_apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
@@ -82,6 +80,7 @@ from qudao.projects.models import (  # noqa: E402
     ProjectStage,
     StageDefinition,
 )
+from qudao.projects.reference import templates_builtin_ensure  # noqa: E402
 from qudao.projects.services import stage_advance  # noqa: E402
 
 settings.DEBUG = False
@@ -109,8 +108,7 @@ def prepare_database(count: int) -> float | None:
         call_command("flush", verbosity=0, interactive=False)
         # flush also removes what data migrations created: roles, templates
         Role.objects.bulk_create([Role(code=code) for code in Role.Code.values])
-        builtin = importlib.import_module("qudao.projects.migrations.0002_builtin_templates")
-        builtin.create_templates(django_apps, None)
+        templates_builtin_ensure()
     started, cpu = time.perf_counter(), time.process_time()
     call_command("seed_demo", scale=1, verbosity=0)
     print(f"demo seeded in {time.perf_counter() - started:.1f}s")

@@ -33,7 +33,7 @@ WARMUP = 3
 # BENCH_REUSE=1 times the database as the previous run left it (no seeding): for re-timing
 # after a code change without seeding a million registrations again.
 REUSE = os.environ.get("BENCH_REUSE") == "1"
-NAME_PAIRS = ROOT / "qudao" / "registrations" / "tests" / "fixtures" / "name_pairs.csv"
+NAME_PAIRS = ROOT / "qudao" / "customers" / "tests" / "fixtures" / "name_pairs.csv"
 SEARCH = "伙伴00012"  # matches 100 of the scaled partners' names (…伙伴0001200… to …99)
 
 
@@ -74,6 +74,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from qudao.catalog.models import ProductLine  # noqa: E402
 from qudao.core.models import (  # noqa: E402
     ApprovalRequest,
     ApprovalStep,
@@ -85,10 +86,10 @@ from qudao.core.models import (  # noqa: E402
 )
 from qudao.core.scopes import region_subtree_ids  # noqa: E402
 from qudao.core.services.auth import api_token_issue  # noqa: E402
+from qudao.customers import matching  # noqa: E402
+from qudao.customers.keys import customer_keys  # noqa: E402
 from qudao.demo.scale_registrations import new_customer_name, variant_of  # noqa: E402
-from qudao.partners.models import Partner, ProductLine  # noqa: E402
-from qudao.registrations import matching  # noqa: E402
-from qudao.registrations.keys import customer_keys  # noqa: E402
+from qudao.partners.models import Partner  # noqa: E402
 from qudao.registrations.models import (  # noqa: E402
     CustomerKey,
     CustomerName,
@@ -375,7 +376,7 @@ def registration_floor(
                 cursor.execute(
                     "SELECT rp.id, rp.registration_id, rp.quantity, rp.description, pl.id, "
                     "pl.name FROM registrations_registrationproduct rp "
-                    "JOIN partners_productline pl ON pl.id = rp.product_line_id "
+                    "JOIN catalog_productline pl ON pl.id = rp.product_line_id "
                     f"WHERE rp.registration_id IN ({placeholders(ids)}) ORDER BY rp.id",
                     ids,
                 )
@@ -601,7 +602,7 @@ def measure_conflicts(n: int) -> tuple[list[dict], dict]:
 
 def matching_quality() -> dict:
     """Recall and precision of "likely or certain" on the labelled name pairs, computed as in
-    qudao/registrations/tests/test_matching.py."""
+    qudao/customers/tests/test_matching.py."""
     with NAME_PAIRS.open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     tp = fp = fn = 0

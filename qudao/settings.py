@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "qudao.core",
+    "qudao.catalog",
+    "qudao.customers",
     "qudao.partners",
     "qudao.registrations",
     "qudao.projects",

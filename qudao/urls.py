@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from qudao.api import api
-from qudao.core.views import healthz
+from qudao.core.views.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

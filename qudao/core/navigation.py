@@ -1,43 +1,48 @@
-"""The role-aware navigation and home-page cards. Each app registers its own entries in ready(),
-so a module that is not built is simply absent."""
+"""The role-aware navigation and home-page cards, built from what the apps register
+(core.hooks: nav_item, home_card), so a module that is not built is simply absent."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
+from . import hooks, roles
 from .models import User
 
+# The core app's own entries (registered in CoreConfig.ready).
+NAV_ITEMS = [
+    hooks.NavItem("home", _("Workbench"), "core:home", "bi-speedometer2", 10, partner_users=True),
+    hooks.NavItem(
+        "approvals",
+        _("Approvals"),
+        "core:approval-list",
+        "bi-check2-square",
+        80,
+        partner_users=True,
+    ),
+    hooks.NavItem(
+        "notifications",
+        _("Notifications"),
+        "core:notification-list",
+        "bi-bell",
+        85,
+        partner_users=True,
+    ),
+    hooks.NavItem(
+        "org", _("Organisation"), "core:org", "bi-diagram-3", 90, roles=roles.ORG_MANAGERS
+    ),
+    hooks.NavItem(
+        "audit",
+        _("Audit log"),
+        "core:audit-list",
+        "bi-journal-text",
+        95,
+        roles=frozenset({roles.Code.ADMIN}),
+    ),
+]
 
-@dataclass(frozen=True)
-class NavItem:
-    key: str
-    label: Any
-    url_name: str
-    icon: str
-    order: int = 100
-    roles: frozenset[str] = field(default_factory=frozenset)  # empty: every vendor user
-    partner_users: bool = False  # shown to partner users too
-    staff_only: bool = False  # superusers and the listed roles only
 
-
-_items: list[NavItem] = []
-# A card returns None (not for this user) or {"label", "value", "url", "icon"}.
-Card = Callable[[User], dict[str, Any] | None]
-_cards: list[tuple[int, Card]] = []
-
-
-def register(item: NavItem) -> None:
-    _items[:] = [i for i in _items if i.key != item.key] + [item]
-
-
-def register_card(card: Card, order: int = 100) -> None:
-    if card not in [c for _, c in _cards]:
-        _cards.append((order, card))
-
-
-def _allowed(item: NavItem, user: User) -> bool:
+def _allowed(item: hooks.NavItem, user: User) -> bool:
     if user.is_partner_user:
         return item.partner_users
     if user.is_superuser:
@@ -52,7 +57,7 @@ def items_for(user: User, path: str = "") -> list[dict[str, Any]]:
         return []
     items = [
         {"key": item.key, "label": item.label, "url": reverse(item.url_name), "icon": item.icon}
-        for item in sorted(_items, key=lambda i: i.order)
+        for item in hooks.nav_items()
         if _allowed(item, user)
     ]
     # The entry whose URL is the longest prefix of the path is the active one, so that
@@ -67,5 +72,5 @@ def items_for(user: User, path: str = "") -> list[dict[str, Any]]:
 
 
 def cards_for(user: User) -> list[dict[str, Any]]:
-    found = (card(user) for _, card in sorted(_cards, key=lambda pair: pair[0]))
+    found = (card(user) for card in hooks.home_cards())
     return [card for card in found if card]

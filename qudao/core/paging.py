@@ -18,21 +18,19 @@ class IdsFirstPaginator(Paginator):
     the filters and the order alone (no joins for `select_related`), the outer query adds the
     joins for those rows only. Still one query per page.
 
-    With the joins in the one query the database may join every matching row before sorting
-    (at 1,000,000 registrations SQLite took seconds); the subquery reads the page from the index
-    that gives the order.
+    With the joins in the one query the database may join every matching row before sorting;
+    the subquery reads the page from the index that gives the order.
 
     `load`: fetch the page's ids as a list first (a query of its own), then `load(ids)` returns
     the rows by id (e.g. `in_bulk`). For lists under many joins, where PostgreSQL plans the
-    subquery as a semi-join over the whole table (the projects: seconds at 1,000,000 rows).
+    subquery as a semi-join over the whole table.
 
 
     `count_cap`: count at most this many rows (`SELECT COUNT(*) FROM (… LIMIT cap + 1)`), and
-    say "10,000+" beyond: an exact count of every row a user may see is a scan (PostgreSQL:
-    60 ms for a director's 1,000,000 projects, 290 ms for a regional manager's 183,000).
+    say "10,000+" beyond: an exact count of every row a user may see is a scan.
     A count that reached the cap is remembered for CAPPED_COUNT_SECONDS per query (the same
     SQL and parameters: the same filters within the same scope), since counting to the cap
-    reads cap + 1 index entries on every page (4 ms on PostgreSQL) to show the same "10,000+".
+    reads cap + 1 index entries on every page to show the same "10,000+".
     A count under the cap, which people read as exact, is always counted.
     """
 
@@ -146,7 +144,7 @@ def sort_by(queryset: QuerySet, requested: str | None, allowed: dict[str, str], 
     if field is None:
         key, field = default, allowed[default.lstrip("-")]
     # Ties are broken by id in the same direction, so that an index on (field, id), or a
-    # descending one on (-field, -id), gives the whole order: "created_at DESC, id ASC" made
-    # SQLite sort every row a regional manager sees (0.7 s at 1,000,000 projects; 0.2 ms now).
+    # descending one on (-field, -id), gives the whole order: "created_at DESC, id ASC" makes
+    # SQLite sort every row a regional manager sees.
     sign = "-" if key.startswith("-") else ""
     return queryset.order_by(sign + field, sign + "pk"), key

@@ -1,11 +1,10 @@
-"""The form renderer: Django's widget templates, with the two that every list's filter bar uses
-(<input> and <select>) written by Python instead of the template engine.
+"""The form renderer: Django's widget templates, <input> and <select> written by Python.
 
-Rendering a widget through the template engine costs 0.3 ms for an <input> and 60 µs per
-<option>; a project list's filter bar (14 widgets, ~60 options) spent 10–20 ms of its request
-there. The writers below give the same HTML byte for byte (core/tests/test_rendering.py compares
-them with Django's templates for every input type and choice shape); any other template, and any
-widget that names a template of its own, goes through the template engine as before.
+Every list's filter bar renders many inputs and options, and rendering each through the template
+engine is a noticeable part of the list's request (bench/PROJECTS.md). The writers below give the
+same HTML byte for byte (core/tests/test_rendering.py compares them with Django's templates for
+every input type and choice shape); any other template, and any widget that names a template of
+its own, goes through the template engine.
 """
 
 from types import SimpleNamespace

@@ -1,5 +1,7 @@
-"""Small real files of each accepted type, for demo data and tests: they pass the content checks
-of core.uploads (a PDF with a page, images that decode, Office files with their main part)."""
+"""Small real files of each accepted type, for demo data and tests.
+
+They pass the content checks of core.uploads (a PDF with a page, images that decode, Office files
+with their main part)."""
 
 import io
 import zipfile

@@ -40,11 +40,12 @@ from django.db import connection, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from qudao.catalog.models import ProductLine
 from qudao.core.models import Region, User
-from qudao.partners.demo import AREA_CODES, CITIES, credit_code_for
-from qudao.partners.models import Partner, ProductLine
-from qudao.registrations.keys import customer_keys
-from qudao.registrations.matching import normalise_name
+from qudao.customers.keys import customer_keys
+from qudao.customers.matching import normalise_name
+from qudao.demo.partners import AREA_CODES, CITIES, credit_code_for
+from qudao.partners.models import Partner
 from qudao.registrations.models import (
     CustomerKey,
     CustomerName,

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.services.approvals import ApprovalKind, register_kind
+from qudao.core.services.approvals import ApprovalKind
 
 ACTIVATION = "partner_activation"
 
@@ -13,8 +13,7 @@ def _on_activation_approved(approval, actor):
     partner_activation_approved(approval=approval, actor=actor)
 
 
-register_kind(
-    ApprovalKind(
-        code=ACTIVATION, label=_("Partner activation"), on_approved=_on_activation_approved
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+ACTIVATION_KIND = ApprovalKind(
+    code=ACTIVATION, label=_("Partner activation"), on_approved=_on_activation_approved
 )

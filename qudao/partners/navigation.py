@@ -1,31 +1,70 @@
+"""This app's side-bar entries and workbench cards (registered in its AppConfig.ready)."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core import navigation
+from qudao.core import hooks, roles
 
 from .selectors import partners_visible_to
-
-navigation.register(
-    navigation.NavItem(
-        key="partners",
-        label=_("Partners"),
-        url_name="partners:partner-list",
-        icon="bi-people",
-        order=20,
-        partner_users=True,
-    )
-)
 
 
 def _partners_card(user):
     if user.is_partner_user:
         return None
-    return {
-        "label": _("Partners in my scope"),
-        "value": partners_visible_to(user).count(),
-        "url": reverse("partners:partner-list"),
-        "icon": "bi-people",
-    }
+    return hooks.card(
+        _("Partners in my scope"),
+        partners_visible_to(user).count(),
+        reverse("partners:partner-list"),
+        "bi-people",
+    )
 
 
-navigation.register_card(_partners_card, order=30)
+NAV_ITEMS = [
+    hooks.NavItem(
+        "agreements",
+        _("Agreements"),
+        "partners:agreement-list",
+        "bi-file-earmark-text",
+        22,
+        partner_users=True,
+    ),
+    hooks.NavItem("tiers", _("Tiers"), "partners:tier-list", "bi-award", 26, partner_users=True),
+    hooks.NavItem(
+        "applications",
+        _("Applications"),
+        "partners:application-list",
+        "bi-person-plus",
+        22,
+        roles=roles.MANAGERS,
+    ),
+    hooks.NavItem(
+        "credit",
+        _("Credit"),
+        "partners:credit-list",
+        "bi-credit-card",
+        26,
+        roles=roles.MANAGERS | {roles.Code.FINANCE},
+        partner_users=True,
+    ),
+    hooks.NavItem(
+        "partners", _("Partners"), "partners:partner-list", "bi-people", 20, partner_users=True
+    ),
+]
+HOME_CARDS = [
+    (30, _partners_card),
+]
+# The partner archive's tabs (core.hooks.detail_tab, page "partner"). These render on the
+# archive page itself (?tab=<key>, views/archive.py); another app's tab links to its own page.
+ARCHIVE_PAGE = "partners:partner-detail"
+DETAIL_TABS = [
+    ("partner", hooks.Tab("overview", _("Overview"), ARCHIVE_PAGE, order=10)),
+    ("partner", hooks.Tab("contacts", _("Contacts"), ARCHIVE_PAGE, order=20)),
+    ("partner", hooks.Tab("staff", _("Staff"), ARCHIVE_PAGE, order=30)),
+    ("partner", hooks.Tab("agreements", _("Agreements"), ARCHIVE_PAGE, order=40)),
+    ("partner", hooks.Tab("tiers", _("Tier history"), ARCHIVE_PAGE, order=50)),
+    ("partner", hooks.Tab("credit", _("Credit"), ARCHIVE_PAGE, order=60)),
+    ("partner", hooks.Tab("evaluations", _("Evaluations"), ARCHIVE_PAGE, order=70)),
+    ("partner", hooks.Tab("documents", _("Documents"), ARCHIVE_PAGE, order=80)),
+    ("partner", hooks.Tab("approvals", _("Approvals"), ARCHIVE_PAGE, order=90)),
+    ("partner", hooks.Tab("history", _("History"), ARCHIVE_PAGE, order=900)),
+]

@@ -1,6 +1,6 @@
 """How the partners app's models map to the data scopes (qudao.core.scopes)."""
 
-from qudao.core import scopes
+from qudao.core.scopes import ScopeRule
 
 from .models import (
     Agreement,
@@ -14,23 +14,19 @@ from .models import (
     TierChange,
 )
 
-scopes.register(Partner, scopes.ScopeRule(region="region", partner="pk", owner="owner"))
-
 # Everything that belongs to one partner follows that partner's scope.
-for model in (
-    Agreement,
-    CreditApplication,
-    PartnerContact,
-    PartnerDocument,
-    PartnerEvaluation,
-    Rectification,
-    TierChange,
-):
-    scopes.register(
-        model,
-        scopes.ScopeRule(region="partner__region", partner="partner", owner="partner__owner"),
-    )
+_OF_PARTNER = ScopeRule(region="partner__region", partner="partner", owner="partner__owner")
 
-# Applications come from companies that are not partners yet: partner users never see them;
-# the region's manager and the assigned channel manager do.
-scopes.register(PartnerApplication, scopes.ScopeRule(region="region", owner="assignee"))
+RULES = {
+    Partner: ScopeRule(region="region", partner="pk", owner="owner"),
+    Agreement: _OF_PARTNER,
+    CreditApplication: _OF_PARTNER,
+    PartnerContact: _OF_PARTNER,
+    PartnerDocument: _OF_PARTNER,
+    PartnerEvaluation: _OF_PARTNER,
+    Rectification: _OF_PARTNER,
+    TierChange: _OF_PARTNER,
+    # Applications come from companies that are not partners yet: partner users never see
+    # them; the region's manager and the assigned channel manager do.
+    PartnerApplication: ScopeRule(region="region", owner="assignee"),
+}

@@ -1,4 +1,7 @@
-"""Validation of Chinese identifiers used by partners."""
+"""Validation of Chinese identifiers used by partners, and the number parsing the services share."""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -32,3 +35,14 @@ def validate_credit_code(value: str) -> None:
             _("This unified social credit code is not valid (its check digit is wrong)."),
             code="check_digit",
         )
+
+
+def decimal_or_none(value: Any) -> Decimal | None:
+    """`value` as a finite Decimal; None when it is empty or not a number."""
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None

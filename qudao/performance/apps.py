@@ -1,23 +1,21 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qudao.core.apps import QudaoAppConfig
 
-class PerformanceConfig(AppConfig):
+
+class PerformanceConfig(QudaoAppConfig):
     name = "qudao.performance"
     label = "performance"
     verbose_name = _("Performance")
 
-    def ready(self) -> None:
+    def register(self, hooks) -> None:
         from django.conf import settings
 
-        from qudao.core import daily
-        from qudao.registrations.services import outcome
+        from . import tasks
+        from .services import rebates, rollups
 
-        # Scope rules, approval kinds, navigation entries and home-page cards.
-        from . import scopes, services, tasks, views  # noqa: F401
-
-        daily.register(tasks.performance_daily_task)
-        daily.register_every(tasks.facts_refresh_task, minutes=settings.PERFORMANCE_REFRESH_MINUTES)
+        hooks.approval_kind(rebates.REBATE_APPROVAL_KIND)
+        hooks.daily_job(tasks.performance_daily_task)
+        hooks.periodic_job(tasks.facts_refresh_task, minutes=settings.PERFORMANCE_REFRESH_MINUTES)
         # A won registration changes its partner's conversion at once (see services.rollups).
-        if services.on_registration_won not in outcome.on_won:
-            outcome.on_won.append(services.on_registration_won)
+        hooks.registration_won(rollups.on_registration_won)

@@ -10,25 +10,74 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
 
-# The summed columns of the facts (PartnerMonthFact) every metric is computed from.
-FACT_SUMS = (
-    "won_amount",
-    "won_count",
-    "lost_count",
-    "new_customers",
-    "registrations",
-    "registrations_approved",
-    "registrations_won",
-    "registrations_lost",
-    "registration_amount",
-    "stage_days",
-    "stages_completed",
+MONEY = {"max_digits": 16, "decimal_places": 2}  # every amount column of the facts
+AMOUNT = "amount"  # CNY, two decimals
+COUNT = "count"  # a whole number
+SUM = "sum"  # rows add up: months to a quarter, partners to a region
+
+
+@dataclass(frozen=True)
+class FactColumn:
+    """One measured column of the fact tables: every fact model carries it, the worker fills it
+    and the readers sum it."""
+
+    name: str
+    label: Any  # the fact column's verbose_name
+    kind: str  # AMOUNT or COUNT
+    aggregation: str = SUM  # how rows add up; every column today is a sum
+    metric: Any = None  # the label of the metric it is, when targets and KPI lines measure it
+    unit: Any = None  # the metric's unit, for headers
+
+    def field(self) -> models.Field:
+        if self.kind == AMOUNT:
+            return models.DecimalField(self.label, **MONEY, default=0)
+        return models.PositiveIntegerField(self.label, default=0)
+
+    def zero(self) -> Decimal | int:
+        return Decimal("0") if self.kind == AMOUNT else 0
+
+    def value(self, found: Any) -> Decimal | int:
+        """`found` (a sum, or None when nothing was found) as the column stores it."""
+        return Decimal(found or 0) if self.kind == AMOUNT else found or 0
+
+
+# The fact columns, declared once: the fact models' fields (models/facts.py: FactValues), the
+# worker's sums (services/rollups.py) and the readers' sums (selectors/facts.py) come from here.
+FACT_COLUMNS = (
+    FactColumn("won_amount", _("won amount"), AMOUNT, metric=_("Won amount"), unit=_("CNY")),
+    FactColumn("won_count", _("won projects"), COUNT, metric=_("Won projects"), unit=_("projects")),
+    FactColumn("lost_count", _("lost projects"), COUNT),
+    FactColumn(
+        "new_customers", _("new customers"), COUNT, metric=_("New customers"), unit=_("customers")
+    ),
+    FactColumn(
+        "registrations",
+        _("registrations submitted"),
+        COUNT,
+        metric=_("Registrations submitted"),
+        unit=_("registrations"),
+    ),
+    FactColumn("registrations_approved", _("registrations approved"), COUNT),
+    FactColumn(
+        "registrations_won",
+        _("registrations won"),
+        COUNT,
+        metric=_("Registrations won"),
+        unit=_("registrations"),
+    ),
+    FactColumn("registrations_lost", _("registrations lost"), COUNT),
+    FactColumn("registration_amount", _("registered amount"), AMOUNT),
+    FactColumn("stage_days", _("days in completed stages"), COUNT),
+    FactColumn("stages_completed", _("stages completed"), COUNT),
 )
+# The summed columns every metric is computed from.
+FACT_SUMS = tuple(column.name for column in FACT_COLUMNS if column.aggregation == SUM)
 
 
 def ratio(numerator: Any, denominator: Any) -> Decimal | None:
@@ -70,18 +119,16 @@ class Metric:
 METRICS: dict[str, Metric] = {
     m.code: m
     for m in (
-        Metric("won_amount", _("Won amount"), _("CNY"), True),
-        Metric("won_count", _("Won projects"), _("projects"), True),
-        Metric("new_customers", _("New customers"), _("customers"), True),
-        Metric("registrations", _("Registrations submitted"), _("registrations"), True),
-        Metric("registrations_won", _("Registrations won"), _("registrations"), True),
+        *(
+            Metric(column.name, column.metric, column.unit, True)
+            for column in FACT_COLUMNS
+            if column.metric is not None
+        ),
         Metric("conversion_rate", _("Registration conversion"), "%", False),
         Metric("win_rate", _("Win rate"), "%", False),
         Metric("closure_rate", _("Closure rate"), "%", False, from_facts=False),
     )
 }
-# Metrics a target can be set on (目标分解).
-TARGET_METRICS = tuple(METRICS)
 # KPI lines may also be a qualitative score given by a manager.
 MANUAL = "manual"
 

@@ -6,7 +6,6 @@ Why calendar periods only: targets, scorecards, rebates and benchmarks must line
 same label everywhere.
 """
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass
@@ -92,6 +91,11 @@ class Period:
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def lookup(self) -> dict[str, object]:
+        """The filter of the rows kept per period (scorecards, statements, benchmarks)."""
+        return {"period_kind": self.kind, "period_start": self.start}
+
     def month_starts(self) -> list[datetime.date]:
         return [add_months(self.start, offset) for offset in range(self.months)]
 
@@ -117,10 +121,6 @@ class Period:
         if today < self.start:
             return 0
         return min((today - self.start).days + 1, self.days)
-
-
-def last_day_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def recent_periods(kind: str, count: int, today: datetime.date | None = None) -> list[Period]:

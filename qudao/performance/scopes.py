@@ -14,6 +14,7 @@ and are scoped here with the same rules (`visible_derived`).
 from django.db.models import Q, QuerySet
 
 from qudao.core import scopes
+from qudao.core.errors import PermissionDenied
 from qudao.core.models import Role, User
 
 from .models import (
@@ -33,19 +34,16 @@ from .models import (
     Target,
 )
 
-scopes.register(
-    Scorecard, scopes.ScopeRule(region="scope_region", partner="partner", owner="owner")
-)
-for model in (Target, RebateStatement):
-    scopes.register(
-        model, scopes.ScopeRule(region="scope_region", partner="partner", owner="partner__owner")
-    )
-# An action is also visible to its owner, its raiser and whom it was escalated to: the
-# selectors add those people to the scope (a rule has one member lookup).
-scopes.register(
-    CorrectiveAction,
-    scopes.ScopeRule(region="region", partner="partner", owner="partner__owner"),
-)
+RULES = {
+    Scorecard: scopes.ScopeRule(region="scope_region", partner="partner", owner="owner"),
+    Target: scopes.ScopeRule(region="scope_region", partner="partner", owner="partner__owner"),
+    RebateStatement: scopes.ScopeRule(
+        region="scope_region", partner="partner", owner="partner__owner"
+    ),
+    # An action is also visible to its owner, its raiser and whom it was escalated to: the
+    # selectors add those people to the scope (a rule has one member lookup).
+    CorrectiveAction: scopes.ScopeRule(region="region", partner="partner", owner="partner__owner"),
+}
 
 DERIVED = {
     PartnerMonthFact: scopes.ScopeRule(region="region", partner="partner", owner="owner"),
@@ -82,3 +80,11 @@ def derived_q(user: User, rule: scopes.ScopeRule) -> Q | None:
 def visible_derived(queryset: QuerySet, user: User) -> QuerySet:
     q = derived_q(user, DERIVED[queryset.model])
     return queryset if q is None else queryset.filter(q)
+
+
+def vendor_only(user: User, rows: QuerySet, refusal: str) -> QuerySet:
+    """Channel policy (KPI schemes, rebate policies): every vendor user reads `rows`, a partner
+    user is refused with `refusal` (the one rule for the pages and the API)."""
+    if not user.is_authenticated or user.is_partner_user:
+        raise PermissionDenied(refusal)
+    return rows

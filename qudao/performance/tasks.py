@@ -2,7 +2,7 @@
 
 - `facts_refresh_task`: the facts of what changed since the last run, every
   PERFORMANCE_REFRESH_MINUTES (the workers' scheduler; `manage.py performance_refresh` by hand).
-- `performance_daily_task` (registered in qudao.core.daily): rebuild the facts from scratch, then
+- `performance_daily_task` (the app's daily job): rebuild the facts from scratch, then
   the current periods' scorecards and benchmarks, alerts, and the escalation of overdue actions.
 - the compute tasks for one period, enqueued from the pages when a scope is too large to compute
   while the user waits.
@@ -22,13 +22,6 @@ def facts_refresh_task() -> dict:
 
 
 @task()
-def facts_rebuild_task() -> dict:
-    from .services import facts_rebuild
-
-    return facts_rebuild()
-
-
-@task()
 def scorecards_compute_task(period: str) -> dict:
     from .services import scorecards_compute
 
@@ -40,13 +33,6 @@ def rebates_compute_task(period: str) -> dict:
     from .services import rebates_compute
 
     return rebates_compute(period=Period.parse(period))
-
-
-@task()
-def benchmarks_compute_task(period: str) -> dict:
-    from .services import benchmarks_compute
-
-    return benchmarks_compute(period=Period.parse(period))
 
 
 @task()

@@ -1,45 +1,37 @@
-"""The projects app's pages. The work_* view modules (the project's work tabs, another helper's)
-are listed here explicitly: keep the list equal to `ls qudao/projects/views/work_*.py`. Importing
-them here also registers their tabs (ProjectsConfig.ready imports this module)."""
+"""The projects app's pages: every views module's `urlpatterns`, one module per feature."""
 
 from .views import (
+    closing,
     documents,
     editing,
     history,
     lists,
+    meetings,
     overview,
-    process_templates,
+    plan,
+    resources,
+    risks,
     stages,
-    work_base,
-    work_closing,
-    work_meetings,
-    work_plan,
-    work_resources,
-    work_risks,
-    work_stocktake,
-    work_weekly,
+    stocktake,
+    templates,
+    weekly,
 )
 
 app_name = "projects"
 
-WORK_MODULES = [
-    work_base,
-    work_plan,
-    work_risks,
-    work_meetings,
-    work_weekly,
-    work_resources,
-    work_closing,
-    work_stocktake,
-]
-
 urlpatterns = [
     *lists.urlpatterns,
     *editing.urlpatterns,
-    *process_templates.urlpatterns,
+    *templates.urlpatterns,
     *overview.urlpatterns,
     *stages.urlpatterns,
     *documents.urlpatterns,
     *history.urlpatterns,
-    *(pattern for module in WORK_MODULES for pattern in module.urlpatterns),
+    *plan.urlpatterns,
+    *risks.urlpatterns,
+    *meetings.urlpatterns,
+    *weekly.urlpatterns,
+    *resources.urlpatterns,
+    *closing.urlpatterns,
+    *stocktake.urlpatterns,
 ]

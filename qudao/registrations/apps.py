@@ -1,16 +1,17 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from qudao.core.apps import QudaoAppConfig
 
-class RegistrationsConfig(AppConfig):
+
+class RegistrationsConfig(QudaoAppConfig):
     name = "qudao.registrations"
     label = "registrations"
     verbose_name = _("Deal registrations")
 
-    def ready(self) -> None:
-        from qudao.core import daily
+    def register(self, hooks) -> None:
+        from . import tasks
+        from .services import protection, review
 
-        # Scope rules, approval kinds, and the pages' navigation entries and home-page cards.
-        from . import scopes, services, tasks, views  # noqa: F401
-
-        daily.register(tasks.registrations_expire_due_task)
+        hooks.approval_kind(review.REVIEW_KIND)
+        hooks.approval_kind(protection.EXTENSION_KIND)
+        hooks.daily_job(tasks.registrations_expire_due_task)

@@ -1,11 +1,11 @@
-from .views import detail, editing, lists, review, rules
+from .views import detail, drafts, registrations, review, rules
 
 app_name = "registrations"
 
 urlpatterns = [
-    *lists.urlpatterns,
+    *registrations.urlpatterns,
     *review.urlpatterns,
-    *editing.urlpatterns,
+    *drafts.urlpatterns,
     *detail.urlpatterns,
     *rules.urlpatterns,
 ]

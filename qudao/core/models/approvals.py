@@ -1,11 +1,12 @@
 """Approvals: a request on any object, an ordered chain of steps, and its full history."""
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .fields import status_field, user_fk
 
 
 class ApprovalRequest(models.Model):
@@ -21,15 +22,8 @@ class ApprovalRequest(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="approval_requests",
-        verbose_name=_("requested by"),
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
+    requested_by = user_fk(_("requested by"), related_name="approval_requests")
+    status = status_field(Status, Status.PENDING)
     # Optimistic lock: every decision bumps it, and a decision made on a stale version loses.
     version = models.PositiveIntegerField(default=1)
     payload = models.JSONField(_("details"), default=dict, blank=True)
@@ -76,25 +70,9 @@ class ApprovalStep(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("step"), max_length=100)
     role = models.CharField(_("role"), max_length=30, blank=True)
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approver"),
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    approver = user_fk(_("approver"), optional=True)
+    status = status_field(Status, Status.WAITING)
+    decided_by = user_fk(_("decided by"), optional=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
@@ -137,7 +115,7 @@ class ApprovalEvent(models.Model):
     step = models.ForeignKey(
         ApprovalStep, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actor = user_fk()
     action = models.CharField(_("action"), max_length=12, choices=Action.choices)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)

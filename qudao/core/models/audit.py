@@ -1,9 +1,10 @@
 """The audit trail: who changed which business object, when, and each field before → after."""
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .fields import user_fk
 
 
 class AuditEntry(models.Model):
@@ -17,14 +18,7 @@ class AuditEntry(models.Model):
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
+    actor = user_fk(_("actor"), on_delete=models.SET_NULL, optional=True)
     # {"field": [before, after], ...}, values rendered as JSON-safe scalars.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)

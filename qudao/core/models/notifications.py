@@ -1,18 +1,14 @@
 """Notifications: the in-app message, and one delivery row per outside channel."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .fields import status_field, user_fk
+
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
+    recipient = user_fk(_("recipient"), related_name="notifications", on_delete=models.CASCADE)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
@@ -54,9 +50,7 @@ class Delivery(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     target = models.CharField(_("target"), max_length=500)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
+    status = status_field(Status, Status.PENDING)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .fields import partner_fk, region_fk
+
 mobile_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter a valid mainland mobile number."))
 
 
@@ -107,14 +109,7 @@ class User(AbstractUser):
         blank=True,
         validators=[mobile_validator],
     )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-        verbose_name=_("region/office"),
-    )
+    region = region_fk(related_name="users", optional=True)
     department = models.ForeignKey(
         Department,
         on_delete=models.SET_NULL,
@@ -125,14 +120,7 @@ class User(AbstractUser):
     )
     # The partner organisation a partner user belongs to. It lives on the user (not in the
     # partners app) because the data scope of every request starts from it.
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-        verbose_name=_("partner"),
-    )
+    partner = partner_fk(related_name="users", optional=True)
     roles = models.ManyToManyField(Role, blank=True, related_name="users", verbose_name=_("roles"))
     language = models.CharField(_("language"), max_length=10, blank=True)
     im_kind = models.CharField(_("IM robot type"), max_length=10, blank=True)

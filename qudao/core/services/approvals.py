@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import scopes
+from .. import hooks, scopes
 from ..errors import ConflictError, PermissionDenied, ValidationError
 from ..models import ApprovalEvent, ApprovalRequest, ApprovalStep, User
 from .notifications import notify
@@ -45,15 +45,8 @@ class StepSpec:
     approver: User | None = None
 
 
-_kinds: dict[str, ApprovalKind] = {}
-
-
-def register_kind(kind: ApprovalKind) -> None:
-    _kinds[kind.code] = kind
-
-
 def kind_label(code: str) -> str:
-    kind = _kinds.get(code)
+    kind = hooks.approval_kinds().get(code)
     return str(kind.label) if kind else code
 
 
@@ -73,7 +66,7 @@ def approval_start(
     steps: list[StepSpec],
     payload: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
-    if kind not in _kinds:
+    if kind not in hooks.approval_kinds():
         raise ValidationError(_("Unknown approval type: %(kind)s") % {"kind": kind})
     if not steps:
         raise ValidationError(_("An approval needs at least one step."))
@@ -197,7 +190,7 @@ def approval_decide(
             request=locked, step=step, actor=actor, action=new_status, comment=comment
         )
         locked.refresh_from_db()
-        kind = _kinds.get(locked.kind)
+        kind = hooks.approval_kinds().get(locked.kind)
         if decision == Decision.APPROVE:
             following = locked.steps.filter(status=ApprovalStep.Status.WAITING).order_by("order")
             next_step = following.first()
@@ -276,7 +269,7 @@ def approval_cancel(
         ApprovalEvent.objects.create(
             request=locked, actor=actor, action=ApprovalEvent.Action.CANCELLED, comment=comment
         )
-        kind = _kinds.get(locked.kind)
+        kind = hooks.approval_kinds().get(locked.kind)
         if kind and kind.on_cancelled:
             kind.on_cancelled(locked, actor)
     return locked
@@ -321,4 +314,18 @@ def _notify_requester(approval: ApprovalRequest, actor: User) -> None:
             "status": ApprovalRequest.Status(approval.status).label,
         },
         url=_approval_url(approval),
+    )
+
+
+def approval_open(obj: Model, kind: str) -> ApprovalRequest | None:
+    """The pending or returned approval of `kind` on `obj`, the latest if there are several (a
+    kind belongs to one model, so the kind and the id find it)."""
+    return (
+        ApprovalRequest.objects.filter(
+            kind=kind,
+            object_id=str(obj.pk),
+            status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED],
+        )
+        .order_by("-created_at", "-id")
+        .first()
     )

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from ..models import AuditEntry, User
+from ..models import AuditEntry, Role, User
 
 SKIPPED_FIELDS = {"password", "last_login", "updated_at", "created_at", "failed_login_count"}
 
@@ -90,3 +90,21 @@ def audit_deleted(*, actor: User | None, obj: models.Model, note: str = "") -> A
     return audit_record(
         actor=actor, obj=obj, action=AuditEntry.Action.DELETE, changes=changes, note=note
     )
+
+
+def audited_update(
+    *, actor: User | None, obj: models.Model, values: dict[str, Any], note: str = ""
+) -> AuditEntry | None:
+    """Set `values` on `obj` (locked by the caller), save them and record what changed: the
+    snapshot → set → save → audit block every update service needs."""
+    before = snapshot(obj)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+    return audit_updated(actor=actor, obj=obj, before=before, note=note)
+
+
+def audit_can_browse(user: User) -> bool:
+    """`user` may read the whole audit trail, not only the history of objects they can see: a
+    system admin."""
+    return user.is_superuser or user.has_role(Role.Code.ADMIN)

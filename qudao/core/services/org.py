@@ -24,8 +24,13 @@ USER_FIELDS = (
 )
 
 
+def users_can_manage(actor: User) -> bool:
+    """`actor` may create users and change anyone's roles: a system admin."""
+    return actor.is_superuser or actor.has_role(Role.Code.ADMIN)
+
+
 def _require_user_admin(actor: User) -> None:
-    if not (actor.is_superuser or actor.has_role(Role.Code.ADMIN)):
+    if not users_can_manage(actor):
         raise PermissionDenied(_("Only a system admin can manage users."))
 
 
@@ -95,4 +100,5 @@ def profile_update(*, actor: User, data: dict[str, Any]) -> User:
 
 
 def user_can_manage(actor: User, user: User) -> bool:
-    return (actor.is_superuser or actor.has_role(Role.Code.ADMIN)) and scopes.can_see(actor, user)
+    """`actor` may edit or unlock `user`: a system admin who can see them."""
+    return users_can_manage(actor) and scopes.can_see(actor, user)

@@ -13,7 +13,7 @@ from django.db import IntegrityError, close_old_connections, connections, transa
 from django.utils import timezone
 from django_tasks.base import Task
 
-from qudao.core.daily import daily_tasks, periodic_tasks
+from qudao.core import hooks
 from qudao.core.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
@@ -28,8 +28,8 @@ def scheduled_jobs_enqueue_due(*, now: datetime.datetime | None = None) -> list[
     due: list[tuple[Task, datetime.datetime]] = []
     daily_slot = datetime.datetime.combine(local.date(), settings.DAILY_RUN_AT, local.tzinfo)
     if local >= daily_slot:
-        due += [(task, daily_slot) for task in daily_tasks()]
-    for task, minutes in periodic_tasks():
+        due += [(task, daily_slot) for task in hooks.daily_jobs()]
+    for task, minutes in hooks.periodic_jobs():
         window = datetime.timedelta(minutes=minutes)
         due.append((task, EPOCH + (now - EPOCH) // window * window))
     started = []

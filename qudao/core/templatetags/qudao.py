@@ -74,9 +74,9 @@ def status_colour(status: str) -> str:
 
 
 # Dates as lists show them, written directly: the `date` filter builds a formatter and looks up
-# the language's format settings for each value (~50 µs; 50 dates on a page of projects cost
-# 2.5 ms). The same text: aware datetimes in the current time zone (expects_localtime), "" for
-# what is not a date, as `date` gives it.
+# the language's format settings for each value, which adds up over a page of dates. The same
+# text: aware datetimes in the current time zone (expects_localtime), "" for what is not a date,
+# as `date` gives it.
 @register.filter(expects_localtime=True)
 def ymd(value) -> str:
     """`value|date:"Y-m-d"`, faster."""

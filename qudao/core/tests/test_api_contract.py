@@ -1,9 +1,11 @@
 """The API keeps its OpenAPI contract (scripts/api_contract.sh runs schemathesis against a live
-server): one schema per component name, JSON bodies that refuse members they do not name, and a
-422 with field errors for them. Each app's API tests check their responses with
-`qudao.core.tests.openapi.assert_conforms`."""
+server): one schema per component name, one operation id per operation (`<app>_<function>`),
+JSON bodies that refuse members they do not name, and a 422 with field errors for them. Each
+app's API tests check their responses with `qudao.core.tests.openapi.assert_conforms`."""
 
 import json
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -152,3 +154,36 @@ def test_errors_of_the_handlers_are_declared_by_every_operation(world, as_api):
     for response, method, path, status in checks:
         assert response.status_code == status, (path, response.content)
         assert contract_errors(response, method, path) == [], path
+
+
+def test_every_operation_id_is_unique_and_names_its_app_and_function():
+    apps_of_qudao = {p.name for p in Path(__file__).resolve().parents[2].iterdir() if p.is_dir()}
+    ids = [
+        operation["operationId"]
+        for operations in served_document()["paths"].values()
+        for operation in operations.values()
+    ]
+
+    assert sorted(set(ids)) == sorted(ids), [i for i in set(ids) if ids.count(i) > 1]
+    assert [i for i in ids if i.split("_", 1)[0] not in apps_of_qudao] == []
+
+
+def test_an_operation_id_does_not_depend_on_the_file_of_its_endpoint():
+    def agreement_list(request): ...
+
+    ids = set()
+    for module in ("qudao.partners.api", "qudao.partners.api.agreements"):
+        agreement_list.__module__ = module
+        ids.add(api.get_openapi_operation_id(SimpleNamespace(view_func=agreement_list)))
+
+    assert ids == {"partners_agreement_list"}
+
+
+def test_each_first_path_segment_belongs_to_one_app_so_the_routers_order_does_not_matter():
+    owners: dict[str, set[str]] = {}
+    for path, operations in served_document()["paths"].items():
+        segment = path.removeprefix("/api/v1/").split("/", 1)[0]
+        for operation in operations.values():
+            owners.setdefault(segment, set()).add(operation["operationId"].split("_", 1)[0])
+
+    assert [s for s, apps in owners.items() if len(apps) > 1 or s.startswith("{")] == []

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
+from qudao.core import hooks
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalEvent, ApprovalRequest, ApprovalStep, AuditEntry, Notification
 from qudao.core.selectors import approvals_awaiting, approvals_awaiting_counts
@@ -18,7 +19,6 @@ from qudao.core.services.approvals import (
     approval_decide,
     approval_resubmit,
     approval_start,
-    register_kind,
 )
 from qudao.core.tests.factories import UserFactory
 from qudao.partners.models import Partner
@@ -27,7 +27,7 @@ from qudao.partners.tests.factories import PartnerFactory
 
 pytestmark = pytest.mark.django_db
 HOOK_CALLS: list[tuple[str, int]] = []
-register_kind(
+hooks.approval_kind(
     ApprovalKind(
         code="test_kind",
         label="Test",

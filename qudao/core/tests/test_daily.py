@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from qudao.core.daily import daily_tasks
+from qudao.core import hooks
 
 
 @pytest.mark.django_db
@@ -13,5 +13,5 @@ def test_daily_now_runs_each_task_in_process():
     call_command("daily", "--now", stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert len(lines) == len(daily_tasks())
+    assert len(lines) == len(hooks.daily_jobs())
     assert any(line.startswith("agreements_expiry_check_task: {") for line in lines)

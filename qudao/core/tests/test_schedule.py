@@ -12,7 +12,7 @@ from django.db import connection
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from qudao.core.daily import daily_tasks, periodic_tasks
+from qudao.core import hooks
 from qudao.core.models import ScheduledRun
 from qudao.core.services.schedule import EPOCH, Scheduler, scheduled_jobs_enqueue_due
 from qudao.core.tests.worker import run_worker
@@ -20,8 +20,8 @@ from qudao.core.tests.worker import run_worker
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY = datetime.date(2027, 3, 15)
 NEXT_DAY = DAY + datetime.timedelta(days=1)
-DAILY = sorted(task.name for task in daily_tasks())
-PERIODIC = sorted(task.name for task, _ in periodic_tasks())
+DAILY = sorted(task.name for task in hooks.daily_jobs())
+PERIODIC = sorted(task.name for task, _ in hooks.periodic_jobs())
 
 
 def at(day: datetime.date, hhmm: str) -> datetime.datetime:
@@ -84,7 +84,7 @@ def test_a_scheduler_started_after_the_time_catches_up_the_same_day():
 
 @pytest.mark.django_db
 def test_a_periodic_job_runs_once_in_each_window():
-    minutes = {task.name: m for task, m in periodic_tasks()}["facts_refresh_task"]
+    minutes = {task.name: m for task, m in hooks.periodic_jobs()}["facts_refresh_task"]
     window = datetime.timedelta(minutes=minutes)
     start = EPOCH + (at(DAY, "10:00") - EPOCH) // window * window  # a window's first moment
 

@@ -23,6 +23,8 @@ from qudao.core.models import (
     User,
 )
 from qudao.core.tests.factories import UserFactory
+from qudao.customers.keys import customer_keys
+from qudao.customers.matching import Level, normalise_name
 from qudao.demo.scale import PER_BLOCK
 from qudao.demo.scale_registrations import variant_of
 from qudao.partners.models import (
@@ -39,8 +41,6 @@ from qudao.partners.validators import validate_credit_code
 from qudao.performance.periods import QUARTER, Period
 from qudao.performance.selectors.dashboard import Filters, dashboard_data
 from qudao.projects.models import Project
-from qudao.registrations.keys import customer_keys
-from qudao.registrations.matching import Level, normalise_name
 from qudao.registrations.models import (
     CustomerKey,
     CustomerName,

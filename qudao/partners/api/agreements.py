@@ -10,14 +10,23 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.files import UploadedFile
 
+from qudao.catalog.models import ProductLine
 from qudao.core.api import ERRORS, ApprovalOut, approval_summary
 from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region
-from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.schemas import (
+    ErrorOut,
+    InputSchema,
+    SearchIn,
+    choice,
+    page_schema,
+    related_resolver,
+    search_page,
+)
 from qudao.core.uploads import FORM_ALLOWANCE, upload_size_limit
 
-from ..models import Agreement, ProductLine
+from ..models import Agreement
 from ..selectors.agreements import agreement_get_for_user, agreements_search
 from ..selectors.partners import partner_get_for_user
 from ..services import agreements as services
@@ -58,9 +67,7 @@ class AgreementOut(Schema):
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
-    @staticmethod
-    def resolve_partner(obj):
-        return obj.partner.name
+    resolve_partner = related_resolver("partner.name")
 
     @staticmethod
     def resolve_territory(obj):
@@ -77,27 +84,17 @@ class AgreementOut(Schema):
             return None
         return reverse("api:agreement_signed_file", kwargs={"agreement_id": obj.pk})
 
-    @staticmethod
-    def resolve_renewed_from(obj):
-        return obj.renewed_from.number if obj.renewed_from_id else None
+    resolve_renewed_from = related_resolver("renewed_from.number")
 
 
-class AgreementPage(Schema):
-    items: list[AgreementOut]
-    count: int
-    page: int
-    page_size: int
+AgreementPage = page_schema("AgreementPage", AgreementOut)
 
 
-class AgreementFilter(Schema):
-    q: str = ""
+class AgreementFilter(SearchIn):
     status: choice(Agreement.Status) | None = None
     partner: int | None = None
     region: int | None = None
     expiring: bool = False
-    sort: str = ""
-    page: int = 1
-    page_size: int = 20
 
 
 class AgreementIn(InputSchema):
@@ -149,16 +146,7 @@ def _reload(request, agreement: Agreement) -> Agreement:
 
 @router.get("", response=AgreementPage)
 def agreement_list(request, filters: Query[AgreementFilter]):
-    rows, _sort = agreements_search(
-        request.user,
-        q=filters.q,
-        status=filters.status or "",
-        partner=filters.partner,
-        region=filters.region,
-        expiring=filters.expiring,
-        sort=filters.sort,
-    )
-    return page_of(rows, filters.page, filters.page_size)
+    return search_page(agreements_search, request.user, filters)
 
 
 @router.post("", response={201: AgreementOut, **ERRORS})

@@ -27,7 +27,15 @@ from qudao.core.api import ERRORS, ApprovalOut, approval_summary
 from qudao.core.downloads import private_file_response
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import Region, User
-from qudao.core.schemas import ErrorOut, InputSchema, choice, error_response, page_of
+from qudao.core.schemas import (
+    ErrorOut,
+    InputSchema,
+    SearchIn,
+    choice,
+    error_response,
+    page_schema,
+    search_page,
+)
 from qudao.core.uploads import upload_size_limit
 
 from ..models import ApplicationAttachment, PartnerApplication
@@ -37,6 +45,8 @@ from ..services.recruitment.submission import ATTACHMENT_MAX_REQUEST_BYTES
 from ..views.recruitment import client_ip
 
 router = Router(tags=["partner applications"])
+# The model field's limit, so that the schema, the form and the service agree.
+CREDIT_CODE_MAX = PartnerApplication._meta.get_field("credit_code").max_length
 
 TOKEN_SALT = "qudao.partners.application-attachments"
 TOKEN_MAX_AGE = 7 * 24 * 3600
@@ -58,7 +68,9 @@ def _token_number(token: str) -> str | None:
 
 class ApplicationIn(InputSchema):
     company_name: str = Field(..., min_length=2, max_length=200)
-    credit_code: str = Field(..., max_length=18, description="统一社会信用代码, 18 characters")
+    credit_code: str = Field(
+        ..., max_length=CREDIT_CODE_MAX, description="统一社会信用代码, 18 characters"
+    )
     region_id: int
     contact_name: str = Field(..., min_length=1, max_length=50)
     contact_phone: str = Field(..., min_length=5, max_length=30)
@@ -168,20 +180,12 @@ class ApplicationDetailOut(ApplicationOut):
         ]
 
 
-class ApplicationPage(Schema):
-    items: list[ApplicationOut]
-    count: int
-    page: int
-    page_size: int
+ApplicationPage = page_schema("ApplicationPage", ApplicationOut)
 
 
-class ApplicationFilter(Schema):
-    q: str = ""
+class ApplicationFilter(SearchIn):
     region: int | None = None
     status: choice(PartnerApplication.Status) | None = None
-    sort: str = ""
-    page: int = 1
-    page_size: int = 20
 
 
 class AssignIn(InputSchema):
@@ -286,14 +290,7 @@ def _get(request, application_id: int) -> PartnerApplication:
 @router.get("", response={200: ApplicationPage, 401: ErrorOut, 403: ErrorOut})
 def application_list(request, filters: Query[ApplicationFilter]):
     _require_staff(request.user)
-    rows, _sort = selectors.applications_search(
-        request.user,
-        q=filters.q.strip(),
-        region=filters.region,
-        status=filters.status or "",
-        sort=filters.sort,
-    )
-    return page_of(rows, filters.page, filters.page_size)
+    return search_page(selectors.applications_search, request.user, filters, q=filters.q.strip())
 
 
 @router.get("/{int:application_id}", response={200: ApplicationDetailOut, 404: ErrorOut})

@@ -10,7 +10,15 @@ from ninja.decorators import decorate_view
 
 from qudao.core.api import ERRORS, UserPage
 from qudao.core.downloads import download_name, private_file_response
-from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.schemas import (
+    ErrorOut,
+    InputSchema,
+    choice,
+    page_of,
+    page_schema,
+    related_resolver,
+    user_resolver,
+)
 from qudao.core.uploads import DEFAULT_MAX_BYTES, FORM_ALLOWANCE, upload_size_limit
 
 from ..models import PartnerDocument
@@ -52,11 +60,7 @@ class ContactOut(Schema):
     notes: str
 
 
-class ContactPage(Schema):
-    items: list[ContactOut]
-    count: int
-    page: int
-    page_size: int
+ContactPage = page_schema("ContactPage", ContactOut)
 
 
 class ContactIn(InputSchema):
@@ -119,20 +123,14 @@ class PartnerDocumentOut(Schema):
     uploaded_at: datetime
     download_url: str
 
-    @staticmethod
-    def resolve_uploaded_by(obj):
-        return str(obj.uploaded_by)
+    resolve_uploaded_by = user_resolver("uploaded_by")
 
     @staticmethod
     def resolve_download_url(obj):
         return f"/api/v1/partners/{obj.partner_id}/documents/{obj.pk}/file"
 
 
-class DocumentPage(Schema):
-    items: list[PartnerDocumentOut]
-    count: int
-    page: int
-    page_size: int
+DocumentPage = page_schema("DocumentPage", PartnerDocumentOut)
 
 
 @router.get("/{partner_id}/documents", response={200: DocumentPage, 404: ErrorOut})
@@ -261,20 +259,11 @@ class EvaluationOut(Schema):
     created_at: datetime
     finalised_at: datetime | None
 
-    @staticmethod
-    def resolve_scorecard(obj):
-        return obj.scorecard.name
-
-    @staticmethod
-    def resolve_evaluator(obj):
-        return str(obj.evaluator)
+    resolve_scorecard = related_resolver("scorecard.name")
+    resolve_evaluator = user_resolver("evaluator")
 
 
-class EvaluationPage(Schema):
-    items: list[EvaluationOut]
-    count: int
-    page: int
-    page_size: int
+EvaluationPage = page_schema("EvaluationPage", EvaluationOut)
 
 
 class RectificationOut(Schema):
@@ -290,11 +279,7 @@ class RectificationOut(Schema):
     closed_at: datetime | None
 
 
-class RectificationPage(Schema):
-    items: list[RectificationOut]
-    count: int
-    page: int
-    page_size: int
+RectificationPage = page_schema("RectificationPage", RectificationOut)
 
 
 @router.get("/{partner_id}/evaluations", response={200: EvaluationPage, 404: ErrorOut})

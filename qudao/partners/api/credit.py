@@ -7,7 +7,16 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.schemas import (
+    ErrorOut,
+    InputSchema,
+    SearchIn,
+    choice,
+    page_schema,
+    related_resolver,
+    search_page,
+    user_resolver,
+)
 
 from ..models import CreditApplication
 from ..selectors import partner_get_for_user
@@ -33,30 +42,17 @@ class CreditApplicationOut(Schema):
     created_at: datetime
     decided_at: datetime | None
 
-    @staticmethod
-    def resolve_partner(obj):
-        return obj.partner.name
-
-    @staticmethod
-    def resolve_requested_by(obj):
-        return str(obj.requested_by)
+    resolve_partner = related_resolver("partner.name")
+    resolve_requested_by = user_resolver("requested_by")
 
 
-class CreditApplicationPage(Schema):
-    items: list[CreditApplicationOut]
-    count: int
-    page: int
-    page_size: int
+CreditApplicationPage = page_schema("CreditApplicationPage", CreditApplicationOut)
 
 
-class CreditFilter(Schema):
-    q: str = ""
+class CreditFilter(SearchIn):
     status: choice(CreditApplication.Status) | None = None
     kind: choice(CreditApplication.Kind) | None = None
     partner: int | None = None
-    sort: str = ""
-    page: int = 1
-    page_size: int = 20
 
 
 class CreditApplicationIn(InputSchema):
@@ -71,15 +67,7 @@ class CreditApplicationIn(InputSchema):
 
 @router.get("", response=CreditApplicationPage)
 def credit_application_list(request, filters: Query[CreditFilter]):
-    rows, _sort = credit_applications_search(
-        request.user,
-        q=filters.q,
-        status=filters.status or "",
-        kind=filters.kind or "",
-        partner=filters.partner,
-        sort=filters.sort,
-    )
-    return page_of(rows, filters.page, filters.page_size)
+    return search_page(credit_applications_search, request.user, filters)
 
 
 @router.post("", response={201: CreditApplicationOut, **ERRORS})

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from qudao.core.api import ERRORS, ApprovalOut, AuditPage, approval_summary, audit_page
 from qudao.core.errors import ValidationError
 from qudao.core.models import Region, User
-from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.schemas import ErrorOut, InputSchema, SearchIn, choice, page_schema, search_page
 from qudao.core.selectors import audit_entries_for_object
 
 from .. import services
@@ -17,6 +17,8 @@ from ..models import Partner, Tier
 from ..selectors import partner_get_for_user, partners_search
 
 router = Router(tags=["partners"])
+# The model field's limit, so that the schema, the form and the service agree.
+CREDIT_CODE_MAX = Partner._meta.get_field("credit_code").max_length
 
 
 class PartnerOut(Schema):
@@ -67,21 +69,13 @@ class PartnerOut(Schema):
         return obj.tier.name
 
 
-class PartnerPage(Schema):
-    items: list[PartnerOut]
-    count: int
-    page: int
-    page_size: int
+PartnerPage = page_schema("PartnerPage", PartnerOut)
 
 
-class PartnerFilter(Schema):
-    q: str = ""
+class PartnerFilter(SearchIn):
     region: int | None = None
     status: choice(Partner.Status) | None = None
     tier: str = ""
-    sort: str = ""
-    page: int = 1
-    page_size: int = 20
 
 
 class PartnerIn(InputSchema):
@@ -92,7 +86,7 @@ class PartnerIn(InputSchema):
     owner_id: int | None = None
     contact_name: str = Field("", max_length=50)
     contact_phone: str = Field("", max_length=30)
-    credit_code: str = Field("", max_length=18)
+    credit_code: str = Field("", max_length=CREDIT_CODE_MAX)
     legal_representative: str = Field("", max_length=50)
     address: str = Field("", max_length=200)
     website: str = Field("", max_length=200)
@@ -114,7 +108,7 @@ class PartnerPatch(InputSchema):
     owner_id: int | None = None
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: str | None = Field(None, max_length=30)
-    credit_code: str | None = Field(None, max_length=18)
+    credit_code: str | None = Field(None, max_length=CREDIT_CODE_MAX)
     legal_representative: str | None = Field(None, max_length=50)
     address: str | None = Field(None, max_length=200)
     website: str | None = Field(None, max_length=200)
@@ -153,15 +147,7 @@ def _resolve(data: dict) -> dict:
 
 @router.get("", response=PartnerPage)
 def partner_list(request, filters: Query[PartnerFilter]):
-    rows, _sort = partners_search(
-        request.user,
-        q=filters.q,
-        region=filters.region,
-        status=filters.status or "",
-        tier=filters.tier or "",
-        sort=filters.sort,
-    )
-    return page_of(rows, filters.page, filters.page_size)
+    return search_page(partners_search, request.user, filters)
 
 
 @router.post("", response={201: PartnerOut, **ERRORS})
@@ -196,9 +182,3 @@ def partner_activation(request, partner_id: int):
     partner = partner_get_for_user(request.user, partner_id)
     approval = services.partner_activation_submit(actor=request.user, partner=partner)
     return Status(201, approval_summary(approval))
-
-
-# The archive's own endpoints (contacts, documents, users, evaluations …) live in archive.py.
-from .archive import router as archive_router  # noqa: E402
-
-router.add_router("", archive_router)

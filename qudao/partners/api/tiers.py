@@ -9,7 +9,16 @@ from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
 from qudao.core.errors import ValidationError
-from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.schemas import (
+    ErrorOut,
+    InputSchema,
+    PageIn,
+    choice,
+    page_of,
+    page_schema,
+    related_resolver,
+    user_resolver,
+)
 
 from ..models import Tier, TierChange
 from ..selectors import tiers as selectors
@@ -37,11 +46,7 @@ class TierOut(Schema):
         return [line.strip() for line in obj.required_certifications.splitlines() if line.strip()]
 
 
-class TierPage(Schema):
-    items: list[TierOut]
-    count: int
-    page: int
-    page_size: int
+TierPage = page_schema("TierPage", TierOut)
 
 
 PERCENT = {"max_digits": 5, "decimal_places": 2}
@@ -89,43 +94,20 @@ class TierChangeOut(Schema):
     created_at: datetime.datetime
     decided_at: datetime.datetime | None
 
-    @staticmethod
-    def resolve_partner(obj):
-        return obj.partner.name
-
-    @staticmethod
-    def resolve_from_tier(obj):
-        return obj.from_tier.code if obj.from_tier_id else None
-
-    @staticmethod
-    def resolve_from_tier_name(obj):
-        return obj.from_tier.name if obj.from_tier_id else None
-
-    @staticmethod
-    def resolve_to_tier(obj):
-        return obj.to_tier.code
-
-    @staticmethod
-    def resolve_to_tier_name(obj):
-        return obj.to_tier.name
-
-    @staticmethod
-    def resolve_requested_by(obj):
-        return str(obj.requested_by)
+    resolve_partner = related_resolver("partner.name")
+    resolve_from_tier = related_resolver("from_tier.code")
+    resolve_from_tier_name = related_resolver("from_tier.name")
+    resolve_to_tier = related_resolver("to_tier.code")
+    resolve_to_tier_name = related_resolver("to_tier.name")
+    resolve_requested_by = user_resolver("requested_by")
 
 
-class TierChangePage(Schema):
-    items: list[TierChangeOut]
-    count: int
-    page: int
-    page_size: int
+TierChangePage = page_schema("TierChangePage", TierChangeOut)
 
 
-class TierChangeFilter(Schema):
+class TierChangeFilter(PageIn):
     partner: int | None = None
     status: choice(TierChange.Status) | None = None
-    page: int = 1
-    page_size: int = 20
 
 
 class TierChangeIn(InputSchema):

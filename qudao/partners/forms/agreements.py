@@ -5,10 +5,12 @@ from django.db.models import Case, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from qudao.catalog.models import ProductLine
 from qudao.core.forms import StyledForm
 from qudao.core.models import Region
 
-from ..models import Agreement, Partner, ProductLine
+from ..models import Agreement, Partner
+from .common import PartnerChoices, partner_filter, region_filter, status_filter
 
 
 class DateInput(forms.DateInput):
@@ -106,33 +108,13 @@ class AgreementForm(StyledForm, forms.Form):
         return data
 
 
-class AgreementFilterForm(StyledForm, forms.Form):
+class AgreementFilterForm(PartnerChoices, StyledForm, forms.Form):
     q = forms.CharField(label=_("Search number or partner"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses"))] + Agreement.Status.choices,
-    )
-    partner = forms.ModelChoiceField(
-        label=_("Partner"),
-        queryset=Partner.objects.none(),
-        required=False,
-        empty_label=_("All partners"),
-    )
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.filter(parent=None),
-        required=False,
-        empty_label=_("All regions"),
-    )
+    status = status_filter(Agreement.Status.choices)
+    partner = partner_filter()
+    region = region_filter()
     expiring = forms.BooleanField(label=_("Ending within 30 days"), required=False)
     sort = forms.CharField(required=False)
-
-    def __init__(self, *args, partners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = (
-            partners if partners is not None else Partner.objects.none()
-        )
 
 
 class TerminateForm(StyledForm, forms.Form):

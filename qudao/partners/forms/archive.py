@@ -5,8 +5,7 @@ from qudao.core.forms import StyledForm
 from qudao.core.models import Role
 
 from ..models import PartnerContact, PartnerDocument
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .common import DATE
 
 
 class ContactForm(StyledForm, forms.ModelForm):

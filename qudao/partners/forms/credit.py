@@ -4,11 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.forms import StyledForm
 
 from ..models import CreditApplication, Partner
+from .common import DATE, PartnerChoices, partner_filter, status_filter
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-
-class CreditApplicationForm(StyledForm, forms.Form):
+class CreditApplicationForm(PartnerChoices, StyledForm, forms.Form):
     """Input only; the amount's range and the special period are checked by the service, so
     that the page and the API give the same messages."""
 
@@ -34,38 +33,17 @@ class CreditApplicationForm(StyledForm, forms.Form):
         label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, partners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = (
-            partners if partners is not None else Partner.objects.none()
-        )
 
-
-class CreditFilterForm(StyledForm, forms.Form):
+class CreditFilterForm(PartnerChoices, StyledForm, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses"))] + CreditApplication.Status.choices,
-    )
+    status = status_filter(CreditApplication.Status.choices)
     kind = forms.ChoiceField(
         label=_("Type"),
         required=False,
         choices=[("", _("All types"))] + CreditApplication.Kind.choices,
     )
-    partner = forms.ModelChoiceField(
-        label=_("Partner"),
-        required=False,
-        queryset=Partner.objects.none(),
-        empty_label=_("All partners"),
-    )
+    partner = partner_filter()
     sort = forms.CharField(required=False)
-
-    def __init__(self, *args, partners=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = (
-            partners if partners is not None else Partner.objects.none()
-        )
 
 
 class CreditUsageForm(StyledForm, forms.Form):

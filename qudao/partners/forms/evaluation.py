@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.forms import StyledForm
 
 from ..models import Tier
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from .common import DATE
 
 
 class EvaluationCreateForm(StyledForm, forms.Form):

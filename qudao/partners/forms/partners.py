@@ -7,6 +7,7 @@ from qudao.core.models import Region, Role, User
 from ..models import Partner, Tier
 from ..services.partners import PARTNER_FIELDS
 from ..validators import normalise_credit_code
+from .common import region_filter, status_filter
 
 
 class PartnerForm(StyledForm, forms.ModelForm):
@@ -37,17 +38,8 @@ class PartnerForm(StyledForm, forms.ModelForm):
 
 class PartnerFilterForm(StyledForm, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.filter(parent=None),
-        required=False,
-        empty_label=_("All regions"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses"))] + Partner.Status.choices,
-    )
+    region = region_filter()
+    status = status_filter(Partner.Status.choices)
     tier = forms.ModelChoiceField(
         label=_("Tier"),
         required=False,

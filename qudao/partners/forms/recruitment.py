@@ -9,14 +9,26 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.forms import StyledForm
 from qudao.core.models import Region
 
-from ..models import PartnerApplication, Scorecard, ScorecardCriterion
+from ..models import PartnerApplication, PartnerScorecard, ScorecardCriterion
 from ..selectors.recruitment import channel_managers, regions_for_applicants
+from ..services.recruitment.submission import APPLICATION_FIELDS
 from ..validators import normalise_credit_code
+from .common import region_filter, status_filter
 
 FILE_ACCEPT = {
     "licence": ".pdf,.jpg,.jpeg,.png",
     "other": ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xls,.xlsx,.zip",
 }
+
+
+def _optional_file(label, help_text=None) -> forms.FileField:
+    """An optional attachment of the application: a document, an image or an archive."""
+    return forms.FileField(
+        label=label,
+        required=False,
+        help_text=help_text or _("Optional."),
+        widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT["other"]}),
+    )
 
 
 class ApplicationForm(StyledForm, forms.ModelForm):
@@ -28,44 +40,16 @@ class ApplicationForm(StyledForm, forms.ModelForm):
         help_text=_("PDF, JPG or PNG, at most 10 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT["licence"]}),
     )
-    qualification = forms.FileField(
-        label=_("Qualification certificates"),
-        required=False,
-        help_text=_("Optional. PDF, image, Office document or ZIP, at most 10 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT["other"]}),
+    qualification = _optional_file(
+        _("Qualification certificates"),
+        _("Optional. PDF, image, Office document or ZIP, at most 10 MB."),
     )
-    financial = forms.FileField(
-        label=_("Financial statements"),
-        required=False,
-        help_text=_("Optional."),
-        widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT["other"]}),
-    )
-    other = forms.FileField(
-        label=_("Other documents"),
-        required=False,
-        help_text=_("Optional."),
-        widget=forms.ClearableFileInput(attrs={"accept": FILE_ACCEPT["other"]}),
-    )
+    financial = _optional_file(_("Financial statements"))
+    other = _optional_file(_("Other documents"))
 
     class Meta:
         model = PartnerApplication
-        fields = [
-            "company_name",
-            "credit_code",
-            "region",
-            "legal_representative",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "address",
-            "website",
-            "business_scope",
-            "staff_count",
-            "registered_capital",
-            "annual_revenue",
-            "main_industries",
-            "main_customers",
-        ]
+        fields = list(APPLICATION_FIELDS)
         widgets = {
             "business_scope": forms.Textarea(attrs={"rows": 3}),
             "main_customers": forms.Textarea(attrs={"rows": 2}),
@@ -101,17 +85,8 @@ class ApplicationForm(StyledForm, forms.ModelForm):
 
 class ApplicationFilterForm(StyledForm, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.filter(parent=None),
-        required=False,
-        empty_label=_("All regions"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *PartnerApplication.Status.choices],
-    )
+    region = region_filter()
+    status = status_filter(PartnerApplication.Status.choices)
     sort = forms.CharField(required=False)
 
 
@@ -134,7 +109,7 @@ class RejectForm(StyledForm, forms.Form):
 class ScoreForm(StyledForm, forms.Form):
     """One score (0..max) and an optional comment per criterion of the scorecard."""
 
-    def __init__(self, *args, scorecard: Scorecard, initial_scores=None, **kwargs):
+    def __init__(self, *args, scorecard: PartnerScorecard, initial_scores=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(scorecard.criteria.all())
         initial_scores = initial_scores or {}

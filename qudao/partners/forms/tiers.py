@@ -6,23 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.forms import StyledForm
 
 from ..models import Partner, Tier
+from ..services.tiers import TIER_FIELDS
 
 
 class TierForm(StyledForm, forms.ModelForm):
     class Meta:
         model = Tier
-        fields = [
-            "code",
-            "name",
-            "rank",
-            "discount_percent",
-            "default_credit_limit",
-            "mdf_share_percent",
-            "training_seats",
-            "required_certifications",
-            "min_score",
-            "is_active",
-        ]
+        fields = list(TIER_FIELDS)  # the service decides what may be written
         widgets = {"required_certifications": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -7,59 +7,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-TIERS = [
-    # code, name, rank, discount %, default credit, MDF %, training seats, min score
-    ("gold", "金牌", 30, 12, 5_000_000, 5, 6, 85),
-    ("silver", "银牌", 20, 8, 2_000_000, 3, 4, 70),
-    ("certified", "认证", 10, 5, 500_000, 1, 2, 60),
-    ("registered", "注册", 0, 0, 0, 0, 1, None),
-]
-QUALIFICATION = [
-    ("management", "经营管理能力", 25),
-    ("capital", "资金实力", 25),
-    ("service", "售后服务能力", 20),
-    ("coverage", "市场覆盖", 15),
-    ("reputation", "信誉", 15),
-]
-EVALUATION = [
-    ("sales", "销售业绩", 40),
-    ("registrations", "项目报备与转化", 20),
-    ("service", "服务与客户满意度", 20),
-    ("training", "培训与认证", 10),
-    ("compliance", "合规与回款", 10),
-]
-PRODUCT_LINES = [
-    ("SEC", "安防监控"), ("NET", "网络通信"), ("CLOUD", "云与数据中心"), ("SW", "行业软件"),
-]
-
-
 def seed_reference_data(apps, schema_editor):
-    """Tiers (the codes partners already carry), the two default scorecards, product lines."""
-    Tier = apps.get_model("partners", "Tier")
-    Scorecard = apps.get_model("partners", "Scorecard")
-    Criterion = apps.get_model("partners", "ScorecardCriterion")
-    ProductLine = apps.get_model("partners", "ProductLine")
-    for code, name, rank, discount, credit, mdf, seats, min_score in TIERS:
-        Tier.objects.get_or_create(
-            code=code,
-            defaults={
-                "name": name, "rank": rank, "discount_percent": discount,
-                "default_credit_limit": credit, "mdf_share_percent": mdf,
-                "training_seats": seats, "min_score": min_score,
-            },
-        )
-    for code, name, kind, criteria in (
-        ("qualification-default", "渠道准入评分表", "qualification", QUALIFICATION),
-        ("evaluation-default", "渠道年度考评表", "evaluation", EVALUATION),
-    ):
-        card, _ = Scorecard.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})
-        for order, (criterion_code, criterion_name, weight) in enumerate(criteria):
-            Criterion.objects.get_or_create(
-                scorecard=card, code=criterion_code,
-                defaults={"name": criterion_name, "weight": weight, "max_score": 10, "order": order},
-            )
-    for code, name in PRODUCT_LINES:
-        ProductLine.objects.get_or_create(code=code, defaults={"name": name})
+    """The built-in tiers (the codes partners already carry), the two default scorecards and
+    the product lines, as the services define them."""
+    from qudao.catalog.services.product_lines import product_lines_builtin_ensure
+    from qudao.partners.services.tiers import tiers_builtin_ensure
+
+    tiers_builtin_ensure(apps)
+    product_lines_builtin_ensure(apps.get_model("partners", "ProductLine"))
 
 
 class Migration(migrations.Migration):

@@ -1,9 +1,9 @@
-from .agreements import Agreement, ProductLine
+from .agreements import Agreement
 from .credit import CreditApplication
 from .evaluation import EvaluationScore, PartnerEvaluation, Rectification
 from .partner import Partner, PartnerContact, PartnerDocument
 from .recruitment import ApplicationAttachment, ApplicationScore, PartnerApplication
-from .scorecards import Scorecard, ScorecardCriterion
+from .scorecards import PartnerScorecard, ScorecardCriterion
 from .tiers import Tier, TierChange
 
 __all__ = [
@@ -17,9 +17,8 @@ __all__ = [
     "PartnerContact",
     "PartnerDocument",
     "PartnerEvaluation",
-    "ProductLine",
     "Rectification",
-    "Scorecard",
+    "PartnerScorecard",
     "ScorecardCriterion",
     "Tier",
     "TierChange",

@@ -1,31 +1,24 @@
 """Agreements (合作协议): period, territory, product lines, target, rebate policy, signed file."""
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qudao.catalog.models import ProductLine
 from qudao.core.models import Region
+from qudao.core.models.fields import (
+    MONEY,
+    CreatedBy,
+    DetailUrl,
+    Timestamped,
+    partner_fk,
+    status_field,
+)
 
 
-class ProductLine(models.Model):
-    code = models.CharField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    is_active = models.BooleanField(_("in use"), default=True)
-
-    class Meta:
-        verbose_name = _("product line")
-        verbose_name_plural = _("product lines")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Agreement(models.Model):
+class Agreement(DetailUrl, CreatedBy, Timestamped):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")  # being prepared; may change freely
         IN_APPROVAL = "in_approval", _("In approval")  # its approval decides
@@ -34,12 +27,7 @@ class Agreement(models.Model):
         TERMINATED = "terminated", _("Terminated")  # ended early, with a reason
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        related_name="agreements",
-        verbose_name=_("partner"),
-    )
+    partner = partner_fk(related_name="agreements")
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     territory = models.ManyToManyField(
@@ -49,20 +37,14 @@ class Agreement(models.Model):
         ProductLine, related_name="agreements", verbose_name=_("product lines")
     )
     annual_target = models.DecimalField(
-        _("annual sales target"),
-        max_digits=14,
-        decimal_places=2,
-        default=0,
-        validators=[MinValueValidator(0)],
+        _("annual sales target"), **MONEY, default=0, validators=[MinValueValidator(0)]
     )
     rebate_policy = models.CharField(_("rebate policy"), max_length=100, blank=True)
     rights_obligations = models.TextField(_("rights and obligations"), blank=True)
     signed_file = models.FileField(
         _("signed agreement"), upload_to="agreements/%Y/", null=True, blank=True
     )
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
-    )
+    status = status_field(Status, Status.DRAFT, max_length=12)
     renewed_from = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -73,11 +55,6 @@ class Agreement(models.Model):
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     termination_reason = models.TextField(_("termination reason"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("agreement")
@@ -96,5 +73,4 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    def get_absolute_url(self) -> str:
-        return reverse("partners:agreement-detail", args=[self.pk])
+    detail_url_name = "partners:agreement-detail"

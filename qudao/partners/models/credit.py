@@ -1,14 +1,14 @@
 """Credit limit applications (信用额度申请): normal (raises the standing limit) and special
 (专项: tied to a project or a period)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from qudao.core.models.fields import MONEY, DetailUrl, Requested, partner_fk, status_field
 
-class CreditApplication(models.Model):
+
+class CreditApplication(DetailUrl, Requested):
     class Kind(models.TextChoices):
         NORMAL = "normal", _("Normal credit")
         SPECIAL = "special", _("Special credit")
@@ -20,34 +20,18 @@ class CreditApplication(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        related_name="credit_applications",
-        verbose_name=_("partner"),
-    )
+    partner = partner_fk(related_name="credit_applications")
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("amount"), **MONEY)
     project_name = models.CharField(_("project"), max_length=200, blank=True)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     reason = models.TextField(_("reason"))
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.IN_APPROVAL
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    status = status_field(Status, Status.IN_APPROVAL, max_length=12)
 
-    class Meta:
+    class Meta(Requested.Meta):
         verbose_name = _("credit application")
         verbose_name_plural = _("credit applications")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="credit_amount_positive"),
             models.CheckConstraint(
@@ -63,5 +47,4 @@ class CreditApplication(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    def get_absolute_url(self) -> str:
-        return reverse("partners:credit-detail", args=[self.pk])
+    detail_url_name = "partners:credit-detail"

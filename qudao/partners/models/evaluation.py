@@ -1,6 +1,5 @@
 """Evaluation (考评) and exit (退出): periodic scorecards, warnings with rectification plans."""
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -8,10 +7,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .scorecards import Scorecard, ScorecardCriterion
+from qudao.core.models.fields import CreatedBy, DetailUrl, partner_fk, status_field, user_fk
+
+from .scorecards import PartnerScorecard, ScorecardCriterion
 
 
-class PartnerEvaluation(models.Model):
+class PartnerEvaluation(DetailUrl, models.Model):
     class Grade(models.TextChoices):
         EXCELLENT = "excellent", _("Excellent")  # 90 and above
         QUALIFIED = "qualified", _("Qualified")  # 70–89
@@ -25,28 +26,16 @@ class PartnerEvaluation(models.Model):
         DRAFT = "draft", _("Draft")  # scores may still change
         FINAL = "final", _("Final")  # in the archive; no more changes
 
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        related_name="evaluations",
-        verbose_name=_("partner"),
-    )
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.PROTECT, related_name="+")
+    partner = partner_fk(related_name="evaluations")
+    scorecard = models.ForeignKey(PartnerScorecard, on_delete=models.PROTECT, related_name="+")
     period = models.CharField(_("period"), max_length=20, help_text=_("e.g. 2026Q3 or 2026"))
     total_score = models.DecimalField(
         _("total score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, blank=True)
-    status = models.CharField(
-        _("status"), max_length=6, choices=Status.choices, default=Status.DRAFT
-    )
+    status = status_field(Status, Status.DRAFT, max_length=6)
     comment = models.TextField(_("comment"), blank=True)
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("evaluator"),
-    )
+    evaluator = user_fk(_("evaluator"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
 
@@ -63,8 +52,7 @@ class PartnerEvaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.partner} {self.period}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("partners:evaluation-detail", args=[self.pk])
+    detail_url_name = "partners:evaluation-detail"
 
 
 class EvaluationScore(models.Model):
@@ -91,7 +79,7 @@ class EvaluationScore(models.Model):
         return f"{self.criterion}: {self.score}"
 
 
-class Rectification(models.Model):
+class Rectification(CreatedBy):
     """A warning with a rectification plan and deadline (整改); it is closed when done, or the
     partner goes through the exit flow."""
 
@@ -103,12 +91,7 @@ class Rectification(models.Model):
         CLOSED = "closed", _("Closed")  # verified as done
         EXIT = "exit", _("Led to exit")  # not done in time; exit started
 
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        related_name="rectifications",
-        verbose_name=_("partner"),
-    )
+    partner = partner_fk(related_name="rectifications")
     evaluation = models.ForeignKey(
         PartnerEvaluation,
         on_delete=models.SET_NULL,
@@ -119,13 +102,8 @@ class Rectification(models.Model):
     warning = models.TextField(_("warning"))
     plan = models.TextField(_("rectification plan"), blank=True)
     deadline = models.DateField(_("deadline"))
-    status = models.CharField(
-        _("status"), max_length=6, choices=Status.choices, default=Status.OPEN
-    )
+    status = status_field(Status, Status.OPEN, max_length=6)
     closing_note = models.TextField(_("closing note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 

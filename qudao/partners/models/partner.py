@@ -1,22 +1,26 @@
 """The partner organisation (渠道伙伴) and its archive: contacts and documents."""
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qudao.core.models import Region
 from qudao.core.models.choices import ChoiceLabels
+from qudao.core.models.fields import (
+    MONEY,
+    DetailUrl,
+    Timestamped,
+    region_fk,
+    status_field,
+    tier_fk,
+    user_fk,
+)
 
 from ..validators import validate_credit_code
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
-
-class Partner(ChoiceLabels, models.Model):
+class Partner(DetailUrl, ChoiceLabels, Timestamped):
     class Status(models.TextChoices):
         PROSPECT = "prospect", _("Prospect")  # recorded, not yet approved to sell
         ACTIVE = "active", pgettext_lazy("partner status", "Active")  # approved; may register deals
@@ -31,28 +35,17 @@ class Partner(ChoiceLabels, models.Model):
         blank=True,
         validators=[validate_credit_code],
     )
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="partners", verbose_name=_("region/office")
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PROSPECT
-    )
+    region = region_fk(related_name="partners")
+    status = status_field(Status, Status.PROSPECT)
     # Stored as the tier's code, so the column reads the same as before tiers became data.
-    tier = models.ForeignKey(
-        "partners.Tier",
-        on_delete=models.PROTECT,
+    tier = tier_fk(
+        _("tier"),
+        related_name="partners",
         to_field="code",
         db_column="tier",
         default="registered",
-        related_name="partners",
-        verbose_name=_("tier"),
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="managed_partners",
-        verbose_name=_("channel manager"),
-    )
+    owner = user_fk(_("channel manager"), related_name="managed_partners")
     contact_name = models.CharField(_("contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     # Profile (经销商信息资料表).
@@ -89,8 +82,6 @@ class Partner(ChoiceLabels, models.Model):
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
     exited_at = models.DateTimeField(_("exited at"), null=True, blank=True)
     exit_reason = models.TextField(_("exit reason"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("partner")
@@ -116,8 +107,7 @@ class Partner(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("partners:partner-detail", args=[self.pk])
+    detail_url_name = "partners:partner-detail"
 
 
 class PartnerContact(models.Model):
@@ -156,9 +146,7 @@ class PartnerDocument(models.Model):
     file = models.FileField(_("file"), upload_to="partners/%Y/%m/")
     size = models.PositiveIntegerField(_("size"), default=0)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    uploaded_by = user_fk()
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

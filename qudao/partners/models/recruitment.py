@@ -1,23 +1,20 @@
 """Recruitment (渠道招募) and qualification (资格认证/准入): applications from companies that want
 to become partners, their attachments, and reviewers' scores."""
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.models.fields import MONEY, DetailUrl, region_fk, status_field, tier_fk, user_fk
 
 from ..validators import validate_credit_code
 from .scorecards import ScorecardCriterion
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 OPEN_STATUSES = ("submitted", "reviewing", "in_approval")
 
 
-class PartnerApplication(models.Model):
+class PartnerApplication(DetailUrl, models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")  # waiting for a reviewer
         REVIEWING = "reviewing", _("Under review")  # reviewers are scoring it
@@ -30,12 +27,7 @@ class PartnerApplication(models.Model):
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, validators=[validate_credit_code]
     )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        related_name="partner_applications",
-        verbose_name=_("region/office"),
-    )
+    region = region_fk(related_name="partner_applications")
     contact_name = models.CharField(_("contact"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=30)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -52,28 +44,17 @@ class PartnerApplication(models.Model):
     )
     main_customers = models.TextField(_("main customers"), blank=True)
     main_industries = models.CharField(_("main industries"), max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
-    )
-    assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
+    status = status_field(Status, Status.SUBMITTED, max_length=12)
+    assignee = user_fk(
+        _("channel manager"),
         related_name="assigned_applications",
-        verbose_name=_("channel manager"),
+        on_delete=models.SET_NULL,
+        optional=True,
     )
     total_score = models.DecimalField(
         _("total score"), max_digits=5, decimal_places=2, null=True, blank=True
     )
-    recommended_tier = models.ForeignKey(
-        "partners.Tier",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recommended tier"),
-    )
+    recommended_tier = tier_fk(_("recommended tier"), optional=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     partner = models.OneToOneField(
         "partners.Partner",
@@ -110,8 +91,7 @@ class PartnerApplication(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.company_name}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("partners:application-detail", args=[self.pk])
+    detail_url_name = "partners:application-detail"
 
 
 class ApplicationAttachment(models.Model):
@@ -146,12 +126,7 @@ class ApplicationScore(models.Model):
         PartnerApplication, on_delete=models.CASCADE, related_name="scores"
     )
     criterion = models.ForeignKey(ScorecardCriterion, on_delete=models.PROTECT, related_name="+")
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("reviewer"),
-    )
+    reviewer = user_fk(_("reviewer"))
     score = models.DecimalField(
         _("score"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0)]
     )

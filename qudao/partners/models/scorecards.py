@@ -6,7 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-class Scorecard(models.Model):
+class PartnerScorecard(models.Model):
+    """The weighted criteria partners are scored on, when they apply (qualification) and in their
+    periodic evaluation; performance's KPI Scorecard measures results instead."""
+
     class Kind(models.TextChoices):
         QUALIFICATION = "qualification", _("Qualification")
         EVALUATION = "evaluation", _("Evaluation")
@@ -34,7 +37,9 @@ class Scorecard(models.Model):
 class ScorecardCriterion(models.Model):
     """One criterion (e.g. 资金实力) with its weight; scores are 0..max_score."""
 
-    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="criteria")
+    scorecard = models.ForeignKey(
+        PartnerScorecard, on_delete=models.CASCADE, related_name="criteria"
+    )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)

@@ -1,11 +1,12 @@
 """Tiers (分级) as data, with their benefits, and the history of every tier change."""
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from qudao.core.models.fields import MONEY, Requested, partner_fk, status_field, tier_fk
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -18,11 +19,7 @@ class Tier(models.Model):
         _("discount %"), max_digits=5, decimal_places=2, default=0, validators=PERCENT
     )
     default_credit_limit = models.DecimalField(
-        _("default credit limit"),
-        max_digits=14,
-        decimal_places=2,
-        default=0,
-        validators=[MinValueValidator(0)],
+        _("default credit limit"), **MONEY, default=0, validators=[MinValueValidator(0)]
     )
     mdf_share_percent = models.DecimalField(
         _("MDF share %"), max_digits=5, decimal_places=2, default=0, validators=PERCENT
@@ -59,7 +56,7 @@ class Tier(models.Model):
         return self.name
 
 
-class TierChange(models.Model):
+class TierChange(Requested):
     """A proposal to move a partner to another tier; decided through an approval."""
 
     class Source(models.TextChoices):
@@ -73,20 +70,9 @@ class TierChange(models.Model):
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
 
-    partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.CASCADE, related_name="tier_changes"
-    )
-    from_tier = models.ForeignKey(
-        Tier,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("from tier"),
-    )
-    to_tier = models.ForeignKey(
-        Tier, on_delete=models.PROTECT, related_name="+", verbose_name=_("to tier")
-    )
+    partner = partner_fk(verbose_name=None, related_name="tier_changes", on_delete=models.CASCADE)
+    from_tier = tier_fk(_("from tier"), optional=True)
+    to_tier = tier_fk(_("to tier"))
     source = models.CharField(
         _("source"), max_length=14, choices=Source.choices, default=Source.MANUAL
     )
@@ -98,22 +84,11 @@ class TierChange(models.Model):
         related_name="tier_changes",
     )
     reason = models.TextField(_("reason"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    status = status_field(Status, Status.PENDING)
 
-    class Meta:
+    class Meta(Requested.Meta):
         verbose_name = _("tier change")
         verbose_name_plural = _("tier changes")
-        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["partner"],

@@ -11,6 +11,7 @@ from qudao.core.models import User
 from qudao.core.paging import sort_by
 
 from ..models import Agreement, Partner
+from .common import filtered
 
 EXPIRING_DAYS = 30
 SORTS = {
@@ -57,10 +58,7 @@ def agreements_search(
         rows = rows.filter(
             Q(number__icontains=q) | Q(partner__name__icontains=q) | Q(partner__code__icontains=q)
         )
-    if status:
-        rows = rows.filter(status=status)
-    if partner:
-        rows = rows.filter(partner_id=partner)
+    rows = filtered(rows, status=status, partner_id=partner)
     if region:
         ids = scopes.region_subtree_ids(region)
         covering = Agreement.territory.through.objects.filter(region_id__in=ids)

@@ -12,6 +12,7 @@ from qudao.core.models import User
 from qudao.core.paging import sort_by
 
 from ..models import CreditApplication, Partner
+from .common import filtered
 
 SORTS = {
     "number": "number",
@@ -48,12 +49,7 @@ def credit_applications_search(
             | Q(partner__code__icontains=q)
             | Q(project_name__icontains=q)
         )
-    if status:
-        rows = rows.filter(status=status)
-    if kind:
-        rows = rows.filter(kind=kind)
-    if partner:
-        rows = rows.filter(partner_id=partner)
+    rows = filtered(rows, status=status, kind=kind, partner_id=partner)
     return sort_by(rows, sort, SORTS, "-created")
 
 

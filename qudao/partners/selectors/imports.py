@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from qudao.core import roles
 from qudao.core.models import Region, Role, User
 
 from ..models import Partner, Tier
@@ -29,8 +30,7 @@ def channel_managers_for_import(user: User) -> QuerySet[User]:
     rows = User.objects.filter(
         roles__code=Role.Code.CHANNEL_MANAGER, is_active=True, partner__isnull=True
     ).distinct()
-    managers = (Role.Code.ADMIN, Role.Code.DIRECTOR, Role.Code.REGIONAL_MANAGER)
-    if not (user.is_superuser or user.has_role(*managers)):
+    if not roles.user_in(user, roles.ORG_MANAGERS):
         rows = rows.filter(pk=user.pk)
     return rows.select_related("region").order_by("username")
 

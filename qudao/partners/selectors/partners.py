@@ -10,6 +10,7 @@ from qudao.core.models import User
 from qudao.core.paging import sort_by
 
 from ..models import Partner
+from .common import filtered, in_region
 
 SORTS = {
     "code": "code",
@@ -51,14 +52,7 @@ def partners_search(
         rows = rows.filter(
             Q(name__icontains=q) | Q(code__icontains=q) | Q(contact_name__icontains=q)
         )
-    if region:
-        rows = rows.filter(Q(region_id=region) | Q(region__parent_id=region))
-    if status:
-        rows = rows.filter(status=status)
-    if tier:
-        rows = rows.filter(tier=tier)
-    if owner:
-        rows = rows.filter(owner_id=owner)
+    rows = filtered(in_region(rows, region), status=status, tier=tier, owner_id=owner)
     # Whole local days as an aware range: the column is compared as it is, not cast per row.
     if created_from:
         rows = rows.filter(created_at__gte=_start_of(created_from))

@@ -13,7 +13,8 @@ from qudao.core import scopes
 from qudao.core.models import ApprovalRequest, Region, Role, User
 from qudao.core.paging import sort_by
 
-from ..models import ApplicationAttachment, ApplicationScore, PartnerApplication, Scorecard
+from ..models import ApplicationAttachment, ApplicationScore, PartnerApplication, PartnerScorecard
+from .common import filtered, in_region
 
 SORTS = {
     "number": "number",
@@ -56,12 +57,7 @@ def applications_search(
             | Q(credit_code__icontains=q.upper())
             | Q(contact_name__icontains=q)
         )
-    if region:
-        rows = rows.filter(Q(region_id=region) | Q(region__parent_id=region))
-    if status:
-        rows = rows.filter(status=status)
-    if assignee:
-        rows = rows.filter(assignee_id=assignee)
+    rows = filtered(in_region(rows, region), status=status, assignee_id=assignee)
     return sort_by(rows, sort, SORTS, "-submitted")
 
 
@@ -73,11 +69,11 @@ def application_attachment_get_for_user(
     return application.attachments.get(pk=attachment_pk)
 
 
-def scorecard_for_kind(kind: str = Scorecard.Kind.QUALIFICATION) -> Scorecard | None:
-    return Scorecard.objects.filter(kind=kind, is_active=True).first()
+def scorecard_for_kind(kind: str = PartnerScorecard.Kind.QUALIFICATION) -> PartnerScorecard | None:
+    return PartnerScorecard.objects.filter(kind=kind, is_active=True).first()
 
 
-def score_sheet(application: PartnerApplication, scorecard: Scorecard | None) -> dict:
+def score_sheet(application: PartnerApplication, scorecard: PartnerScorecard | None) -> dict:
     """The scorecard as a table: one row per criterion, one column per reviewer, and each
     reviewer's weighted subtotal (0–100). Two queries."""
     if scorecard is None:

@@ -3,7 +3,6 @@
 from . import agreements, archive, credit, evaluation, imports, recruitment, tiers  # noqa: F401
 from .partners import (
     CODE_PATTERN,
-    MANAGING_ROLES,
     partner_activation_approved,
     partner_activation_submit,
     partner_can_manage,
@@ -14,7 +13,6 @@ from .partners import (
 
 __all__ = [
     "CODE_PATTERN",
-    "MANAGING_ROLES",
     "partner_activation_approved",
     "partner_activation_submit",
     "partner_can_manage",

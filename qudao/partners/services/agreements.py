@@ -2,7 +2,8 @@
 the daily expiry check with its reminders.
 
 The allowed status changes are in TRANSITIONS and checked by `_transition`, which also records
-the audit entry of every change.
+the audit entry of every change; a refused move is a ConflictError (409), like every state
+change in Qudao (core.state).
 """
 
 import calendar
@@ -22,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core import state
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, ApprovalStep, AuditEntry, Region, Role, User
 from qudao.core.numbering import next_number
 from qudao.core.services.approvals import (
@@ -31,13 +33,13 @@ from qudao.core.services.approvals import (
     approval_cancel,
     approval_resubmit,
     approval_start,
-    register_kind,
 )
 from qudao.core.services.audit import audit_record, snapshot
 from qudao.core.services.notifications import notify
 from qudao.core.uploads import IMAGES_AND_PDF, validate_upload
 
 from ..models import Agreement, Partner, PartnerDocument
+from .common import approval_hook
 from .partners import partner_can_manage
 
 AGREEMENT_APPROVAL = "agreement_approval"
@@ -80,12 +82,10 @@ def agreement_can_transition(agreement: Agreement, to: str) -> bool:
 def _transition(
     agreement: Agreement, to: str, *, actor: User | None, note: str = "", fields=()
 ) -> None:
-    """Move `agreement` to state `to` if the map allows it; save and audit the change."""
-    if not agreement_can_transition(agreement, to):
-        raise ValidationError(
-            _("An agreement that is %(status)s cannot become %(target)s.")
-            % {"status": agreement.get_status_display(), "target": Status(to).label}
-        )
+    """Move `agreement` to state `to` if the map allows it (core.state: a ConflictError if not);
+    save and audit the change. Not core.state.transition itself: the audit row also carries the
+    fields named in `fields` (set by the caller), e.g. the termination reason."""
+    state.transition_check(agreement, to, TRANSITIONS)
     before = agreement.status
     agreement.status = to
     agreement.save(update_fields=["status", "updated_at", *fields])
@@ -281,7 +281,7 @@ def agreement_update(*, actor: User, agreement: Agreement, data: dict[str, Any])
         Partner.objects.select_for_update().filter(pk=agreement.partner_id).first()
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.status != Status.DRAFT:
-            raise ValidationError(
+            raise ConflictError(
                 _("Only a draft agreement can be changed; this one is %(status)s.")
                 % {"status": locked.get_status_display()}
             )
@@ -348,7 +348,7 @@ def agreement_submit(*, actor: User, agreement: Agreement) -> ApprovalRequest:
             Agreement.objects.select_for_update().select_related("partner").get(pk=agreement.pk)
         )
         if not agreement_can_transition(locked, Status.IN_APPROVAL):
-            raise ValidationError(
+            raise ConflictError(
                 _("Only a draft agreement can be submitted; this one is %(status)s.")
                 % {"status": locked.get_status_display()}
             )
@@ -391,7 +391,7 @@ def agreement_withdraw(*, actor: User, agreement: Agreement) -> Agreement:
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.status != Status.IN_APPROVAL:
-            raise ValidationError(_("Only an agreement in approval can be withdrawn."))
+            raise ConflictError(_("Only an agreement in approval can be withdrawn."))
         approval = _open_approval(locked)
         if approval is not None:
             approval_cancel(actor=actor, approval=approval, comment=_("Withdrawn"))
@@ -469,21 +469,12 @@ def agreement_rejected(*, approval: ApprovalRequest, actor: User) -> None:
     )
 
 
-def _on_approved(approval, actor):
-    agreement_approved(approval=approval, actor=actor)
-
-
-def _on_rejected(approval, actor):
-    agreement_rejected(approval=approval, actor=actor)
-
-
-register_kind(
-    ApprovalKind(
-        code=AGREEMENT_APPROVAL,
-        label=gettext_lazy("Agreement approval"),
-        on_approved=_on_approved,
-        on_rejected=_on_rejected,
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+AGREEMENT_APPROVAL_KIND = ApprovalKind(
+    code=AGREEMENT_APPROVAL,
+    label=gettext_lazy("Agreement approval"),
+    on_approved=approval_hook(agreement_approved),
+    on_rejected=approval_hook(agreement_rejected),
 )
 
 
@@ -502,7 +493,7 @@ def agreement_terminate(*, actor: User, agreement: Agreement, reason: str) -> Ag
             Agreement.objects.select_for_update().select_related("partner").get(pk=agreement.pk)
         )
         if not agreement_can_transition(locked, Status.TERMINATED):
-            raise ValidationError(
+            raise ConflictError(
                 _("Only an active agreement can be terminated; this one is %(status)s.")
                 % {"status": locked.get_status_display()}
             )
@@ -545,7 +536,7 @@ def agreement_renew(*, actor: User, agreement: Agreement) -> Agreement:
     if not agreement_can_manage(actor, agreement.partner):
         raise PermissionDenied(_("You cannot write agreements of this partner."))
     if agreement.status not in (Status.ACTIVE, Status.EXPIRED):
-        raise ValidationError(_("Only an active or expired agreement can be renewed."))
+        raise ConflictError(_("Only an active or expired agreement can be renewed."))
     existing = agreement.renewals.exclude(status=Status.TERMINATED).order_by("-created_at").first()
     if existing is not None:
         raise ValidationError(

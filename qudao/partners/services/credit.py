@@ -14,31 +14,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
-from qudao.core.models import ApprovalRequest, AuditEntry, Role, User
+from qudao.core import roles, state
+from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.models import ApprovalRequest, Role, User
 from qudao.core.numbering import next_number
 from qudao.core.services.approvals import (
     ApprovalKind,
     StepSpec,
     approval_cancel,
     approval_start,
-    register_kind,
 )
-from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
+from qudao.core.services.audit import audit_created, audit_updated, snapshot
 from qudao.core.services.notifications import notify
 
 from ..models import CreditApplication, Partner
 from ..selectors.credit import CreditSummary, credit_summary
+from .common import approval_hook
 from .partners import partner_can_manage
 
 CREDIT_APPLICATION = "credit_application"
 NUMBER_PREFIX = "XY"
 MAX_AMOUNT = Decimal("1000000000")  # 10亿: anything larger is a typing mistake
 DEFAULT_EXTRA_APPROVAL_THRESHOLD = Decimal("1000000")
-FINANCE_ROLES = (Role.Code.FINANCE, Role.Code.ADMIN)
 
 Status = CreditApplication.Status
-# The one map of allowed moves of an application.
+# The one map of allowed moves of an application (checked by core.state).
 TRANSITIONS = {
     Status.IN_APPROVAL: {Status.APPROVED, Status.REJECTED, Status.CANCELLED},
     Status.APPROVED: set(),
@@ -69,12 +69,16 @@ def credit_can_apply(user: User, partner: Partner) -> bool:
     return partner_can_manage(user, partner)
 
 
+def credit_can_apply_somewhere(user: User) -> bool:
+    """Who may open the credit application form: a partner's admins, and vendor staff who
+    manage partners (credit_can_apply then checks the partner chosen)."""
+    if user.is_partner_user:
+        return user.has_role(Role.Code.PARTNER_ADMIN)
+    return roles.user_in(user, roles.MANAGERS)
+
+
 def credit_can_record_usage(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and not user.is_partner_user
-        and (user.is_superuser or user.has_role(*FINANCE_ROLES))
-    )
+    return roles.user_in(user, roles.FINANCE)
 
 
 def _amount(value: Any, field: str, errors: dict[str, str], *, allow_zero: bool) -> Decimal | None:
@@ -192,28 +196,16 @@ def credit_application_submit(
     return application
 
 
-def _transition(application: CreditApplication, to: str) -> None:
-    if to not in TRANSITIONS.get(application.status, set()):
-        raise ConflictError(
-            _("This credit application is already %(status)s.")
-            % {"status": application.get_status_display()}
-        )
-    application.status = to
+def _decide(application: CreditApplication, to: str, *, actor: User, note: str = "") -> None:
+    """Move a locked application to its final state `to` (core.state: the move checked and
+    audited), with the decision time."""
+    application.decided_at = timezone.now()
+    state.transition(application, to, TRANSITIONS, actor=actor, note=note, also=("decided_at",))
 
 
 def _decided(approval: ApprovalRequest, actor: User, status: str) -> CreditApplication:
     application = CreditApplication.objects.select_for_update().get(pk=approval.object_id)
-    before = application.status
-    _transition(application, status)
-    application.decided_at = timezone.now()
-    application.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=actor,
-        obj=application,
-        action=AuditEntry.Action.STATE,
-        changes={"status": [before, application.status]},
-        note=_("approval #%(pk)s") % {"pk": approval.pk},
-    )
+    _decide(application, status, actor=actor, note=_("approval #%(pk)s") % {"pk": approval.pk})
     return application
 
 
@@ -252,15 +244,7 @@ def credit_application_cancel(*, actor: User, application: CreditApplication) ->
             approval_cancel(actor=actor, approval=approval)
             return CreditApplication.objects.get(pk=application.pk)
         locked = CreditApplication.objects.select_for_update().get(pk=application.pk)
-        _transition(locked, Status.CANCELLED)
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_at"])
-        audit_record(
-            actor=actor,
-            obj=locked,
-            action=AuditEntry.Action.STATE,
-            changes={"status": [Status.IN_APPROVAL.value, locked.status]},
-        )
+        _decide(locked, Status.CANCELLED, actor=actor)
     return locked
 
 
@@ -299,26 +283,17 @@ def _notify_overrun(partner: Partner, summary: CreditSummary) -> None:
     )
 
 
-def _on_approved(approval, actor):
-    credit_application_approved(approval=approval, actor=actor)
-
-
-def _on_rejected(approval, actor):
-    credit_application_rejected(approval=approval, actor=actor)
-
-
 def _on_cancelled(approval, actor):
     # Withdrawn from the approvals page: the application follows (unless it already moved).
     if CreditApplication.objects.filter(pk=approval.object_id, status=Status.IN_APPROVAL).exists():
         _decided(approval, actor, Status.CANCELLED)
 
 
-register_kind(
-    ApprovalKind(
-        code=CREDIT_APPLICATION,
-        label=gettext_lazy("Credit application"),
-        on_approved=_on_approved,
-        on_rejected=_on_rejected,
-        on_cancelled=_on_cancelled,
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+CREDIT_APPLICATION_KIND = ApprovalKind(
+    code=CREDIT_APPLICATION,
+    label=gettext_lazy("Credit application"),
+    on_approved=approval_hook(credit_application_approved),
+    on_rejected=approval_hook(credit_application_rejected),
+    on_cancelled=_on_cancelled,
 )

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import state
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Role, User
-from qudao.core.services.approvals import ApprovalKind, StepSpec, approval_start, register_kind
+from qudao.core.services.approvals import ApprovalKind, StepSpec, approval_start
 from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
 from qudao.core.services.notifications import notify
 
@@ -25,12 +26,13 @@ from ..models import (
     EvaluationScore,
     Partner,
     PartnerEvaluation,
+    PartnerScorecard,
     Rectification,
-    Scorecard,
     ScorecardCriterion,
     Tier,
     TierChange,
 )
+from .common import approval_hook
 from .partners import partner_can_manage
 
 PARTNER_EXIT = "partner_exit"
@@ -46,6 +48,8 @@ NEEDS_RECTIFICATION = (PartnerEvaluation.Grade.WARNING, PartnerEvaluation.Grade.
 EXIT_FROM = (Partner.Status.PROSPECT, Partner.Status.ACTIVE, Partner.Status.SUSPENDED)
 
 RectStatus = Rectification.Status
+# The one map of allowed moves of a rectification (checked by core.state). Its moves are
+# recorded as updates (every changed field), not as bare state changes.
 RECTIFICATION_TRANSITIONS = {
     RectStatus.OPEN: {RectStatus.CLOSED, RectStatus.EXIT},
     RectStatus.CLOSED: set(),
@@ -74,8 +78,10 @@ def _require_not_exited(partner: Partner) -> None:
 # --- evaluation -------------------------------------------------------------------------------
 
 
-def scorecard_for_evaluation() -> Scorecard | None:
-    return Scorecard.objects.filter(kind=Scorecard.Kind.EVALUATION, is_active=True).first()
+def scorecard_for_evaluation() -> PartnerScorecard | None:
+    return PartnerScorecard.objects.filter(
+        kind=PartnerScorecard.Kind.EVALUATION, is_active=True
+    ).first()
 
 
 def grade_for(total: Decimal) -> str:
@@ -303,15 +309,6 @@ def evaluation_tier_change_propose(
 # --- rectification ------------------------------------------------------------------------------
 
 
-def _rectification_move(rectification: Rectification, to: str) -> None:
-    if to not in RECTIFICATION_TRANSITIONS.get(rectification.status, set()):
-        raise ValidationError(
-            _("This rectification is already %(status)s.")
-            % {"status": rectification.get_status_display()}
-        )
-    rectification.status = to
-
-
 def rectification_open(
     *,
     actor: User,
@@ -379,9 +376,10 @@ def rectification_close(
     if not closing_note:
         raise ValidationError({"closing_note": _("Say how the rectification was verified.")})
     with transaction.atomic():
-        locked = Rectification.objects.select_for_update().get(pk=rectification.pk)
+        locked = state.locked(rectification)
+        state.transition_check(locked, RectStatus.CLOSED, RECTIFICATION_TRANSITIONS)
         before = snapshot(locked)
-        _rectification_move(locked, RectStatus.CLOSED)
+        locked.status = RectStatus.CLOSED
         locked.closing_note = closing_note
         locked.closed_at = timezone.now()
         locked.save(update_fields=["status", "closing_note", "closed_at"])
@@ -394,11 +392,7 @@ def rectification_escalate(
 ) -> ApprovalRequest:
     """The rectification was not done: ask for the partner's exit. The rectification is set
     to "led to exit" when the exit is approved."""
-    if rectification.status != RectStatus.OPEN:
-        raise ValidationError(
-            _("This rectification is already %(status)s.")
-            % {"status": rectification.get_status_display()}
-        )
+    state.transition_check(rectification, RectStatus.EXIT, RECTIFICATION_TRANSITIONS)
     return partner_exit_request(
         actor=actor, partner=rectification.partner, reason=reason, rectification=rectification
     )
@@ -467,8 +461,9 @@ def partner_exit_approved(*, approval: ApprovalRequest, actor: User) -> None:
         user.save(update_fields=["is_active"])
         audit_updated(actor=actor, obj=user, before=user_before, note=_("partner exited"))
     for rectification in partner.rectifications.select_for_update().filter(status=RectStatus.OPEN):
+        state.transition_check(rectification, RectStatus.EXIT, RECTIFICATION_TRANSITIONS)
         rect_before = snapshot(rectification)
-        _rectification_move(rectification, RectStatus.EXIT)
+        rectification.status = RectStatus.EXIT
         rectification.closed_at = now
         rectification.save(update_fields=["status", "closed_at"])
         audit_updated(actor=actor, obj=rectification, before=rect_before)
@@ -485,12 +480,9 @@ def _notify_exit(partner: Partner) -> None:
     )
 
 
-def _on_exit_approved(approval, actor):
-    partner_exit_approved(approval=approval, actor=actor)
-
-
-register_kind(
-    ApprovalKind(
-        code=PARTNER_EXIT, label=gettext_lazy("Partner exit"), on_approved=_on_exit_approved
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+PARTNER_EXIT_KIND = ApprovalKind(
+    code=PARTNER_EXIT,
+    label=gettext_lazy("Partner exit"),
+    on_approved=approval_hook(partner_exit_approved),
 )

@@ -7,12 +7,12 @@ so a second confirm of the same upload (a double click, a replayed request) find
 import. The file is checked again at commit time, and every row is created through
 `partner_create` inside one transaction: one bad row and nothing is written.
 
-`partner_create` costs about twenty queries a row, so a file of more than
-settings.PARTNER_IMPORT_SYNC_ROWS rows is
-committed by the task worker (`partner_import_task`), which reports its progress in a status
-file next to the upload; smaller files are committed within the request. When the task fails
-without reporting it (its worker was killed: the reaper of qudao/core/services/workers.py fails
-it), the next look at the import says so and gives the upload back, to be confirmed again.
+`partner_create` checks and audits each row with its own queries, so a file of more than
+settings.PARTNER_IMPORT_SYNC_ROWS rows is committed by the task worker (`partner_import_task`),
+which reports its progress in a status file next to the upload; smaller files are committed
+within the request. When the task fails without reporting it (its worker was killed: the reaper
+of qudao/core/services/workers.py fails it), the next look at the import says so and gives the
+upload back, to be confirmed again.
 """
 
 import contextlib

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qudao.core import scopes
+from qudao.core import roles, scopes
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Region, Role, User
 from qudao.core.services.approvals import StepSpec, approval_start
@@ -17,12 +17,6 @@ from ..approvals import ACTIVATION
 from ..models import Partner
 from ..validators import normalise_credit_code
 
-MANAGING_ROLES = (
-    Role.Code.ADMIN,
-    Role.Code.DIRECTOR,
-    Role.Code.REGIONAL_MANAGER,
-    Role.Code.CHANNEL_MANAGER,
-)
 CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,19}$")
 PARTNER_FIELDS = (
     "code",
@@ -49,7 +43,7 @@ PARTNER_FIELDS = (
 
 
 def partner_can_manage(user: User, partner: Partner | None = None) -> bool:
-    if user.is_partner_user or not (user.is_superuser or user.has_role(*MANAGING_ROLES)):
+    if not roles.user_in(user, roles.MANAGERS):
         return False
     return partner is None or scopes.can_see(user, partner)
 

@@ -2,7 +2,7 @@
 and tier changes of a partner, decided through an approval."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -11,17 +11,29 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import roles
 from qudao.core.errors import PermissionDenied, ValidationError
-from qudao.core.models import ApprovalRequest, AuditEntry, Role, User
-from qudao.core.services.approvals import ApprovalKind, StepSpec, approval_start, register_kind
-from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
+from qudao.core.models import ApprovalRequest, Role, User
+from qudao.core.services.approvals import ApprovalKind, StepSpec, approval_start
+from qudao.core.services.audit import audit_created, audit_updated, snapshot
 from qudao.core.services.notifications import notify
+from qudao.core.state import transition
 
-from ..models import Partner, PartnerEvaluation, Tier, TierChange
+from ..models import Partner, PartnerEvaluation, ScorecardCriterion, Tier, TierChange
+from ..validators import decimal_or_none
+from .common import approval_hook
 from .partners import partner_can_manage
 
 TIER_CHANGE = "tier_change"
-TIER_MANAGERS = (Role.Code.ADMIN, Role.Code.DIRECTOR)
+# A proposed change waits for its approval, which decides it once (cancelled: the approval was
+# withdrawn).
+TIER_CHANGE_MOVES = {
+    TierChange.Status.PENDING: {
+        TierChange.Status.APPROVED,
+        TierChange.Status.REJECTED,
+        TierChange.Status.CANCELLED,
+    },
+}
 TIER_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,19}$")
 TIER_FIELDS = (
     "code",
@@ -37,25 +49,88 @@ TIER_FIELDS = (
 )
 MAX_MONEY = Decimal("999999999999.99")
 
+# The built-in tiers (the codes partners start with): code, name, rank, discount %, default
+# credit limit, MDF %, training seats, minimum qualification score.
+TIERS_BUILTIN = [
+    ("gold", "金牌", 30, 12, 5_000_000, 5, 6, 85),
+    ("silver", "银牌", 20, 8, 2_000_000, 3, 4, 70),
+    ("certified", "认证", 10, 5, 500_000, 1, 2, 60),
+    ("registered", "注册", 0, 0, 0, 0, 1, None),
+]
+# The default scorecards that decide the tiers: code, name, kind, criteria (code, name, weight).
+SCORECARDS_BUILTIN = [
+    (
+        "qualification-default",
+        "渠道准入评分表",
+        "qualification",
+        [
+            ("management", "经营管理能力", 25),
+            ("capital", "资金实力", 25),
+            ("service", "售后服务能力", 20),
+            ("coverage", "市场覆盖", 15),
+            ("reputation", "信誉", 15),
+        ],
+    ),
+    (
+        "evaluation-default",
+        "渠道年度考评表",
+        "evaluation",
+        [
+            ("sales", "销售业绩", 40),
+            ("registrations", "项目报备与转化", 20),
+            ("service", "服务与客户满意度", 20),
+            ("training", "培训与认证", 10),
+            ("compliance", "合规与回款", 10),
+        ],
+    ),
+]
+
 
 # --- tiers ------------------------------------------------------------------------------------
 
 
+def tiers_builtin_ensure(apps=None) -> None:
+    """Create the built-in tiers and default scorecards that are missing (existing rows are kept
+    as edited). `apps` is a migration's historical app registry; the current models by default."""
+    tier_model = apps.get_model("partners", "Tier") if apps else Tier
+    criterion_model = (
+        apps.get_model("partners", "ScorecardCriterion") if apps else ScorecardCriterion
+    )
+    # The scorecard model as the criterion knows it, whatever it is called at that migration.
+    scorecard_model = criterion_model._meta.get_field("scorecard").related_model
+    for code, name, rank, discount, credit, mdf, seats, min_score in TIERS_BUILTIN:
+        tier_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "rank": rank,
+                "discount_percent": discount,
+                "default_credit_limit": credit,
+                "mdf_share_percent": mdf,
+                "training_seats": seats,
+                "min_score": min_score,
+            },
+        )
+    for code, name, kind, criteria in SCORECARDS_BUILTIN:
+        card, _created = scorecard_model.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind}
+        )
+        for order, (criterion_code, criterion_name, weight) in enumerate(criteria):
+            criterion_model.objects.get_or_create(
+                scorecard=card,
+                code=criterion_code,
+                defaults={
+                    "name": criterion_name,
+                    "weight": weight,
+                    "max_score": 10,
+                    "order": order,
+                },
+            )
+
+
 def tier_can_manage(user: User) -> bool:
     """Tiers are channel policy: system admins and the channel director keep them."""
-    if not user.is_authenticated or user.is_partner_user:
-        return False
-    return user.is_superuser or user.has_role(*TIER_MANAGERS)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+    return roles.user_in(user, roles.LEADERS)
 
 
 def _validate_tier(values: dict[str, Any], tier: Tier | None) -> dict[str, Any]:
@@ -77,12 +152,12 @@ def _validate_tier(values: dict[str, Any], tier: Tier | None) -> dict[str, Any]:
     elif len(name) > 50:
         errors["name"] = _("Keep the name to 50 characters.")
     for field in ("discount_percent", "mdf_share_percent"):
-        number = _decimal(values.get(field, 0))
+        number = decimal_or_none(values.get(field, 0))
         if number is None or not (0 <= number <= 100):
             errors[field] = _("Enter a percentage from 0 to 100.")
         else:
             cleaned[field] = number.quantize(Decimal("0.01"))
-    credit = _decimal(values.get("default_credit_limit", 0))
+    credit = decimal_or_none(values.get("default_credit_limit", 0))
     if credit is None or credit < 0:
         errors["default_credit_limit"] = _("Enter an amount of 0 or more.")
     elif credit > MAX_MONEY:
@@ -91,7 +166,7 @@ def _validate_tier(values: dict[str, Any], tier: Tier | None) -> dict[str, Any]:
         cleaned["default_credit_limit"] = credit.quantize(Decimal("0.01"))
     min_score = values.get("min_score")
     if min_score not in (None, ""):
-        score = _decimal(min_score)
+        score = decimal_or_none(min_score)
         if score is None or not (0 <= score <= 100):
             errors["min_score"] = _("Enter a score from 0 to 100, or leave it empty.")
         else:
@@ -164,14 +239,10 @@ def _release_stale_pending(partner: Partner) -> None:
             status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED],
         ).exists()
         if not still_open:
-            change.status = TierChange.Status.CANCELLED
-            change.decided_at = timezone.now()
-            change.save(update_fields=["status", "decided_at"])
-            audit_record(
+            _decide(
+                change,
+                TierChange.Status.CANCELLED,
                 actor=None,
-                obj=change,
-                action=AuditEntry.Action.STATE,
-                changes={"status": [TierChange.Status.PENDING, TierChange.Status.CANCELLED]},
                 note=_("its approval was withdrawn"),
             )
 
@@ -311,33 +382,16 @@ def tier_change_rejected(*, approval: ApprovalRequest, actor: User) -> None:
     )
 
 
-def _decide(change: TierChange, status: str, *, actor: User, note: str) -> None:
-    before = change.status
-    change.status = status
+def _decide(change: TierChange, status: str, *, actor: User | None, note: str) -> None:
+    """Move a pending change to its decision, with the decision time and the audit row."""
     change.decided_at = timezone.now()
-    change.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=actor,
-        obj=change,
-        action=AuditEntry.Action.STATE,
-        changes={"status": [before, status]},
-        note=note,
-    )
+    transition(change, status, TIER_CHANGE_MOVES, actor=actor, note=note, also=("decided_at",))
 
 
-def _on_approved(approval, actor):
-    tier_change_approved(approval=approval, actor=actor)
-
-
-def _on_rejected(approval, actor):
-    tier_change_rejected(approval=approval, actor=actor)
-
-
-register_kind(
-    ApprovalKind(
-        code=TIER_CHANGE,
-        label=gettext_lazy("Tier change"),
-        on_approved=_on_approved,
-        on_rejected=_on_rejected,
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+TIER_CHANGE_KIND = ApprovalKind(
+    code=TIER_CHANGE,
+    label=gettext_lazy("Tier change"),
+    on_approved=approval_hook(tier_change_approved),
+    on_rejected=approval_hook(tier_change_rejected),
 )

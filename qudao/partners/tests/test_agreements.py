@@ -10,11 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.catalog.models import ProductLine
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Counter
 from qudao.core.sample_files import image_bytes, pdf_bytes
 from qudao.core.services.approvals import approval_decide
-from qudao.partners.models import Agreement, PartnerDocument, ProductLine
+from qudao.partners.models import Agreement, PartnerDocument
 from qudao.partners.services import agreements as services
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +256,7 @@ def test_only_a_draft_can_be_edited(world):
     assert update.changes["territory"] == ["深圳办事处", "华南"]
 
     services.agreement_submit(actor=world.channel_mgr, agreement=agreement)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         services.agreement_update(
             actor=world.channel_mgr, agreement=agreement, data={"annual_target": 1}
         )
@@ -319,7 +320,7 @@ def test_submit_checks_state_and_overlap_again(world):
     services.agreement_submit(actor=world.channel_mgr, agreement=first)
 
     # When the first is in approval, it cannot be submitted again, nor the second at all
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         services.agreement_submit(actor=world.channel_mgr, agreement=first)
     with pytest.raises(ValidationError) as error:
         services.agreement_submit(actor=world.channel_mgr, agreement=second)
@@ -363,14 +364,14 @@ def test_terminate_needs_a_reason_and_an_active_agreement(world):
     entry = audit_of(agreement, "state").order_by("-id").first()
     assert entry.changes["status"] == ["active", "terminated"]
 
-    with pytest.raises(ValidationError):  # not twice
+    with pytest.raises(ConflictError):  # not twice
         services.agreement_terminate(actor=world.channel_mgr, agreement=agreement, reason="再次")
 
 
 def test_terminate_a_draft_is_refused(world):
     agreement = draft(world)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         services.agreement_terminate(actor=world.channel_mgr, agreement=agreement, reason="x")
 
 
@@ -411,7 +412,7 @@ def test_renewal_period_keeps_the_length(world):
 
 
 def test_a_draft_cannot_be_renewed(world):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ConflictError):
         services.agreement_renew(actor=world.channel_mgr, agreement=draft(world))
 
 
@@ -668,7 +669,7 @@ def test_api_create_read_update_submit(world, as_api):
     late = client.patch(
         f"/api/v1/agreements/{body['id']}", {"annual_target": "1"}, content_type="application/json"
     )
-    assert late.status_code == 422
+    assert late.status_code == 409  # not a draft any more: a wrong state is a conflict
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone, translation
 
+from qudao.core import hooks
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, User
 from qudao.core.sample_files import image_bytes, pdf_bytes
@@ -146,6 +147,22 @@ def test_tabs_show_their_rows(world, as_user):
     assert "2001" in evaluations and "销售业绩连续两季度未达标" in evaluations
     documents = html("documents")
     assert "证书1" in documents and "/media/" not in documents
+
+
+def test_another_app_adds_a_tab_that_links_to_its_own_page(world, as_user, monkeypatch):
+    # Given a tab registered for the archive by another app (e.g. certifications), between the
+    # documents and the approvals
+    monkeypatch.setattr(hooks, "_tabs", {page: dict(tabs) for page, tabs in hooks._tabs.items()})
+    hooks.detail_tab("partner", hooks.Tab("elsewhere", "别处", "partners:contact-create", order=85))
+
+    # When the archive is shown
+    response = as_user(world.channel_mgr).get(f"/partners/{world.p1.pk}/?tab=elsewhere")
+
+    # Then the tab is there, in its place, linking to its page; the archive shows its overview
+    keys = [tab["key"] for tab in response.context["tabs"]]
+    assert keys == [*TABS[:8], "elsewhere", *TABS[8:]]
+    assert f'href="/partners/{world.p1.pk}/contacts/new/"' in response.content.decode()
+    assert response.context["tab"] == "overview"
 
 
 def test_unknown_tab_falls_back_to_the_overview(world, as_user):

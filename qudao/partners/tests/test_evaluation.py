@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone, translation
 
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, User
 from qudao.core.services.approvals import Decision, approval_decide
 from qudao.core.services.auth import api_token_issue
@@ -247,7 +247,7 @@ def test_warning_grade_opens_a_rectification_that_is_then_closed(world):
     )
 
     assert closed.status == Rectification.Status.CLOSED and closed.closed_at is not None
-    with pytest.raises(ValidationError):  # wrong state
+    with pytest.raises(ConflictError):  # wrong state
         rectification_close(actor=world.channel_mgr, rectification=closed, closing_note="again")
     assert AuditEntry.objects.filter(object_id=str(closed.pk), action="update").exists()
 

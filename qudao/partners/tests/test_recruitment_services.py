@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Notification, User
 from qudao.core.services.approvals import Decision, approval_cancel, approval_decide
 from qudao.partners.models import (
@@ -193,7 +193,7 @@ def test_review_start_assign_and_permissions(world):
     assert application.status == Status.REVIEWING and application.assignee == world.channel_mgr
     states = AuditEntry.objects.filter(object_id=str(application.pk), action="state")
     assert states.count() == 1
-    with pytest.raises(ValidationError):  # wrong state: already under review
+    with pytest.raises(ConflictError):  # wrong state: already under review
         services.application_review_start(actor=world.hq, application=application)
 
 

@@ -12,7 +12,7 @@ from qudao.core.sample_files import image_bytes, pdf_bytes
 from qudao.partners.models import (
     ApplicationAttachment,
     PartnerApplication,
-    Scorecard,
+    PartnerScorecard,
     ScorecardCriterion,
 )
 from qudao.partners.tests.factories import tier
@@ -98,11 +98,11 @@ def make_application(world, *, status="submitted", region=None, assignee=None, n
     return application
 
 
-def qualification_card() -> Scorecard:
+def qualification_card() -> PartnerScorecard:
     """The seeded qualification scorecard (re-made where a transactional test flushed it)."""
-    card, _ = Scorecard.objects.get_or_create(
+    card, _ = PartnerScorecard.objects.get_or_create(
         code="qualification-default",
-        defaults={"name": "渠道准入评分表", "kind": Scorecard.Kind.QUALIFICATION},
+        defaults={"name": "渠道准入评分表", "kind": PartnerScorecard.Kind.QUALIFICATION},
     )
     for order, (code, name, weight) in enumerate(QUALIFICATION):
         ScorecardCriterion.objects.get_or_create(
@@ -115,7 +115,7 @@ def qualification_card() -> Scorecard:
     return card
 
 
-def scores_of(card: Scorecard, value) -> dict[int, object]:
+def scores_of(card: PartnerScorecard, value) -> dict[int, object]:
     return {criterion.pk: value for criterion in card.criteria.all()}
 
 

@@ -8,7 +8,7 @@ from django.utils import translation
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry
 from qudao.core.services.approvals import approval_cancel, approval_decide
-from qudao.partners.models import Tier, TierChange
+from qudao.partners.models import PartnerScorecard, ScorecardCriterion, Tier, TierChange
 from qudao.partners.services import tiers as services
 from qudao.partners.tests.factories import tier
 
@@ -419,3 +419,27 @@ def test_tier_change_list_query_count_is_pinned(world, as_api, django_assert_max
         response = client.get("/api/v1/tiers/changes?page_size=50")
 
     assert response.json()["count"] == 22
+
+
+# --- the built-in reference data -------------------------------------------------------------
+
+
+def test_builtin_tiers_and_scorecards_are_ensured_without_overwriting_edits():
+    # Given the data the migration created, one tier edited and one scorecard criterion gone
+    Tier.objects.filter(code="gold").update(name="金牌伙伴")
+    ScorecardCriterion.objects.filter(scorecard__code="evaluation-default", code="sales").delete()
+    tiers_before = Tier.objects.count()
+
+    # When the reference data is ensured (twice: it is idempotent)
+    services.tiers_builtin_ensure()
+    services.tiers_builtin_ensure()
+
+    # Then the edit stays, the missing criterion is back and nothing is duplicated
+    assert Tier.objects.get(code="gold").name == "金牌伙伴"
+    assert Tier.objects.count() == tiers_before
+    assert Tier.objects.get(code="certified").discount_percent == 5
+    sales = ScorecardCriterion.objects.get(scorecard__code="evaluation-default", code="sales")
+    assert (sales.weight, sales.max_score, sales.order) == (40, 10, 0)
+    for code, _name, kind, criteria in services.SCORECARDS_BUILTIN:
+        card = PartnerScorecard.objects.get(code=code)
+        assert card.kind == kind and card.criteria.count() == len(criteria)

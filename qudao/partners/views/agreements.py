@@ -10,35 +10,23 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core import navigation
 from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
 from qudao.core.uploads import FORM_ALLOWANCE, upload_size_limit
-from qudao.core.views import _form_errors, is_htmx
+from qudao.core.web import attempt, refusal
 
 from ..forms.agreements import AgreementFilterForm, AgreementForm, TerminateForm
 from ..models import Agreement
 from ..selectors import agreements as selectors
 from ..selectors.partners import partners_visible_to
 from ..services import agreements as services
+from .common import page_or_fragment
 
 EXPORT_LIMIT = 50_000
-
-navigation.register(
-    navigation.NavItem(
-        key="agreements",
-        label=gettext_lazy("Agreements"),
-        url_name="partners:agreement-list",
-        icon="bi-file-earmark-text",
-        order=22,
-        partner_users=True,
-    )
-)
 
 
 def _agreement_or_404(user, pk: int) -> Agreement:
@@ -77,10 +65,9 @@ def agreement_list(request):
         "sort": sort,
         "can_create": services.agreement_can_manage(request.user),
     }
-    template = (
-        "partners/agreements/_table.html" if is_htmx(request) else "partners/agreements/list.html"
+    return page_or_fragment(
+        request, "partners/agreements/list.html", "partners/agreements/_table.html", context
     )
-    return render(request, template, context)
 
 
 @login_required
@@ -170,18 +157,23 @@ def agreement_edit(request, pk: int | None = None):
         **({"initial": initial} if initial else {}),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            if agreement is None:
-                agreement = services.agreement_create(
+        if agreement is None:
+            saved = attempt(
+                form,
+                lambda: services.agreement_create(
                     actor=user, partner=form.cleaned_data["partner"], data=form.service_data()
-                )
-            else:
-                services.agreement_update(actor=user, agreement=agreement, data=form.service_data())
-        except ValidationError as error:
-            _form_errors(form, error)
+                ),
+            )
         else:
+            saved = attempt(
+                form,
+                lambda: services.agreement_update(
+                    actor=user, agreement=agreement, data=form.service_data()
+                ),
+            )
+        if saved:
             messages.success(request, _("Saved."))
-            return redirect(_detail_url(agreement))
+            return redirect(_detail_url(saved))
     return render(request, "partners/agreements/form.html", {"form": form, "agreement": agreement})
 
 
@@ -190,8 +182,7 @@ def _act(request, pk: int, action) -> Agreement:
     try:
         result = action(agreement)
     except (ValidationError, ConflictError) as error:
-        text = error.message if isinstance(error, ConflictError) else " ".join(error.messages)
-        messages.error(request, text)
+        messages.error(request, refusal(error))
         return redirect(_detail_url(agreement))
     return result
 
@@ -238,13 +229,13 @@ def agreement_terminate(request, pk: int):
         raise PermissionDenied
     form = TerminateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_terminate(
+        terminated = attempt(
+            form,
+            lambda: services.agreement_terminate(
                 actor=request.user, agreement=agreement, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
+            ),
+        )
+        if terminated:
             messages.success(request, _("The agreement was terminated."))
             return redirect(_detail_url(agreement))
     return render(

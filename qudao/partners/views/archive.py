@@ -1,6 +1,9 @@
 """The archive's own pages: contacts, the partner's users and documents. The archive page
 itself is partners:partner-detail (views/partners.py)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
@@ -10,14 +13,16 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qudao.core import hooks
 from qudao.core import selectors as core_selectors
 from qudao.core.downloads import download_name, private_file_response
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.uploads import DEFAULT_MAX_BYTES, FORM_ALLOWANCE, upload_size_limit
-from qudao.core.views import _form_errors
+from qudao.core.web import form_errors, posted
 
 from ..forms.archive import ContactForm, DocumentForm, UserInviteForm
 from ..models import Rectification
+from ..navigation import ARCHIVE_PAGE
 from ..selectors import partner_get_for_user
 from ..selectors.archive import (
     agreements_of,
@@ -46,11 +51,7 @@ from ..services.archive import (
     roles_grantable,
 )
 from ..services.credit import credit_can_record_usage
-
-
-def _posted(request):
-    """The submitted data, or None for a GET: an empty POST still shows the required fields."""
-    return request.POST if request.method == "POST" else None
+from .common import partner_tab, rectifications_open
 
 
 def _partner_or_404(user, pk):
@@ -67,10 +68,6 @@ def _managed_partner(request, pk):
     return partner
 
 
-def _tab(partner, tab: str) -> str:
-    return reverse("partners:partner-detail", args=[partner.pk]) + f"?tab={tab}"
-
-
 @login_required
 def contact_edit(request, pk: int, cid: int | None = None):
     partner = _managed_partner(request, pk)
@@ -80,7 +77,7 @@ def contact_edit(request, pk: int, cid: int | None = None):
             contact = contact_get_for_user(request.user, partner, cid)
         except ObjectDoesNotExist:
             raise Http404 from None
-    form = ContactForm(_posted(request), instance=contact)
+    form = ContactForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
         data = {key: form.cleaned_data[key] for key in form.Meta.fields}
         try:
@@ -91,10 +88,10 @@ def contact_edit(request, pk: int, cid: int | None = None):
                 fresh = contact_get_for_user(request.user, partner, cid)
                 contact_update(actor=request.user, partner=partner, contact=fresh, data=data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect(_tab(partner, "contacts"))
+            return redirect(partner_tab(partner, "contacts"))
     context = {"form": form, "partner": partner, "contact": contact}
     return render(request, "partners/archive/contact_form.html", context)
 
@@ -113,13 +110,13 @@ def contact_remove(request, pk: int, cid: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Contact deleted."))
-    return redirect(_tab(partner, "contacts"))
+    return redirect(partner_tab(partner, "contacts"))
 
 
 @login_required
 def user_invite(request, pk: int):
     partner = _managed_partner(request, pk)
-    form = UserInviteForm(_posted(request), grantable=roles_grantable(request.user))
+    form = UserInviteForm(posted(request), grantable=roles_grantable(request.user))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         roles = data.pop("roles")
@@ -128,7 +125,7 @@ def user_invite(request, pk: int):
                 actor=request.user, partner=partner, data=data, role_codes=roles
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             if invited:
                 messages.success(
@@ -143,7 +140,7 @@ def user_invite(request, pk: int):
                     )
                     % {"user": user},
                 )
-            return redirect(_tab(partner, "staff"))
+            return redirect(partner_tab(partner, "staff"))
     return render(request, "partners/archive/user_form.html", {"form": form, "partner": partner})
 
 
@@ -166,14 +163,14 @@ def user_active(request, pk: int, uid: int):
             (_("%(user)s can log in again.") if active else _("%(user)s can no longer log in."))
             % {"user": member},
         )
-    return redirect(_tab(partner, "staff"))
+    return redirect(partner_tab(partner, "staff"))
 
 
 @upload_size_limit(DEFAULT_MAX_BYTES + FORM_ALLOWANCE)
 @login_required
 def document_new(request, pk: int):
     partner = _managed_partner(request, pk)
-    form = DocumentForm(_posted(request), request.FILES or None)
+    form = DocumentForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             document_upload(
@@ -185,10 +182,10 @@ def document_new(request, pk: int):
                 valid_until=form.cleaned_data["valid_until"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Uploaded."))
-            return redirect(_tab(partner, "documents"))
+            return redirect(partner_tab(partner, "documents"))
     return render(
         request, "partners/archive/document_form.html", {"form": form, "partner": partner}
     )
@@ -218,50 +215,76 @@ urlpatterns = [
 # --- the archive page's tabs (rendered by partners:partner-detail) ------------------------------
 
 
-def archive_tabs():
+def _overview(user, partner) -> dict:
+    return {
+        "summary": credit_summary(partner),
+        "open_rectifications": rectifications_of(user, partner).filter(
+            status=Rectification.Status.OPEN
+        )[:5],
+    }
+
+
+def _credit(user, partner) -> dict:
+    return {
+        "summary": credit_summary(partner),
+        "specials": list(special_credits_in_force(partner).order_by("valid_to", "pk")),
+        "applications": list(credit_applications_of(user, partner)[:100]),
+        "can_record_usage": credit_can_record_usage(user),
+    }
+
+
+def _evaluations(user, partner) -> dict:
+    rectifications = list(rectifications_of(user, partner)[:100])
+    return {
+        "evaluations": list(evaluations_of(user, partner)[:100]),
+        "rectifications": rectifications,
+        "rectifications_open": rectifications_open(rectifications),
+    }
+
+
+# What each tab of the archive page reads (its template is partners/archive/_tab_<key>.html);
+# only the shown tab's rows are read. The tabs themselves are registered in navigation.py.
+TAB_CONTEXT: dict[str, Callable[[Any, Any], dict]] = {
+    "overview": _overview,
+    "contacts": lambda user, partner: {"contacts": list(contacts_of(user, partner))},
+    "staff": lambda user, partner: {"staff": list(staff_of(user, partner))},
+    "agreements": lambda user, partner: {"agreements": list(agreements_of(user, partner)[:100])},
+    "tiers": lambda user, partner: {"tier_changes": list(tier_changes_of(user, partner)[:100])},
+    "credit": _credit,
+    "evaluations": _evaluations,
+    "documents": lambda user, partner: {"documents": list(documents_of(user, partner)[:200])},
+    "approvals": lambda user, partner: {
+        "approvals": list(core_selectors.approvals_for_object(user, partner)[:100])
+    },
+    "history": lambda user, partner: {
+        "history": core_selectors.audit_rows(history_of(partner)[:100])
+    },
+}
+
+
+def archive_tabs(user, partner) -> list[dict[str, Any]]:
+    """The archive's tabs `user` may see (core.hooks.detail_tab, page "partner"), in order: this
+    page's own tabs switch with ?tab=<key>, another app's tab links to its own page."""
     return [
-        ("overview", _("Overview")),
-        ("contacts", _("Contacts")),
-        ("staff", _("Staff")),
-        ("agreements", _("Agreements")),
-        ("tiers", _("Tier history")),
-        ("credit", _("Credit")),
-        ("evaluations", _("Evaluations")),
-        ("documents", _("Documents")),
-        ("approvals", _("Approvals")),
-        ("history", _("History")),
+        {
+            "key": tab.key,
+            "label": tab.label,
+            "url": f"?tab={tab.key}"
+            if tab.url_name == ARCHIVE_PAGE
+            else reverse(tab.url_name, args=[partner.pk]),
+        }
+        for tab in hooks.detail_tabs("partner")
+        if tab.partner_users or not user.is_partner_user
     ]
+
+
+def archive_tab_shown(tabs: list[dict[str, Any]], wanted: str) -> str:
+    """The archive page's tab to render: `wanted` when it is one of its own, else the overview."""
+    own = {tab["key"] for tab in tabs if tab["key"] in TAB_CONTEXT}
+    return wanted if wanted in own else "overview"
 
 
 def archive_tab_context(request, partner, tab: str) -> dict:
     """What one tab shows; only that tab's rows are read."""
     user = request.user
-    context: dict = {"can_archive": archive_can_change(user, partner)}
-    if tab == "overview":
-        context["summary"] = credit_summary(partner)
-        context["open_rectifications"] = rectifications_of(user, partner).filter(
-            status=Rectification.Status.OPEN
-        )[:5]
-    elif tab == "contacts":
-        context["contacts"] = list(contacts_of(user, partner))
-    elif tab == "staff":
-        context["staff"] = list(staff_of(user, partner))
-    elif tab == "agreements":
-        context["agreements"] = list(agreements_of(user, partner)[:100])
-    elif tab == "tiers":
-        context["tier_changes"] = list(tier_changes_of(user, partner)[:100])
-    elif tab == "credit":
-        context["summary"] = credit_summary(partner)
-        context["specials"] = list(special_credits_in_force(partner).order_by("valid_to", "pk"))
-        context["applications"] = list(credit_applications_of(user, partner)[:100])
-        context["can_record_usage"] = credit_can_record_usage(user)
-    elif tab == "evaluations":
-        context["evaluations"] = list(evaluations_of(user, partner)[:100])
-        context["rectifications"] = list(rectifications_of(user, partner)[:100])
-    elif tab == "documents":
-        context["documents"] = list(documents_of(user, partner)[:200])
-    elif tab == "approvals":
-        context["approvals"] = list(core_selectors.approvals_for_object(user, partner)[:100])
-    elif tab == "history":
-        context["history"] = core_selectors.audit_rows(history_of(partner)[:100])
-    return context
+    return {"can_archive": archive_can_change(user, partner), **TAB_CONTEXT[tab](user, partner)}

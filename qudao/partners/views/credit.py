@@ -6,19 +6,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core import navigation
 from qudao.core import selectors as core_selectors
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
-from qudao.core.models import Role
 from qudao.core.paging import paginate
-from qudao.core.views import _form_errors, is_htmx
+from qudao.core.web import form_errors, get_or_404, posted
 
 from ..forms.credit import CreditApplicationForm, CreditFilterForm, CreditUsageForm
 from ..models import Partner
@@ -33,16 +30,13 @@ from ..services.credit import (
     credit_application_cancel,
     credit_application_submit,
     credit_can_apply,
+    credit_can_apply_somewhere,
     credit_can_record_usage,
     credit_usage_set,
 )
+from .common import form_page, page_or_fragment, partner_tab
 
 EXPORT_LIMIT = 50_000
-
-
-def _posted(request):
-    """The submitted data, or None for a GET: an empty POST still shows the required fields."""
-    return request.POST if request.method == "POST" else None
 
 
 def _filtered(request):
@@ -62,14 +56,6 @@ def _filtered(request):
     return form, rows, sort
 
 
-def _can_apply_somewhere(user) -> bool:
-    if user.is_partner_user:
-        return user.has_role(Role.Code.PARTNER_ADMIN)
-    return user.is_superuser or user.has_role(
-        Role.Code.ADMIN, Role.Code.DIRECTOR, Role.Code.REGIONAL_MANAGER, Role.Code.CHANNEL_MANAGER
-    )
-
-
 @login_required
 def credit_list(request):
     form, rows, sort = _filtered(request)
@@ -77,10 +63,11 @@ def credit_list(request):
         "form": form,
         "page": paginate(request, rows),
         "sort": sort,
-        "can_apply": _can_apply_somewhere(request.user),
+        "can_apply": credit_can_apply_somewhere(request.user),
     }
-    template = "partners/credit/_table.html" if is_htmx(request) else "partners/credit/list.html"
-    return render(request, template, context)
+    return page_or_fragment(
+        request, "partners/credit/list.html", "partners/credit/_table.html", context
+    )
 
 
 @login_required
@@ -131,7 +118,7 @@ def _applicable_partners(user):
 
 @login_required
 def credit_create(request):
-    if not _can_apply_somewhere(request.user):
+    if not credit_can_apply_somewhere(request.user):
         raise PermissionDenied
     partners = _applicable_partners(request.user)
     initial = {}
@@ -139,7 +126,7 @@ def credit_create(request):
         initial["partner"] = int(request.GET["partner"])
     elif request.user.is_partner_user:
         initial["partner"] = request.user.partner_id
-    form = CreditApplicationForm(_posted(request), initial=initial, partners=partners)
+    form = CreditApplicationForm(posted(request), initial=initial, partners=partners)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -147,7 +134,7 @@ def credit_create(request):
                 actor=request.user, partner=data["partner"], data=data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         except PermissionDenied as denied:
             form.add_error("partner", str(denied))
         else:
@@ -194,33 +181,24 @@ def credit_cancel(request, pk: int):
 
 @login_required
 def credit_usage(request, pk: int):
-    try:
-        partner = partner_get_for_user(request.user, pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    partner = get_or_404(partner_get_for_user, request.user, pk)
     if not credit_can_record_usage(request.user):
         raise PermissionDenied
-    form = CreditUsageForm(_posted(request), initial={"credit_used": partner.credit_used})
-    if request.method == "POST" and form.is_valid():
-        try:
-            credit_usage_set(
-                actor=request.user,
-                partner=partner,
-                used=form.cleaned_data["credit_used"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("partners:partner-detail", args=[pk]) + "?tab=credit")
-    context = {
-        "form": form,
-        "partner": partner,
-        "summary": credit_summary(partner),
-        "specials": special_credits_in_force(partner),
-    }
-    return render(request, "partners/credit/usage.html", context)
+    return form_page(
+        request,
+        CreditUsageForm(posted(request), initial={"credit_used": partner.credit_used}),
+        lambda data: credit_usage_set(
+            actor=request.user, partner=partner, used=data["credit_used"], note=data["note"]
+        ),
+        success=_("Saved."),
+        then=lambda _result: partner_tab(partner, "credit"),
+        template="partners/credit/usage.html",
+        context=lambda: {
+            "partner": partner,
+            "summary": credit_summary(partner),
+            "specials": special_credits_in_force(partner),
+        },
+    )
 
 
 def credit_apply_allowed(user, partner) -> bool:
@@ -235,23 +213,3 @@ urlpatterns = [
     path("credit/<int:pk>/cancel/", credit_cancel, name="credit-cancel"),
     path("<int:pk>/credit/usage/", credit_usage, name="credit-usage"),
 ]
-
-navigation.register(
-    navigation.NavItem(
-        key="credit",
-        label=gettext_lazy("Credit"),
-        url_name="partners:credit-list",
-        icon="bi-credit-card",
-        order=26,
-        roles=frozenset(
-            {
-                Role.Code.ADMIN,
-                Role.Code.DIRECTOR,
-                Role.Code.REGIONAL_MANAGER,
-                Role.Code.CHANNEL_MANAGER,
-                Role.Code.FINANCE,
-            }
-        ),
-        partner_users=True,
-    )
-)

@@ -3,15 +3,13 @@ close, escalate) and the exit request."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from qudao.core import selectors as core_selectors
 from qudao.core.errors import PermissionDenied, ValidationError
-from qudao.core.views import _form_errors
+from qudao.core.web import form_errors, get_or_404, posted
 
 from ..forms.evaluation import (
     ClosingForm,
@@ -43,55 +41,41 @@ from ..services.evaluation import (
     scorecard_for_evaluation,
     tier_change_available,
 )
+from .common import form_page, partner_tab, rectifications_open
 
 
-def _posted(request):
-    """The submitted data, or None for a GET: an empty POST still shows the required fields."""
-    return request.POST if request.method == "POST" else None
-
-
-def _or_404(getter, user, pk):
-    try:
-        return getter(user, pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
-def _tab(partner: Partner, tab: str) -> str:
-    return reverse("partners:partner-detail", args=[partner.pk]) + f"?tab={tab}"
+def _managed(getter, request, pk: int, partner_of=lambda obj: obj.partner):
+    """The object (scoped, else 404) when the user manages its partner's evaluations."""
+    obj = get_or_404(getter, request.user, pk)
+    if not evaluation_can_manage(request.user, partner_of(obj)):
+        raise PermissionDenied
+    return obj
 
 
 @login_required
 def evaluation_new(request, pk: int):
-    partner = _or_404(partner_get_for_user, request.user, pk)
-    if not evaluation_can_manage(request.user, partner):
-        raise PermissionDenied
-    form = EvaluationCreateForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation = evaluation_create(
-                actor=request.user,
-                partner=partner,
-                period=form.cleaned_data["period"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Evaluation opened; enter the scores."))
-            return redirect("partners:evaluation-detail", pk=evaluation.pk)
-    context = {"form": form, "partner": partner, "scorecard": scorecard_for_evaluation()}
-    return render(request, "partners/evaluation/new.html", context)
+    partner = _managed(partner_get_for_user, request, pk, partner_of=lambda p: p)
+    return form_page(
+        request,
+        EvaluationCreateForm(posted(request)),
+        lambda data: evaluation_create(
+            actor=request.user, partner=partner, period=data["period"], comment=data["comment"]
+        ),
+        success=_("Evaluation opened; enter the scores."),
+        then=lambda evaluation: reverse("partners:evaluation-detail", args=[evaluation.pk]),
+        template="partners/evaluation/new.html",
+        context=lambda: {"partner": partner, "scorecard": scorecard_for_evaluation()},
+    )
 
 
 @login_required
 def evaluation_detail(request, pk: int):
-    evaluation = _or_404(evaluation_get_for_user, request.user, pk)
+    evaluation = get_or_404(evaluation_get_for_user, request.user, pk)
     partner = evaluation.partner
     can_manage = evaluation_can_manage(request.user, partner)
     is_draft = evaluation.status == PartnerEvaluation.Status.DRAFT
     sheet = evaluation_sheet(evaluation)
-    form = ScoreForm(_posted(request), sheet=sheet) if can_manage and is_draft else None
+    form = ScoreForm(posted(request), sheet=sheet) if can_manage and is_draft else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -116,10 +100,11 @@ def evaluation_detail(request, pk: int):
                 else:
                     messages.success(request, _("Scores saved."))
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 return redirect("partners:evaluation-detail", pk=pk)
     final = evaluation.status == PartnerEvaluation.Status.FINAL
+    rectifications = list(evaluation.rectifications.select_related("created_by"))
     context = {
         "evaluation": evaluation,
         "partner": partner,
@@ -131,7 +116,8 @@ def evaluation_detail(request, pk: int):
         and evaluation.grade in NEEDS_RECTIFICATION
         and partner.status != Partner.Status.EXITED,
         "can_propose_tier": can_manage and final and tier_change_available(),
-        "rectifications": evaluation.rectifications.select_related("created_by"),
+        "rectifications": rectifications,
+        "rectifications_open": rectifications_open(rectifications),
         "history": core_selectors.audit_rows(
             core_selectors.audit_entries_for_object(evaluation)[:50]
         ),
@@ -141,123 +127,105 @@ def evaluation_detail(request, pk: int):
 
 @login_required
 def rectification_new(request, pk: int):
-    evaluation = _or_404(evaluation_get_for_user, request.user, pk)
-    if not evaluation_can_manage(request.user, evaluation.partner):
-        raise PermissionDenied
-    form = RectificationForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            rectification_open(
-                actor=request.user,
-                partner=evaluation.partner,
-                evaluation=evaluation,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Rectification opened; the partner's admins are told."))
-            return redirect("partners:evaluation-detail", pk=pk)
-    context = {"form": form, "evaluation": evaluation, "partner": evaluation.partner}
-    return render(request, "partners/evaluation/rectification_form.html", context)
+    evaluation = _managed(evaluation_get_for_user, request, pk)
+    return form_page(
+        request,
+        RectificationForm(posted(request)),
+        lambda data: rectification_open(
+            actor=request.user, partner=evaluation.partner, evaluation=evaluation, **data
+        ),
+        success=_("Rectification opened; the partner's admins are told."),
+        then=lambda _result: reverse("partners:evaluation-detail", args=[pk]),
+        template="partners/evaluation/rectification_form.html",
+        context={"evaluation": evaluation, "partner": evaluation.partner},
+    )
 
 
-def _rectification_action(
-    request, pk: int, form_class, act, template: str, done: str, *, starts_approval: bool
-):
-    rectification = _or_404(rectification_get_for_user, request.user, pk)
-    partner = rectification.partner
-    if not evaluation_can_manage(request.user, partner):
-        raise PermissionDenied
-    form = form_class(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = act(rectification, form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, done)
-            if starts_approval:
-                return redirect("core:approval-detail", pk=result.pk)
-            return redirect(_tab(partner, "evaluations"))
-    context = {"form": form, "rectification": rectification, "partner": partner}
-    return render(request, template, context)
+def _approval_page(approval) -> str:
+    return reverse("core:approval-detail", args=[approval.pk])
+
+
+def _rectification_page(request, pk: int, form_class, call, *, success, then, template):
+    """A form page on one rectification the user manages: `call(rectification, cleaned_data)`,
+    then on to `then(rectification, result)`."""
+    rectification = _managed(rectification_get_for_user, request, pk)
+    return form_page(
+        request,
+        form_class(posted(request)),
+        lambda data: call(rectification, data),
+        success=success,
+        then=lambda result: then(rectification, result),
+        template=template,
+        context={"rectification": rectification, "partner": rectification.partner},
+    )
 
 
 @login_required
 def rectification_close_view(request, pk: int):
-    return _rectification_action(
+    return _rectification_page(
         request,
         pk,
         ClosingForm,
-        lambda r, data: rectification_close(
-            actor=request.user, rectification=r, closing_note=data["closing_note"]
+        lambda rectification, data: rectification_close(
+            actor=request.user, rectification=rectification, closing_note=data["closing_note"]
         ),
-        "partners/evaluation/rectification_close.html",
-        _("Rectification closed."),
-        starts_approval=False,
+        success=_("Rectification closed."),
+        then=lambda rectification, _result: partner_tab(rectification.partner, "evaluations"),
+        template="partners/evaluation/rectification_close.html",
     )
 
 
 @login_required
 def rectification_escalate_view(request, pk: int):
-    return _rectification_action(
+    return _rectification_page(
         request,
         pk,
         ExitForm,
-        lambda r, data: rectification_escalate(
-            actor=request.user, rectification=r, reason=data["reason"]
+        lambda rectification, data: rectification_escalate(
+            actor=request.user, rectification=rectification, reason=data["reason"]
         ),
-        "partners/evaluation/rectification_escalate.html",
-        _("Exit requested; the approval decides."),
-        starts_approval=True,
+        success=_("Exit requested; the approval decides."),
+        then=lambda _rectification, approval: _approval_page(approval),
+        template="partners/evaluation/rectification_escalate.html",
     )
 
 
 @login_required
 def partner_exit(request, pk: int):
-    partner = _or_404(partner_get_for_user, request.user, pk)
-    if not evaluation_can_manage(request.user, partner):
-        raise PermissionDenied
-    form = ExitForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            approval = partner_exit_request(
-                actor=request.user, partner=partner, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Exit requested; the approval decides."))
-            return redirect("core:approval-detail", pk=approval.pk)
-    context = {"form": form, "partner": partner, "can_exit": partner.status in EXIT_FROM}
-    return render(request, "partners/evaluation/exit.html", context)
+    partner = _managed(partner_get_for_user, request, pk, partner_of=lambda p: p)
+    return form_page(
+        request,
+        ExitForm(posted(request)),
+        lambda data: partner_exit_request(
+            actor=request.user, partner=partner, reason=data["reason"]
+        ),
+        success=_("Exit requested; the approval decides."),
+        then=_approval_page,
+        template="partners/evaluation/exit.html",
+        context={"partner": partner, "can_exit": partner.status in EXIT_FROM},
+    )
 
 
 @login_required
 def evaluation_tier_change(request, pk: int):
-    evaluation = _or_404(evaluation_get_for_user, request.user, pk)
-    if not evaluation_can_manage(request.user, evaluation.partner):
-        raise PermissionDenied
+    evaluation = _managed(evaluation_get_for_user, request, pk)
     if not tier_change_available():
         messages.info(request, _("Tier changes cannot be proposed yet."))
         return redirect("partners:evaluation-detail", pk=pk)
-    form = TierChangeForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            evaluation_tier_change_propose(
-                actor=request.user,
-                evaluation=evaluation,
-                to_tier=form.cleaned_data["to_tier"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Tier change proposed; the approval decides."))
-            return redirect(_tab(evaluation.partner, "tiers"))
-    context = {"form": form, "evaluation": evaluation, "partner": evaluation.partner}
-    return render(request, "partners/evaluation/tier_change.html", context)
+    return form_page(
+        request,
+        TierChangeForm(posted(request)),
+        lambda data: evaluation_tier_change_propose(
+            actor=request.user,
+            evaluation=evaluation,
+            to_tier=data["to_tier"],
+            reason=data["reason"],
+        ),
+        success=_("Tier change proposed; the approval decides."),
+        then=lambda _result: partner_tab(evaluation.partner, "tiers"),
+        template="partners/evaluation/tier_change.html",
+        context={"evaluation": evaluation, "partner": evaluation.partner},
+    )
 
 
 urlpatterns = [

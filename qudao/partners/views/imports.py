@@ -8,7 +8,6 @@ import contextlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -18,11 +17,12 @@ from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.exports import xlsx_response
 from qudao.core.paging import paginate
 from qudao.core.uploads import FORM_ALLOWANCE, upload_size_limit
-from qudao.core.views import _form_errors, is_htmx
+from qudao.core.web import form_errors, redirect_htmx
 
 from ..forms.imports import PartnerImportForm
 from ..selectors.imports import import_reference, partner_import_template
 from ..services import imports as services
+from .common import page_or_fragment
 
 SESSION_KEY = "partner_import_token"
 PREVIEW_PAGE_SIZE = 100
@@ -52,7 +52,7 @@ def partner_import(request):
                 actor=request.user, upload=form.cleaned_data["file"]
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             request.session[SESSION_KEY] = preview.token
             return redirect("partners:partner-import-preview")
@@ -106,17 +106,17 @@ def partner_import_confirm(request):
     token = request.session.get(SESSION_KEY, "")
     if not token:
         messages.error(request, _("There is nothing to import: this import was already done."))
-        return _go(request, reverse("partners:partner-import"))
+        return redirect_htmx(request, reverse("partners:partner-import"))
     try:
         outcome = services.partner_import_confirm(actor=request.user, upload_token=token)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _go(request, reverse("partners:partner-import-preview"))
+        return redirect_htmx(request, reverse("partners:partner-import-preview"))
     if outcome.queued:
-        return _go(request, reverse("partners:partner-import-progress"))
+        return redirect_htmx(request, reverse("partners:partner-import-progress"))
     request.session.pop(SESSION_KEY, None)
     messages.success(request, _imported_message(outcome.created))
-    return _go(request, reverse("partners:partner-list"))
+    return redirect_htmx(request, reverse("partners:partner-list"))
 
 
 def _in_worker(request, token: str) -> bool:
@@ -148,7 +148,7 @@ def partner_import_progress(request):
     if state == "done":
         request.session.pop(SESSION_KEY, None)
         messages.success(request, _imported_message(int(status.get("created") or 0)))
-        return _go(request, reverse("partners:partner-list"))
+        return redirect_htmx(request, reverse("partners:partner-list"))
     total = int(status.get("total") or 0)
     done = int(status.get("done") or 0)
     context = {
@@ -158,11 +158,11 @@ def partner_import_progress(request):
         "done": done,
         "percent": int(done * 100 / total) if total else 0,
         "running": state in ("queued", "running"),
+        "queued": state == "queued",
     }
-    template = (
-        "partners/imports/_progress.html" if is_htmx(request) else "partners/imports/progress.html"
+    return page_or_fragment(
+        request, "partners/imports/progress.html", "partners/imports/_progress.html", context
     )
-    return render(request, template, context)
 
 
 @login_required
@@ -172,15 +172,6 @@ def partner_import_cancel(request):
     _forget_previous(request)
     messages.info(request, _("The import was cancelled; nothing was imported."))
     return redirect("partners:partner-import")
-
-
-def _go(request, url: str):
-    """A redirect that htmx follows as a full page load."""
-    if is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
 
 
 urlpatterns = [

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
-from qudao.core.views import _form_errors, is_htmx
 
 from .. import services
 from ..forms.partners import PartnerFilterForm, PartnerForm
@@ -18,6 +17,7 @@ from ..selectors import partner_get_for_user, partners_search
 from ..services.credit import credit_can_apply
 from ..services.evaluation import EXIT_FROM
 from . import archive as archive_views
+from .common import form_page, page_or_fragment
 
 EXPORT_LIMIT = 50_000
 
@@ -48,8 +48,7 @@ def partner_list(request):
         "sort": sort,
         "can_create": services.partner_can_manage(request.user),
     }
-    template = "partners/_table.html" if is_htmx(request) else "partners/list.html"
-    return render(request, template, context)
+    return page_or_fragment(request, "partners/list.html", "partners/_table.html", context)
 
 
 @login_required
@@ -100,10 +99,8 @@ def _partner_or_404(user, pk):
 def partner_detail(request, pk: int):
     """The partner archive (管理档案): one tab at a time, each reading only its own rows."""
     partner = _partner_or_404(request.user, pk)
-    tabs = archive_views.archive_tabs()
-    tab = request.GET.get("tab", "overview")
-    if tab not in dict(tabs):
-        tab = "overview"
+    tabs = archive_views.archive_tabs(request.user, partner)
+    tab = archive_views.archive_tab_shown(tabs, request.GET.get("tab", "overview"))
     can_manage = services.partner_can_manage(request.user, partner)
     exited = partner.status == partner.Status.EXITED
     context = {
@@ -111,6 +108,8 @@ def partner_detail(request, pk: int):
         "tab": tab,
         "tabs": tabs,
         "can_manage": can_manage,
+        "can_activate": partner.status == partner.Status.PROSPECT,
+        "exited": exited,
         "can_evaluate": can_manage and not exited,
         "can_exit": can_manage and partner.status in EXIT_FROM,
         "can_apply_credit": credit_can_apply(request.user, partner) and not exited,
@@ -129,18 +128,19 @@ def partner_edit(request, pk: int | None = None):
         instance=type(partner).objects.get(pk=pk) if partner else None,
         regions=services.regions_assignable(request.user),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if partner is None:
-                partner = services.partner_create(actor=request.user, data=form.cleaned_data)
-            else:
-                services.partner_update(actor=request.user, partner=partner, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(partner)
-    return render(request, "partners/form.html", {"form": form, "partner": partner})
+    return form_page(
+        request,
+        form,
+        lambda data: (
+            services.partner_create(actor=request.user, data=data)
+            if partner is None
+            else services.partner_update(actor=request.user, partner=partner, data=data)
+        ),
+        success=_("Saved."),
+        then=lambda created: partner or created,
+        template="partners/form.html",
+        context={"partner": partner},
+    )
 
 
 @login_required

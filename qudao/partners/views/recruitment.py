@@ -14,14 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core import navigation
 from qudao.core import selectors as core_selectors
 from qudao.core.downloads import private_file_response
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import paginate
 from qudao.core.uploads import upload_size_limit
-from qudao.core.views import _form_errors, is_htmx
+from qudao.core.web import form_errors
 
 from ..forms.recruitment import (
     ApplicationFilterForm,
@@ -31,24 +30,14 @@ from ..forms.recruitment import (
     RejectForm,
     ScoreForm,
 )
-from ..models import PartnerApplication, Scorecard
+from ..models import PartnerApplication, PartnerScorecard
 from ..selectors import recruitment as selectors
 from ..services import recruitment as services
 from ..services.recruitment.submission import APPLICATION_MAX_REQUEST_BYTES
+from .common import page_or_fragment
 
 EXPORT_LIMIT = 50_000
 Status = PartnerApplication.Status
-
-navigation.register(
-    navigation.NavItem(
-        key="applications",
-        label=gettext_lazy("Applications"),
-        url_name="partners:application-list",
-        icon="bi-person-plus",
-        order=22,
-        roles=frozenset(services.REVIEW_ROLES),
-    )
-)
 
 
 def client_ip(request) -> str:
@@ -75,7 +64,7 @@ def application_apply(request):
             form.add_error(None, limited.message)
             return render(request, "partners/recruitment/apply.html", {"form": form}, status=429)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             request.session["application_number"] = application.number
             return redirect("partners:application-apply-done")
@@ -120,10 +109,9 @@ def application_list(request):
         "sort": sort,
         "can_edit_scorecards": services.scorecard_can_edit(request.user),
     }
-    template = (
-        "partners/recruitment/_table.html" if is_htmx(request) else "partners/recruitment/list.html"
+    return page_or_fragment(
+        request, "partners/recruitment/list.html", "partners/recruitment/_table.html", context
     )
-    return render(request, template, context)
 
 
 @login_required
@@ -191,6 +179,8 @@ def _detail_context(request, application: PartnerApplication, **forms) -> dict:
     approvals = list(selectors.application_approvals(user, application))
     open_approval = next((a for a in approvals if a.is_open), None)
     partner_admin = services.application_partner_admin(application)
+    invitation_pending = bool(partner_admin and not partner_admin.has_usable_password())
+    status = application.status
     context = {
         "application": application,
         "attachments": application.attachments.all(),
@@ -203,12 +193,20 @@ def _detail_context(request, application: PartnerApplication, **forms) -> dict:
             core_selectors.audit_entries_for_object(application)[:100]
         ),
         "partner_admin": partner_admin,
-        "invitation_pending": bool(partner_admin and not partner_admin.has_usable_password()),
+        "invitation_pending": invitation_pending,
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"assignee": application.assignee_id}),
         "reject_form": forms.get("reject_form") or RejectForm(),
+        # What the page offers in this state (the template tests no status).
+        "can_assign": status in (Status.SUBMITTED, Status.REVIEWING),
+        "can_reject": status in (Status.SUBMITTED, Status.REVIEWING),
+        "can_start_review": status == Status.SUBMITTED,
+        "can_submit": status == Status.REVIEWING,
+        "in_approval": status == Status.IN_APPROVAL,
+        "can_resend_invitation": status == Status.APPROVED and invitation_pending,
+        "is_rejected": status == Status.REJECTED,
     }
-    if can_review and application.status == Status.REVIEWING and scorecard is not None:
+    if can_review and status == Status.REVIEWING and scorecard is not None:
         context["score_form"] = forms.get("score_form") or ScoreForm(
             scorecard=scorecard,
             initial_scores=selectors.application_my_scores(application, user),
@@ -226,7 +224,7 @@ def application_detail(request, pk: int):
     )
 
 
-def _run(request, application, action, success: str):
+def _run(request, action, success: str):
     """Call a review service; a refusal becomes a message on the detail page."""
     try:
         result = action()
@@ -241,36 +239,51 @@ def _run(request, application, action, success: str):
     return result or True
 
 
-@login_required
-@require_POST
-def application_assign(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        context = _detail_context(request, application, assign_form=form)
-        return render(request, "partners/recruitment/detail.html", context, status=422)
-    _run(
-        request,
-        application,
-        lambda: services.application_assign(
-            actor=request.user, application=application, assignee=form.cleaned_data["assignee"]
-        ),
-        _("Assigned."),
-    )
-    return redirect("partners:application-detail", pk=pk)
+def _detail_button(service, success, form_class=None, form_name: str = "", field: str = ""):
+    """The view of one button of the detail page: check its form (an invalid one re-renders the
+    page with status 422), call `service` (with the form's `field`, if any) and go back to the
+    detail page; a refusal becomes an error message."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        application = _application_or_404(request.user, pk)
+        values = {}
+        if form_class is not None:
+            form = form_class(request.POST)
+            if not form.is_valid():
+                context = _detail_context(request, application, **{form_name: form})
+                return render(request, "partners/recruitment/detail.html", context, status=422)
+            values[field] = form.cleaned_data[field]
+        _run(
+            request,
+            lambda: service(actor=request.user, application=application, **values),
+            success,
+        )
+        return redirect("partners:application-detail", pk=pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def application_review_start(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    _run(
-        request,
-        application,
-        lambda: services.application_review_start(actor=request.user, application=application),
-        _("The review has started."),
-    )
-    return redirect("partners:application-detail", pk=pk)
+application_assign = _detail_button(
+    services.application_assign, gettext_lazy("Assigned."), AssignForm, "assign_form", "assignee"
+)
+application_review_start = _detail_button(
+    services.application_review_start, gettext_lazy("The review has started.")
+)
+application_reject = _detail_button(
+    services.application_reject,
+    gettext_lazy("The application is rejected; the applicant is informed by e-mail."),
+    RejectForm,
+    "reject_form",
+    "reason",
+)
+application_review_resume = _detail_button(
+    services.application_review_resume, gettext_lazy("The application is back under review.")
+)
+application_invitation_resend = _detail_button(
+    services.application_invitation_resend, gettext_lazy("A new invitation has been sent.")
+)
 
 
 @login_required
@@ -290,7 +303,7 @@ def application_scores(request, pk: int):
                 comments=form.comments(),
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Your scores are saved."))
             return redirect("partners:application-detail", pk=pk)
@@ -305,7 +318,6 @@ def application_submit_for_approval(request, pk: int):
     application = _application_or_404(request.user, pk)
     approval = _run(
         request,
-        application,
         lambda: services.application_submit_for_approval(
             actor=request.user, application=application
         ),
@@ -313,51 +325,6 @@ def application_submit_for_approval(request, pk: int):
     )
     if approval:
         return redirect("core:approval-detail", pk=approval.pk)
-    return redirect("partners:application-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def application_reject(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        context = _detail_context(request, application, reject_form=form)
-        return render(request, "partners/recruitment/detail.html", context, status=422)
-    _run(
-        request,
-        application,
-        lambda: services.application_reject(
-            actor=request.user, application=application, reason=form.cleaned_data["reason"]
-        ),
-        _("The application is rejected; the applicant is informed by e-mail."),
-    )
-    return redirect("partners:application-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def application_review_resume(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    _run(
-        request,
-        application,
-        lambda: services.application_review_resume(actor=request.user, application=application),
-        _("The application is back under review."),
-    )
-    return redirect("partners:application-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def application_invitation_resend(request, pk: int):
-    application = _application_or_404(request.user, pk)
-    _run(
-        request,
-        application,
-        lambda: services.application_invitation_resend(actor=request.user, application=application),
-        _("A new invitation has been sent."),
-    )
     return redirect("partners:application-detail", pk=pk)
 
 
@@ -382,12 +349,12 @@ def application_attachment(request, pk: int, attachment_pk: int):
 def scorecard_settings(request):
     if not services.scorecard_can_edit(request.user):
         raise PermissionDenied
-    scorecards = list(Scorecard.objects.order_by("kind", "code"))
+    scorecards = list(PartnerScorecard.objects.order_by("kind", "code"))
     if not scorecards:
         raise Http404
     selected = request.GET.get("card", "")
     scorecard = (
-        get_object_or_404(Scorecard, pk=selected)
+        get_object_or_404(PartnerScorecard, pk=selected)
         if selected.isdigit()
         else next((c for c in scorecards if c.is_active and c.kind == "qualification"), None)
         or scorecards[0]

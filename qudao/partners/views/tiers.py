@@ -1,18 +1,14 @@
 """Tier pages: the tiers and their benefits (everyone), keeping them (admins and the channel
 director), and proposing a partner's tier change."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.shortcuts import render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from qudao.core import navigation
-from qudao.core.errors import PermissionDenied, ValidationError
-from qudao.core.views import _form_errors
+from qudao.core.errors import PermissionDenied
 
 from ..forms.tiers import TierChangeForm, TierForm
 from ..models import Tier
@@ -20,17 +16,7 @@ from ..selectors import tiers as selectors
 from ..selectors.partners import partner_get_for_user
 from ..services import tiers as services
 from ..services.partners import partner_can_manage
-
-navigation.register(
-    navigation.NavItem(
-        key="tiers",
-        label=gettext_lazy("Tiers"),
-        url_name="partners:tier-list",
-        icon="bi-award",
-        order=26,
-        partner_users=True,
-    )
-)
+from .common import form_page
 
 
 @login_required
@@ -60,19 +46,19 @@ def tier_edit(request, pk: int | None = None):
             tier = Tier.objects.get(pk=pk)
         except Tier.DoesNotExist:
             raise Http404 from None
-    form = TierForm(request.POST or None, instance=tier)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if tier is None:
-                services.tier_create(actor=user, data=form.cleaned_data)
-            else:
-                services.tier_update(actor=user, tier=tier, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("partners:tier-list")
-    return render(request, "partners/tiers/form.html", {"form": form, "tier": tier})
+    return form_page(
+        request,
+        TierForm(request.POST or None, instance=tier),
+        lambda data: (
+            services.tier_create(actor=user, data=data)
+            if tier is None
+            else services.tier_update(actor=user, tier=tier, data=data)
+        ),
+        success=_("Saved."),
+        then=lambda _result: reverse("partners:tier-list"),
+        template="partners/tiers/form.html",
+        context={"tier": tier},
+    )
 
 
 @login_required
@@ -84,29 +70,22 @@ def tier_change_propose(request, pk: int):
         raise Http404 from None
     if not partner_can_manage(user, partner):
         raise PermissionDenied
-    form = TierChangeForm(request.POST or None, partner=partner)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = services.tier_change_propose(
-                actor=user,
-                partner=partner,
-                to_tier=form.cleaned_data["to_tier"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Tier change to %(tier)s submitted for approval.") % {"tier": change.to_tier},
-            )
-            return redirect(partner)
-    context = {
-        "form": form,
-        "partner": partner,
-        "changes": selectors.tier_changes_for_partner(user, partner)[:50],
-    }
-    return render(request, "partners/tiers/change_form.html", context)
+    return form_page(
+        request,
+        TierChangeForm(request.POST or None, partner=partner),
+        lambda data: services.tier_change_propose(
+            actor=user, partner=partner, to_tier=data["to_tier"], reason=data["reason"]
+        ),
+        success=lambda change: (
+            _("Tier change to %(tier)s submitted for approval.") % {"tier": change.to_tier}
+        ),
+        then=lambda _change: partner,
+        template="partners/tiers/change_form.html",
+        context=lambda: {
+            "partner": partner,
+            "changes": selectors.tier_changes_for_partner(user, partner)[:50],
+        },
+    )
 
 
 urlpatterns = [

@@ -1,17 +1,15 @@
 """Corrective actions (整改/闭环): a finding, its owner, plan, evidence and verification."""
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qudao.core.models import Region
+from qudao.core.models.fields import DetailUrl, partner_fk, region_fk, status_field, user_fk
 
 
-class CorrectiveAction(models.Model):
+class CorrectiveAction(DetailUrl, models.Model):
     """Any finding becomes an action: the owner carries it out and reports the evidence; the one
     who raised it verifies it (never the owner). Overdue actions escalate to the owner's manager
     once. The closure rate (闭环率) counts the actions closed on time among those due."""
@@ -42,53 +40,22 @@ class CorrectiveAction(models.Model):
     )
     source_id = models.CharField(max_length=64, blank=True)
     source_ref = models.CharField(_("source reference"), max_length=200, blank=True)
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner"),
-    )
+    partner = partner_fk(optional=True)
     # The unit's region/office (the partner's, for a partner's action): the data scope.
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region/office"),
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("raised by"),
-    )
+    region = region_fk(optional=True)
+    owner = user_fk(_("owner"))
+    raised_by = user_fk(_("raised by"))
     due_date = models.DateField(_("due date"))
     plan = models.TextField(_("plan"), blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    status = status_field(Status, "open")
     submitted_at = models.DateTimeField(_("done at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     # Set when it is verified: the owner finished by the due date.
     closed_on_time = models.BooleanField(_("closed on time"), null=True, blank=True)
     verification_note = models.TextField(_("verification"), blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    escalated_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("escalated to"),
-    )
+    escalated_to = user_fk(_("escalated to"), on_delete=models.SET_NULL, optional=True)
     created_at = models.DateTimeField(_("raised at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -111,8 +78,7 @@ class CorrectiveAction(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("performance:action-detail", args=[self.pk])
+    detail_url_name = "performance:action-detail"
 
     @property
     def is_open(self) -> bool:

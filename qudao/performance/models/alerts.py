@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from qudao.core.models import Region
+from qudao.core.models.fields import partner_fk, region_fk, status_field
 
 from .common import PeriodFields
 
@@ -23,22 +23,8 @@ class Alert(PeriodFields):
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     # One alert per condition: e.g. "sales_drop:partner:12:2026-05"; the worker never repeats it.
     key = models.CharField(max_length=80, unique=True)
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner"),
-    )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region/office"),
-    )
+    partner = partner_fk(on_delete=models.CASCADE, optional=True)
+    region = region_fk(on_delete=models.CASCADE, optional=True)
     target = models.ForeignKey(
         "performance.Target", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -48,7 +34,7 @@ class Alert(PeriodFields):
     message = models.CharField(_("message"), max_length=300)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True)
     threshold = models.DecimalField(_("threshold"), max_digits=16, decimal_places=2, null=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    status = status_field(Status, "open")
     action = models.ForeignKey(
         "performance.CorrectiveAction",
         on_delete=models.SET_NULL,

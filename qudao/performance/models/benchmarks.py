@@ -1,10 +1,9 @@
 """Benchmarks (标杆): each unit's productivity against the best comparable unit, with the gap."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.models.fields import partner_fk, region_fk, user_fk
 
 from .common import PeriodFields
 
@@ -36,23 +35,9 @@ class BenchmarkEntry(PeriodFields):
     group_key = models.CharField(_("group"), max_length=30)
     group_label = models.CharField(_("group"), max_length=100)
     metric = models.CharField(_("metric"), max_length=30, choices=BenchmarkMetric.choices)
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner"),
-    )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("region/office"),
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    partner = partner_fk(on_delete=models.CASCADE, optional=True)
+    region = region_fk(on_delete=models.CASCADE)
+    owner = user_fk(on_delete=models.SET_NULL, optional=True)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2)
     best_value = models.DecimalField(_("benchmark value"), max_digits=16, decimal_places=2)
     gap = models.DecimalField(_("gap"), max_digits=16, decimal_places=2)
@@ -89,21 +74,10 @@ class BenchmarkNote(models.Model):
     group_key = models.CharField(_("group"), max_length=30)
     metric = models.CharField(_("metric"), max_length=30, choices=BenchmarkMetric.choices)
     period_label = models.CharField(_("period"), max_length=10)
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("benchmark partner"),
-    )
-    region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    partner = partner_fk(_("benchmark partner"), on_delete=models.CASCADE, optional=True)
+    region = region_fk(verbose_name=None, on_delete=models.CASCADE, optional=True)
     text = models.TextField(_("practice"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
+    author = user_fk(_("by"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:

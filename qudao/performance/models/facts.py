@@ -1,53 +1,58 @@
 """Rollups (事实表) that the dashboards, reports, scorecards and benchmarks read.
 
-Why rollups: the dashboards must answer in well under 100 ms at 5,000 partners, 1,000,000
-registrations and 1,000,000 projects. An aggregate over the raw tables scans millions of rows per
-request; one row per partner and month (≈ 60,000 rows a year at 5,000 partners) is small enough
-to aggregate on every request, on SQLite and PostgreSQL alike.
+Why rollups: the dashboards answer at the scale bench/PERFORMANCE.md measures. An aggregate over
+the raw tables scans every registration and project per request; one row per partner and month
+is small enough to aggregate on every request, on SQLite and PostgreSQL alike.
 
 The partner's region, top-level region, tier and channel manager are copied onto each row, so that
 the data scope and the dashboard filters (region, tier) are conditions on the fact row itself —
 no join to the partners table. The worker keeps them equal to the partner's current values.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.models.fields import partner_fk, product_line_fk, region_fk, user_fk
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+from ..metrics import FACT_COLUMNS, MONEY
 
 
-class PartnerFacts(models.Model):
-    """The columns every partner-level fact row carries for scoping and filtering."""
+class ScopeDims(models.Model):
+    """The columns the data scope and the dashboard filters read on a fact row: the office, its
+    top-level region, the tier and the channel manager."""
 
-    partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
-    )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("region/office"),
-    )
-    top_region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
-    )
+    region = region_fk(on_delete=models.CASCADE)
+    top_region = region_fk(_("region"), on_delete=models.CASCADE)
     tier = models.CharField(_("tier"), max_length=20)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("channel manager"),
-    )
+    owner = user_fk(_("channel manager"), on_delete=models.CASCADE)
 
     class Meta:
         abstract = True
 
 
-class PartnerMonthFact(PartnerFacts):
+class PartnerFacts(ScopeDims):
+    """The columns every partner-level fact row carries for scoping and filtering."""
+
+    partner = partner_fk(on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+class FactValues(models.Model):
+    """The measured columns, one per entry of metrics.FACT_COLUMNS (added below the class)."""
+
+    class Meta:
+        abstract = True
+
+
+for fact_column in FACT_COLUMNS:
+    FactValues.add_to_class(fact_column.name, fact_column.field())
+del fact_column
+
+
+class PartnerMonthFact(PartnerFacts, FactValues):
     """What one partner achieved in one calendar month.
 
     - won_amount / won_count: projects won (status won) with won_at in the month; lost_count:
@@ -60,17 +65,6 @@ class PartnerMonthFact(PartnerFacts):
     """
 
     month = models.DateField(_("month"))
-    won_amount = models.DecimalField(_("won amount"), **MONEY, default=0)
-    won_count = models.PositiveIntegerField(_("won projects"), default=0)
-    lost_count = models.PositiveIntegerField(_("lost projects"), default=0)
-    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
-    registrations = models.PositiveIntegerField(_("registrations submitted"), default=0)
-    registrations_approved = models.PositiveIntegerField(_("registrations approved"), default=0)
-    registrations_won = models.PositiveIntegerField(_("registrations won"), default=0)
-    registrations_lost = models.PositiveIntegerField(_("registrations lost"), default=0)
-    registration_amount = models.DecimalField(_("registered amount"), **MONEY, default=0)
-    stage_days = models.PositiveIntegerField(_("days in completed stages"), default=0)
-    stages_completed = models.PositiveIntegerField(_("stages completed"), default=0)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
@@ -93,7 +87,7 @@ class PartnerMonthFact(PartnerFacts):
         return f"{self.partner_id} {self.month:%Y-%m}"
 
 
-class PartnerPeriodFact(PartnerFacts):
+class PartnerPeriodFact(PartnerFacts, FactValues):
     """A partner's facts summed over a quarter or a year (the months are in PartnerMonthFact).
 
     Why: rankings, partner reports, scorecards, rebates and benchmarks ask "per partner, for
@@ -104,17 +98,6 @@ class PartnerPeriodFact(PartnerFacts):
 
     period_kind = models.CharField(_("period type"), max_length=8)
     period_start = models.DateField(_("period start"))
-    won_amount = models.DecimalField(_("won amount"), **MONEY, default=0)
-    won_count = models.PositiveIntegerField(_("won projects"), default=0)
-    lost_count = models.PositiveIntegerField(_("lost projects"), default=0)
-    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
-    registrations = models.PositiveIntegerField(_("registrations submitted"), default=0)
-    registrations_approved = models.PositiveIntegerField(_("registrations approved"), default=0)
-    registrations_won = models.PositiveIntegerField(_("registrations won"), default=0)
-    registrations_lost = models.PositiveIntegerField(_("registrations lost"), default=0)
-    registration_amount = models.DecimalField(_("registered amount"), **MONEY, default=0)
-    stage_days = models.PositiveIntegerField(_("days in completed stages"), default=0)
-    stages_completed = models.PositiveIntegerField(_("stages completed"), default=0)
 
     class Meta:
         verbose_name = _("partner period fact")
@@ -140,43 +123,19 @@ class PartnerPeriodFact(PartnerFacts):
         return f"{self.partner_id} {self.period_kind} {self.period_start}"
 
 
-class ScopeMonthFact(models.Model):
+class ScopeMonthFact(ScopeDims, FactValues):
     """The partner-month facts summed per month and (office, tier, channel manager): the cube
     that HQ's, a region's and a channel manager's dashboards read.
 
-    Why a second level: a quarter at 5,000 partners is 15,000 partner-month rows, and every
-    chart would sum them again; summed per office, tier and channel manager it is a few hundred
-    rows a month, and every vendor-side filter (region, tier, "my partners") is still a
+    Why a second level: a quarter holds three partner-month rows per partner, and every chart
+    would sum them again; summed per office, tier and channel manager they are far fewer rows a
+    month, and every vendor-side filter (region, tier, "my partners") is still a
     condition on the row. Partner users read their own PartnerMonthFact rows (a handful).
     The worker rewrites a month's rows whenever it rewrites that month's partner facts.
     """
 
     month = models.DateField(_("month"))
-    region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region/office")
-    )
-    top_region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
-    )
-    tier = models.CharField(_("tier"), max_length=20)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("channel manager"),
-    )
     partners = models.PositiveIntegerField(_("partners with activity"), default=0)
-    won_amount = models.DecimalField(_("won amount"), **MONEY, default=0)
-    won_count = models.PositiveIntegerField(_("won projects"), default=0)
-    lost_count = models.PositiveIntegerField(_("lost projects"), default=0)
-    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
-    registrations = models.PositiveIntegerField(_("registrations submitted"), default=0)
-    registrations_approved = models.PositiveIntegerField(_("registrations approved"), default=0)
-    registrations_won = models.PositiveIntegerField(_("registrations won"), default=0)
-    registrations_lost = models.PositiveIntegerField(_("registrations lost"), default=0)
-    registration_amount = models.DecimalField(_("registered amount"), **MONEY, default=0)
-    stage_days = models.PositiveIntegerField(_("days in completed stages"), default=0)
-    stages_completed = models.PositiveIntegerField(_("stages completed"), default=0)
 
     class Meta:
         verbose_name = _("scope month fact")
@@ -223,34 +182,6 @@ class PipelineFact(PartnerFacts):
         return f"{self.partner_id} {self.stage_code}"
 
 
-class FactValues(models.Model):
-    """The summed columns of the product-line facts (the same as PartnerMonthFact's)."""
-
-    won_amount = models.DecimalField(_("won amount"), **MONEY, default=0)
-    won_count = models.PositiveIntegerField(_("won projects"), default=0)
-    lost_count = models.PositiveIntegerField(_("lost projects"), default=0)
-    new_customers = models.PositiveIntegerField(_("new customers"), default=0)
-    registrations = models.PositiveIntegerField(_("registrations submitted"), default=0)
-    registrations_approved = models.PositiveIntegerField(_("registrations approved"), default=0)
-    registrations_won = models.PositiveIntegerField(_("registrations won"), default=0)
-    registrations_lost = models.PositiveIntegerField(_("registrations lost"), default=0)
-    registration_amount = models.DecimalField(_("registered amount"), **MONEY, default=0)
-    stage_days = models.PositiveIntegerField(_("days in completed stages"), default=0)
-    stages_completed = models.PositiveIntegerField(_("stages completed"), default=0)
-
-    class Meta:
-        abstract = True
-
-
-def _product_line():
-    return models.ForeignKey(
-        "partners.ProductLine",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("product line"),
-    )
-
-
 class PartnerLineMonthFact(PartnerFacts, FactValues):
     """What one partner achieved in one month with one product line: the facts of
     PartnerMonthFact counted over the registrations that name the product line, and the
@@ -264,7 +195,7 @@ class PartnerLineMonthFact(PartnerFacts, FactValues):
     """
 
     month = models.DateField(_("month"))
-    product_line = _product_line()
+    product_line = product_line_fk(on_delete=models.CASCADE)
 
     class Meta:
         verbose_name = _("partner product-line month fact")
@@ -286,25 +217,12 @@ class PartnerLineMonthFact(PartnerFacts, FactValues):
         return f"{self.partner_id} {self.month:%Y-%m} {self.product_line_id}"
 
 
-class ScopeLineMonthFact(FactValues):
+class ScopeLineMonthFact(ScopeDims, FactValues):
     """The partner product-line facts summed per month, product line and (office, tier, channel
     manager): what ScopeMonthFact is to PartnerMonthFact, for the product-line filter."""
 
     month = models.DateField(_("month"))
-    product_line = _product_line()
-    region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region/office")
-    )
-    top_region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
-    )
-    tier = models.CharField(_("tier"), max_length=20)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("channel manager"),
-    )
+    product_line = product_line_fk(on_delete=models.CASCADE)
     partners = models.PositiveIntegerField(_("partners with activity"), default=0)
 
     class Meta:
@@ -327,7 +245,7 @@ class PipelineLineFact(PartnerFacts):
     """The open pipeline of one product line now: a partner's active projects in one stage
     whose source registration names the line (a snapshot, like PipelineFact)."""
 
-    product_line = _product_line()
+    product_line = product_line_fk(on_delete=models.CASCADE)
     stage_code = models.CharField(_("stage"), max_length=30)
     project_count = models.PositiveIntegerField(_("projects"), default=0)
     amount = models.DecimalField(_("amount"), **MONEY, default=0)
@@ -349,39 +267,19 @@ class PipelineLineFact(PartnerFacts):
         return f"{self.partner_id} {self.product_line_id} {self.stage_code}"
 
 
-class ScopePipelineFact(models.Model):
+class ScopePipelineFact(ScopeDims):
     """The open pipeline summed per stage and (office, tier, channel manager), for all product
     lines (product_line empty) and per product line: what vendor users' dashboards and the
     pipeline report read.
 
-    Why: the pipeline per partner and stage is tens of thousands of rows at 5,000 partners
-    (times the product lines), summed twice per dashboard request; summed per office, tier and
-    channel manager it is a few hundred. Partner users read their own PipelineFact rows. The
+    Why: the pipeline per partner and stage (times the product lines) would be summed twice per
+    dashboard request; summed per office, tier and channel manager it is far fewer rows. Partner
+    users read their own PipelineFact rows. The
     worker rewrites it whenever it rewrites pipeline rows.
     """
 
-    product_line = models.ForeignKey(
-        "partners.ProductLine",
-        on_delete=models.CASCADE,
-        related_name="+",
-        null=True,
-        blank=True,
-        verbose_name=_("product line"),
-    )
+    product_line = product_line_fk(on_delete=models.CASCADE, optional=True)
     stage_code = models.CharField(_("stage"), max_length=30)
-    region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region/office")
-    )
-    top_region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("region")
-    )
-    tier = models.CharField(_("tier"), max_length=20)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("channel manager"),
-    )
     project_count = models.PositiveIntegerField(_("projects"), default=0)
     amount = models.DecimalField(_("amount"), **MONEY, default=0)
 

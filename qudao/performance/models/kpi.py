@@ -1,19 +1,25 @@
 """KPI schemes (考核指标方案) and the scorecards computed from them (考核结果)."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.models.fields import (
+    CreatedBy,
+    DetailUrl,
+    Timestamped,
+    partner_fk,
+    region_fk,
+    tier_fk,
+    user_fk,
+)
 
 from ..metrics import metric_choices, metric_label
 from ..periods import KIND_CHOICES
 from .common import PeriodFields, UnitKind
 
 
-class KpiScheme(models.Model):
+class KpiScheme(DetailUrl, CreatedBy, Timestamped):
     """A set of weighted metrics with scoring rules, for one unit type (and optionally one
     partner tier) and one period length. The weights of its metrics add up to 100."""
 
@@ -25,14 +31,9 @@ class KpiScheme(models.Model):
         choices=[(k, v) for k, v in UnitKind.choices if k != UnitKind.PERSON],
         default=UnitKind.PARTNER,
     )
-    tier = models.ForeignKey(
-        "partners.Tier",
-        on_delete=models.PROTECT,
+    tier = tier_fk(
         to_field="code",
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner tier"),
+        optional=True,
         help_text=_("Empty: partners of every tier without a scheme of their own."),
     )
     period_kind = models.CharField(_("period type"), max_length=8, choices=KIND_CHOICES)
@@ -52,11 +53,6 @@ class KpiScheme(models.Model):
         help_text=_("A total score at or above this line suggests a higher tier."),
     )
     is_active = models.BooleanField(_("in use"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("KPI scheme")
@@ -72,8 +68,7 @@ class KpiScheme(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("performance:scheme-detail", args=[self.pk])
+    detail_url_name = "performance:scheme-detail"
 
 
 class KpiMetric(models.Model):
@@ -123,7 +118,7 @@ class KpiMetric(models.Model):
         return self.name or str(metric_label(self.metric))
 
 
-class Scorecard(PeriodFields):
+class Scorecard(DetailUrl, PeriodFields):
     """The scores of one unit for one period under one scheme. Computed by the worker from the
     facts, the targets and the corrective actions; recomputing keeps the manual scores."""
 
@@ -131,33 +126,10 @@ class Scorecard(PeriodFields):
         KpiScheme, on_delete=models.PROTECT, related_name="scorecards", verbose_name=_("scheme")
     )
     unit_kind = models.CharField(_("unit type"), max_length=8, choices=UnitKind.choices)
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner"),
-    )
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region/office"),
-    )
-    scope_region = models.ForeignKey(
-        Region, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("channel manager"),
-    )
+    partner = partner_fk(on_delete=models.CASCADE, optional=True)
+    region = region_fk(on_delete=models.CASCADE, optional=True)
+    scope_region = region_fk(verbose_name=None, on_delete=models.CASCADE, optional=True)
+    owner = user_fk(_("channel manager"), on_delete=models.SET_NULL, optional=True)
     unit_key = models.CharField(max_length=40)
     total_score = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, default=0)
     below_warning = models.BooleanField(_("below the warning line"), default=False)
@@ -208,8 +180,7 @@ class Scorecard(PeriodFields):
     def unit_label(self) -> str:
         return str(self.partner if self.partner_id else self.region or _("Company (HQ)"))
 
-    def get_absolute_url(self) -> str:
-        return reverse("performance:scorecard-detail", args=[self.pk])
+    detail_url_name = "performance:scorecard-detail"
 
 
 class ScorecardLine(models.Model):
@@ -233,9 +204,7 @@ class ScorecardLine(models.Model):
         _("manual score"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     manual_note = models.CharField(_("comment"), max_length=500, blank=True)
-    manual_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    manual_by = user_fk(on_delete=models.SET_NULL, optional=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

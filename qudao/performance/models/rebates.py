@@ -1,12 +1,18 @@
 """Incentives and rebates (激励/返利): policies as data, and the statements computed from them."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.models.fields import (
+    CreatedBy,
+    DetailUrl,
+    Timestamped,
+    partner_fk,
+    region_fk,
+    status_field,
+    tier_fk,
+)
 
 from ..periods import KIND_CHOICES
 from .common import PeriodFields
@@ -14,32 +20,22 @@ from .common import PeriodFields
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
 
-class RebatePolicy(models.Model):
+class RebatePolicy(DetailUrl, CreatedBy, Timestamped):
     """A rebate % of the won amount by attainment band (of the won-amount target), plus bonuses
     per new customer and per certification obtained in the period."""
 
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
     period_kind = models.CharField(_("period type"), max_length=8, choices=KIND_CHOICES)
-    tier = models.ForeignKey(
-        "partners.Tier",
-        on_delete=models.PROTECT,
+    tier = tier_fk(
         to_field="code",
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner tier"),
+        optional=True,
         help_text=_("Empty: every tier without a policy of its own."),
     )
     bonus_per_new_customer = models.DecimalField(_("bonus per new customer"), **MONEY, default=0)
     bonus_per_certification = models.DecimalField(_("bonus per certification"), **MONEY, default=0)
     is_active = models.BooleanField(_("in use"), default=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("rebate policy")
@@ -55,8 +51,7 @@ class RebatePolicy(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self) -> str:
-        return reverse("performance:policy-detail", args=[self.pk])
+    detail_url_name = "performance:policy-detail"
 
 
 class RebateBand(models.Model):
@@ -91,7 +86,7 @@ class RebateBand(models.Model):
         return f"{self.min_attainment}%–{upper}: {self.rebate_percent}%"
 
 
-class RebateStatement(PeriodFields):
+class RebateStatement(DetailUrl, CreatedBy, PeriodFields):
     """A partner's rebate for a period (返利结算单).
 
     Draft statements are recomputed from the policy and the facts; once submitted they no longer
@@ -109,27 +104,20 @@ class RebateStatement(PeriodFields):
     FROZEN = (Status.IN_APPROVAL, Status.APPROVED, Status.ISSUED)
 
     number = models.CharField(_("number"), max_length=30, unique=True)
-    partner = models.ForeignKey(
-        "partners.Partner", on_delete=models.PROTECT, related_name="+", verbose_name=_("partner")
-    )
-    scope_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    partner = partner_fk()
+    scope_region = region_fk(verbose_name=None)
     policy = models.ForeignKey(
         RebatePolicy, on_delete=models.PROTECT, related_name="statements", verbose_name=_("policy")
     )
     policy_version = models.PositiveIntegerField(_("policy version"))
     policy_snapshot = models.JSONField(_("policy as computed"), default=dict)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
-    )
+    status = status_field(Status, Status.DRAFT, max_length=12)
     won_amount = models.DecimalField(_("won amount"), **MONEY, default=0)
     target_amount = models.DecimalField(_("target"), **MONEY, null=True, blank=True)
     attainment = models.DecimalField(_("attainment %"), max_digits=9, decimal_places=2, null=True)
     rebate_percent = models.DecimalField(_("rebate %"), max_digits=5, decimal_places=2, default=0)
     total_amount = models.DecimalField(_("total"), **MONEY, default=0)
     computed_at = models.DateTimeField(_("computed at"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
 
@@ -147,8 +135,7 @@ class RebateStatement(PeriodFields):
     def __str__(self) -> str:
         return f"{self.number} {self.partner}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("performance:statement-detail", args=[self.pk])
+    detail_url_name = "performance:statement-detail"
 
     @property
     def is_frozen(self) -> bool:

@@ -1,17 +1,16 @@
 """Targets (目标) and their decomposition (目标分解): HQ → region → office → partner → person."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.models.fields import Timestamped, partner_fk, region_fk, user_fk
 
 from ..metrics import metric_choices, metric_label
 from .common import PeriodFields, UnitKind
 
 
-class Target(PeriodFields):
+class Target(PeriodFields, Timestamped):
     """A target value of one metric for one unit and period.
 
     `parent` is the target it was decomposed from; the children of a target are the same metric
@@ -20,34 +19,11 @@ class Target(PeriodFields):
     """
 
     unit_kind = models.CharField(_("unit type"), max_length=8, choices=UnitKind.choices)
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region/office"),
-    )
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("partner"),
-    )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("sales person"),
-    )
+    region = region_fk(optional=True)
+    partner = partner_fk(optional=True)
+    person = user_fk(_("sales person"), optional=True)
     # The region/office the target belongs to, for the data scope (None: the company's).
-    scope_region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    scope_region = region_fk(verbose_name=None, optional=True)
     unit_key = models.CharField(max_length=40)
     metric = models.CharField(_("metric"), max_length=20, choices=metric_choices())
     value = models.DecimalField(_("target value"), max_digits=16, decimal_places=2)
@@ -60,14 +36,7 @@ class Target(PeriodFields):
         verbose_name=_("decomposed from"),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    set_by = user_fk(_("set by"))
 
     class Meta:
         verbose_name = _("target")

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from qudao.core import scopes
+from qudao.core.listing import filter_given, text_search
 from qudao.core.models import User
 from qudao.core.paging import sort_by
 
@@ -52,17 +53,8 @@ def actions_search(
     overdue: bool = False,
     sort: str = "",
 ) -> tuple[QuerySet[CorrectiveAction], str]:
-    rows = actions_visible_to(user)
-    if q:
-        rows = rows.filter(
-            Q(number__icontains=q) | Q(title__icontains=q) | Q(source_ref__icontains=q)
-        )
-    if status:
-        rows = rows.filter(status=status)
-    if source_kind:
-        rows = rows.filter(source_kind=source_kind)
-    if partner:
-        rows = rows.filter(partner_id=partner)
+    rows = text_search(actions_visible_to(user), q, ("number", "title", "source_ref"))
+    rows = filter_given(rows, status=status, source_kind=source_kind, partner_id=partner)
     if mine:
         rows = rows.filter(Q(owner=user) | Q(raised_by=user))
     if overdue:
@@ -111,10 +103,6 @@ def closure_counts(
 
 def closure_rate(rows: QuerySet[CorrectiveAction], period: Period) -> dict[str, Any]:
     return closure_counts(rows, period)[None]
-
-
-def no_rate() -> dict[str, Any]:
-    return {"due": 0, "on_time": 0, "rate": None}
 
 
 def rate_or_full(found: dict[str, Any]) -> Decimal:

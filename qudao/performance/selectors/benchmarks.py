@@ -7,6 +7,7 @@ and the notes are shown without the benchmark partner's name (see the templates'
 
 from django.db.models import QuerySet
 
+from qudao.core.listing import filter_given
 from qudao.core.models import User
 
 from ..models import BenchmarkEntry, BenchmarkNote
@@ -21,7 +22,7 @@ def entries_visible_to(user: User) -> QuerySet[BenchmarkEntry]:
 def benchmark_groups(user: User, period: Period) -> list[dict]:
     rows = (
         entries_visible_to(user)
-        .filter(period_kind=period.kind, period_start=period.start)
+        .filter(**period.lookup)
         .values("group_kind", "group_key", "group_label")
         .distinct()
         .order_by("group_kind", "group_label")
@@ -32,13 +33,8 @@ def benchmark_groups(user: User, period: Period) -> list[dict]:
 def benchmark_entries(
     user: User, period: Period, *, group_kind: str = "", group_key: str = "", metric: str = ""
 ) -> QuerySet[BenchmarkEntry]:
-    rows = entries_visible_to(user).filter(period_kind=period.kind, period_start=period.start)
-    if group_kind:
-        rows = rows.filter(group_kind=group_kind)
-    if group_key:
-        rows = rows.filter(group_key=group_key)
-    if metric:
-        rows = rows.filter(metric=metric)
+    rows = entries_visible_to(user).filter(**period.lookup)
+    rows = filter_given(rows, group_kind=group_kind, group_key=group_key, metric=metric)
     return rows.order_by("group_kind", "group_label", "metric", "rank", "pk")
 
 

@@ -13,8 +13,9 @@ from django.db.models import F, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from qudao.catalog.models import ProductLine
 from qudao.core.models import Region, User
-from qudao.partners.models import Partner, ProductLine, Tier
+from qudao.partners.models import Partner
 from qudao.projects.models import StageDefinition
 
 from ..metrics import METRICS
@@ -48,6 +49,10 @@ class Filters:
         """The product line to read the product-line rollups of (None: every line)."""
         return self.product_line.pk if self.product_line is not None else None
 
+    def region_ids(self) -> list[int]:
+        """The chosen region and its offices."""
+        return [self.region.pk, *self.region.children.values_list("pk", flat=True)]
+
     def query(self, **extra) -> str:
         params = {"period": self.period.label}
         if self.region:
@@ -73,11 +78,27 @@ def scope_label(user: User) -> str:
     return _("My partners")
 
 
-def _filtered(rows: QuerySet, filters: Filters) -> QuerySet:
+def filtered(rows: QuerySet, filters: Filters) -> QuerySet:
     if filters.region is not None:
         rows = rows.filter(top_region_id=filters.region.pk)
     if filters.tier:
         rows = rows.filter(tier=filters.tier)
+    return rows
+
+
+def in_filters(
+    rows: QuerySet,
+    filters: Filters,
+    *,
+    region: str = "scope_region",
+    tier: str | None = "partner__tier_id",
+) -> QuerySet:
+    """The rows (of a list or a report) in the chosen region or its offices, and of the chosen
+    tier (`tier` None: rows without a tier filter)."""
+    if filters.region is not None:
+        rows = rows.filter(**{f"{region}__in": filters.region_ids()})
+    if tier is not None and filters.tier:
+        rows = rows.filter(**{tier: filters.tier})
     return rows
 
 
@@ -94,7 +115,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
     and, with `charts`, every chart's series. The page renders the summary itself and fetches
     the charts as JSON."""
     period = filters.period
-    facts = _filtered(totals_visible_to(user, filters.line_id), filters)
+    facts = filtered(totals_visible_to(user, filters.line_id), filters)
     current = facts.filter(in_period(period))
     sums = fact_sums(current)
     partner_user = user.is_partner_user
@@ -224,7 +245,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
     ]
 
     # The best and worst partners of the period, read in the order of the won-amount index.
-    rows = _filtered(partner_periods_visible_to(user, period, filters.line_id), filters)
+    rows = filtered(partner_periods_visible_to(user, period, filters.line_id), filters)
     if filters.line_id is None:
         ranking = rows.values("partner_id", won=F("won_amount"), name=F("partner__name"))
         # ties broken by the row's id: the (…, won_amount) indexes then give the order as is
@@ -254,7 +275,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
             for r in rows
         ]
 
-    pipeline = _filtered(pipeline_visible_to(user, filters.line_id), filters)
+    pipeline = filtered(pipeline_visible_to(user, filters.line_id), filters)
     stage_rows = list(
         pipeline.values("stage_code")
         .annotate(n=Sum("project_count"), amount=Sum("amount"))
@@ -381,11 +402,3 @@ def _closure_by_unit(
         }
         for key, found in sorted(grouped.items())
     ]
-
-
-def filter_choices() -> dict[str, Any]:
-    return {
-        "regions": list(Region.objects.filter(parent=None).values_list("pk", "name")),
-        "tiers": list(Tier.objects.filter(is_active=True).values_list("code", "name")),
-        "product_lines": list(ProductLine.objects.values_list("code", "name")),
-    }

@@ -5,14 +5,13 @@ read the product-line rollups (PartnerLineMonthFact, ScopeLineMonthFact, Pipelin
 which have the same columns, so the callers group and sum them the same way."""
 
 from collections import defaultdict
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet, Sum
 
 from qudao.core.models import User
 
-from ..metrics import FACT_SUMS
+from ..metrics import FACT_COLUMNS, FACT_SUMS, SUM
 from ..models import (
     PartnerLineMonthFact,
     PartnerMonthFact,
@@ -78,6 +77,9 @@ def pipeline_visible_to(user: User, product_line: int | None = None) -> QuerySet
     return visible_derived(PipelineFact.objects.all(), user)
 
 
+SUMMED = tuple(column for column in FACT_COLUMNS if column.aggregation == SUM)
+
+
 def in_period(period: Period) -> Q:
     return Q(month__gte=period.start, month__lte=period.end)
 
@@ -87,9 +89,7 @@ def _sums() -> dict[str, Sum]:
 
 
 def _clean(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        field: row.get(field) or (Decimal("0") if "amount" in field else 0) for field in FACT_SUMS
-    }
+    return {column.name: row.get(column.name) or column.zero() for column in SUMMED}
 
 
 def empty_sums() -> dict[str, Any]:

@@ -1,15 +1,16 @@
 """Reads of KPI schemes and scorecards."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from qudao.core import scopes
-from qudao.core.errors import PermissionDenied
+from qudao.core.listing import filter_given, text_search
 from qudao.core.models import User
 from qudao.core.paging import sort_by
 
 from ..models import KpiScheme, Scorecard
 from ..periods import Period
+from ..scopes import vendor_only
 
 SORTS = {
     "unit": "unit_key",
@@ -27,11 +28,7 @@ def schemes_all() -> QuerySet[KpiScheme]:
 
 
 def schemes_visible_to(user: User) -> QuerySet[KpiScheme]:
-    """Schemes are channel policy: every vendor user may read them, partner users may not (the
-    one rule for the pages and the API)."""
-    if not user.is_authenticated or user.is_partner_user:
-        raise PermissionDenied(_("Partner users do not read KPI schemes."))
-    return schemes_all()
+    return vendor_only(user, schemes_all(), _("Partner users do not read KPI schemes."))
 
 
 def scheme_get_for_user(user: User, pk: int) -> KpiScheme:
@@ -62,11 +59,7 @@ def scorecards_search(
 ) -> tuple[QuerySet[Scorecard], str]:
     rows = scorecards_visible_to(user)
     if period is not None:
-        rows = rows.filter(period_kind=period.kind, period_start=period.start)
-    if scheme:
-        rows = rows.filter(scheme_id=scheme)
-    if below:
-        rows = rows.filter(below_warning=True)
-    if q:
-        rows = rows.filter(Q(partner__name__icontains=q) | Q(region__name__icontains=q))
+        rows = rows.filter(**period.lookup)
+    rows = filter_given(rows, scheme_id=scheme, below_warning=below)
+    rows = text_search(rows, q, ("partner__name", "region__name"))
     return sort_by(rows, sort, SORTS, "score")

@@ -1,15 +1,16 @@
 """Reads of rebate policies and statements."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from qudao.core import scopes
-from qudao.core.errors import PermissionDenied
+from qudao.core.listing import filter_given, text_search
 from qudao.core.models import User
 from qudao.core.paging import sort_by
 
 from ..models import RebatePolicy, RebateStatement
 from ..periods import Period
+from ..scopes import vendor_only
 
 SORTS = {
     "number": "number",
@@ -27,11 +28,8 @@ def policies_all() -> QuerySet[RebatePolicy]:
 
 
 def policies_visible_to(user: User) -> QuerySet[RebatePolicy]:
-    """Policies are channel policy: every vendor user may read them, partner users may not (the
-    one rule for the pages and the API; a partner sees its own statements)."""
-    if not user.is_authenticated or user.is_partner_user:
-        raise PermissionDenied(_("Partner users do not read rebate policies."))
-    return policies_all()
+    """A partner user sees its own statements, never the policies."""
+    return vendor_only(user, policies_all(), _("Partner users do not read rebate policies."))
 
 
 def policy_get_for_user(user: User, pk: int) -> RebatePolicy:
@@ -56,9 +54,7 @@ def statements_search(
 ) -> tuple[QuerySet[RebateStatement], str]:
     rows = statements_visible_to(user)
     if period is not None:
-        rows = rows.filter(period_kind=period.kind, period_start=period.start)
-    if status:
-        rows = rows.filter(status=status)
-    if q:
-        rows = rows.filter(Q(number__icontains=q) | Q(partner__name__icontains=q))
+        rows = rows.filter(**period.lookup)
+    rows = filter_given(rows, status=status)
+    rows = text_search(rows, q, ("number", "partner__name"))
     return sort_by(rows, sort, SORTS, "-total")

@@ -11,13 +11,13 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Region, User
-from qudao.partners.models import Tier
 from qudao.partners.selectors import partners_visible_to
 from qudao.projects.models import StageDefinition
 
 from ..metrics import METRICS, attainment
 from ..models import Scorecard, Target
-from .dashboard import Filters, _filtered
+from ..periods import Period
+from .dashboard import Filters, filtered, in_filters
 from .facts import (
     empty_sums,
     fact_sums_by,
@@ -42,31 +42,60 @@ def _f(value) -> float | None:
     return None if value is None else float(value)
 
 
+# The headers of the `_result_cells` columns.
+RESULT_HEADERS = [
+    _("Won amount"),
+    _("Won projects"),
+    _("New customers"),
+    _("Registrations submitted"),
+    _("Registration conversion %"),
+    _("Win rate %"),
+    _("Won-amount target"),
+    _("Attainment %"),
+]
+
+
+def _result_cells(found: dict[str, Any], target) -> list[Any]:
+    """The results of a partner's or a region's row: won, new customers, registrations, the
+    rates, and the won amount against its target."""
+    return [
+        _f(found["won_amount"]),
+        found["won_count"],
+        found["new_customers"],
+        found["registrations"],
+        _f(METRICS["conversion_rate"].actual(found)),
+        _f(METRICS["win_rate"].actual(found)),
+        _f(target),
+        _f(attainment(Decimal(found["won_amount"]), target)),
+    ]
+
+
+def _won_targets(unit_kind: str, ids: list[int], period: Period) -> dict[int, Any]:
+    """{partner or region id: its won-amount target for the period}."""
+    field = f"{unit_kind}_id"
+    return dict(
+        Target.objects.filter(
+            **{f"{field}__in": ids}, unit_kind=unit_kind, metric="won_amount", **period.lookup
+        ).values_list(field, "value")
+    )
+
+
 def _partner_rows(user: User, filters: Filters) -> list[list[Any]]:
-    partners = partners_visible_to(user).select_related("region", "tier")
-    if filters.region is not None:
-        partners = partners.filter(
-            region__in=[filters.region.pk, *filters.region.children.values_list("pk", flat=True)]
-        )
-    if filters.tier:
-        partners = partners.filter(tier_id=filters.tier)
+    partners = in_filters(
+        partners_visible_to(user).select_related("region", "tier"),
+        filters,
+        region="region",
+        tier="tier_id",
+    )
     partners = list(partners.order_by("code"))
-    facts = _filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
+    facts = filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
     sums = fact_sums_by(facts, "partner_id")
     ids = [p.pk for p in partners]
-    targets = dict(
-        Target.objects.filter(
-            partner_id__in=ids,
-            unit_kind="partner",
-            metric="won_amount",
-            period_kind=filters.period.kind,
-            period_start=filters.period.start,
-        ).values_list("partner_id", "value")
-    )
+    targets = _won_targets("partner", ids, filters.period)
     scores = dict(
-        Scorecard.objects.filter(
-            partner_id__in=ids, period_kind=filters.period.kind, period_start=filters.period.start
-        ).values_list("partner_id", "total_score")
+        Scorecard.objects.filter(partner_id__in=ids, **filters.period.lookup).values_list(
+            "partner_id", "total_score"
+        )
     )
     rows = []
     for partner in partners:
@@ -78,14 +107,7 @@ def _partner_rows(user: User, filters: Filters) -> list[list[Any]]:
                 partner.name,
                 partner.region.name,
                 partner.tier.name,
-                _f(found["won_amount"]),
-                found["won_count"],
-                found["new_customers"],
-                found["registrations"],
-                _f(METRICS["conversion_rate"].actual(found)),
-                _f(METRICS["win_rate"].actual(found)),
-                _f(target),
-                _f(attainment(Decimal(found["won_amount"]), target)),
+                *_result_cells(found, target),
                 _f(scores.get(partner.pk)),
             ]
         )
@@ -94,9 +116,9 @@ def _partner_rows(user: User, filters: Filters) -> list[list[Any]]:
 
 
 def _region_rows(user: User, filters: Filters) -> list[list[Any]]:
-    facts = _filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
+    facts = filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
     sums = fact_sums_by(
-        _filtered(totals_visible_to(user, filters.line_id), filters).filter(
+        filtered(totals_visible_to(user, filters.line_id), filters).filter(
             in_period(filters.period)
         ),
         "top_region_id",
@@ -108,15 +130,7 @@ def _region_rows(user: User, filters: Filters) -> list[list[Any]]:
         .order_by()
     }
     regions = Region.objects.filter(pk__in=list(sums)).order_by("sort_order", "code")
-    targets = dict(
-        Target.objects.filter(
-            unit_kind="region",
-            region_id__in=list(sums),
-            metric="won_amount",
-            period_kind=filters.period.kind,
-            period_start=filters.period.start,
-        ).values_list("region_id", "value")
-    )
+    targets = _won_targets("region", list(sums), filters.period)
     rows = []
     for region in regions:
         found = sums[region.pk]
@@ -125,21 +139,14 @@ def _region_rows(user: User, filters: Filters) -> list[list[Any]]:
             [
                 region.name,
                 counts.get(region.pk, 0),
-                _f(found["won_amount"]),
-                found["won_count"],
-                found["new_customers"],
-                found["registrations"],
-                _f(METRICS["conversion_rate"].actual(found)),
-                _f(METRICS["win_rate"].actual(found)),
-                _f(target),
-                _f(attainment(Decimal(found["won_amount"]), target)),
+                *_result_cells(found, target),
             ]
         )
     return rows
 
 
 def _pipeline_rows(user: User, filters: Filters) -> list[list[Any]]:
-    rows = _filtered(pipeline_visible_to(user, filters.line_id), filters)
+    rows = filtered(pipeline_visible_to(user, filters.line_id), filters)
     names = dict(Region.objects.values_list("pk", "name"))
     found = list(
         rows.values("top_region_id", "stage_code")
@@ -163,7 +170,7 @@ def _pipeline_rows(user: User, filters: Filters) -> list[list[Any]]:
 
 
 def _conversion_rows(user: User, filters: Filters) -> list[list[Any]]:
-    facts = _filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
+    facts = filtered(partner_periods_visible_to(user, filters.period, filters.line_id), filters)
     sums = fact_sums_by(facts, "partner_id")
     partners = (
         partners_visible_to(user)
@@ -191,18 +198,7 @@ def _conversion_rows(user: User, filters: Filters) -> list[list[Any]]:
 
 
 def _rebate_rows(user: User, filters: Filters) -> list[list[Any]]:
-    rows = statements_visible_to(user).filter(
-        period_kind=filters.period.kind, period_start=filters.period.start
-    )
-    if filters.region is not None:
-        rows = rows.filter(
-            scope_region__in=[
-                filters.region.pk,
-                *filters.region.children.values_list("pk", flat=True),
-            ]
-        )
-    if filters.tier:
-        rows = rows.filter(partner__tier_id=filters.tier)
+    rows = in_filters(statements_visible_to(user).filter(**filters.period.lookup), filters)
     return [
         [
             s.number,
@@ -230,14 +226,7 @@ REPORTS: dict[str, Report] = {
                 _("Partner"),
                 _("Region/office"),
                 _("Tier"),
-                _("Won amount"),
-                _("Won projects"),
-                _("New customers"),
-                _("Registrations submitted"),
-                _("Registration conversion %"),
-                _("Win rate %"),
-                _("Won-amount target"),
-                _("Attainment %"),
+                *RESULT_HEADERS,
                 _("KPI score"),
             ],
             _partner_rows,
@@ -249,14 +238,7 @@ REPORTS: dict[str, Report] = {
             [
                 _("Region"),
                 _("Active partners"),
-                _("Won amount"),
-                _("Won projects"),
-                _("New customers"),
-                _("Registrations submitted"),
-                _("Registration conversion %"),
-                _("Win rate %"),
-                _("Won-amount target"),
-                _("Attainment %"),
+                *RESULT_HEADERS,
             ],
             _region_rows,
             [14, 12, 16, 12, 12, 14, 14, 12, 16, 12],
@@ -304,7 +286,3 @@ REPORTS: dict[str, Report] = {
         ),
     )
 }
-
-
-def tiers_in_use() -> list[tuple[str, str]]:
-    return list(Tier.objects.filter(is_active=True).values_list("code", "name"))

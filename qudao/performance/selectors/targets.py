@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from qudao.core import scopes
+from qudao.core.listing import filter_given, text_search
 from qudao.core.models import User
 from qudao.projects.models import Project
 from qudao.registrations.models import Registration
@@ -46,14 +47,8 @@ def targets_search(
     rows = targets_visible_to(user)
     if period is not None:
         rows = rows.filter(period_start__lte=period.end, period_end__gte=period.start)
-    if metric:
-        rows = rows.filter(metric=metric)
-    if unit_kind:
-        rows = rows.filter(unit_kind=unit_kind)
-    if q:
-        rows = rows.filter(
-            Q(partner__name__icontains=q) | Q(region__name__icontains=q) | Q(note__icontains=q)
-        )
+    rows = filter_given(rows, metric=metric, unit_kind=unit_kind)
+    rows = text_search(rows, q, ("partner__name", "region__name", "note"))
     if roots_only:
         # The top of what the user may see: targets whose parent the user cannot see.
         if scopes.sees_everything(user):
@@ -91,7 +86,7 @@ def _person_sums(person_ids: list[int], period: Period) -> dict[int, dict[str, A
         sums["registration_amount"] = row["amount"] or Decimal("0")
     # Through the person's registrations (indexed by creator), then their projects (one each).
     # No ordering: the model's newest-first order makes SQLite walk the created_at index through
-    # every registration instead of looking the creator up (seconds at 1,000,000 rows).
+    # every registration instead of looking the creator up.
     registrations = dict(
         Registration.objects.filter(created_by_id__in=person_ids)
         .order_by()
@@ -149,24 +144,22 @@ def target_actuals(targets: list[Target]) -> dict[int, Decimal | None]:
                     closure[("region", target.region_id)] = closure_counts(region_actions, period)[
                         None
                     ]
-        if kinds.get(UnitKind.OFFICE):
-            ids = [t.region_id for t in kinds[UnitKind.OFFICE]]
-            for key, value in fact_sums_by(cube.filter(region_id__in=ids), "region_id").items():
-                sums[("office", key)] = value
+        # An office's and a partner's own rows: the office's in the cube, the partner's in its
+        # period facts.
+        for kind, rows, field in (
+            (UnitKind.OFFICE, cube, "region_id"),
+            (UnitKind.PARTNER, facts, "partner_id"),
+        ):
+            if not kinds.get(kind):
+                continue
+            ids = [getattr(t, field) for t in kinds[kind]]
+            for key, value in fact_sums_by(rows.filter(**{f"{field}__in": ids}), field).items():
+                sums[(kind, key)] = value
             if wants_closure:
                 for key, value in closure_counts(
-                    actions.filter(region_id__in=ids), period, "region_id"
+                    actions.filter(**{f"{field}__in": ids}), period, field
                 ).items():
-                    closure[("office", key)] = value
-        if kinds.get(UnitKind.PARTNER):
-            ids = [t.partner_id for t in kinds[UnitKind.PARTNER]]
-            for key, value in fact_sums_by(facts.filter(partner_id__in=ids), "partner_id").items():
-                sums[("partner", key)] = value
-            if wants_closure:
-                for key, value in closure_counts(
-                    actions.filter(partner_id__in=ids), period, "partner_id"
-                ).items():
-                    closure[("partner", key)] = value
+                    closure[(kind, key)] = value
         if kinds.get(UnitKind.PERSON):
             ids = [t.person_id for t in kinds[UnitKind.PERSON]]
             for key, value in _person_sums(ids, period).items():

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qudao.core import scopes
+from qudao.core import scopes, state
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, Region, Role, User
 from qudao.core.numbering import next_number
@@ -30,10 +30,11 @@ from qudao.core.services.notifications import notify
 from qudao.partners.models import Partner
 
 from ..models import CorrectiveAction
-from .common import is_hq_planner, region_in_scope
+from .common import is_hq_planner, region_can_manage
 
 NUMBER_PREFIX = "ZG"
 Status = CorrectiveAction.Status
+# The one map of allowed moves of a corrective action (checked by core.state).
 TRANSITIONS = {
     Status.OPEN: {Status.SUBMITTED, Status.CANCELLED},
     Status.SUBMITTED: {Status.CLOSED, Status.OPEN, Status.CANCELLED},
@@ -51,14 +52,14 @@ def _date(value: Any) -> datetime.date | None:
         return None
 
 
-def can_raise_for(user: User, *, partner: Partner | None, region: Region | None) -> bool:
+def action_can_raise(user: User, *, partner: Partner | None, region: Region | None) -> bool:
     """Vendor staff raise actions on units in their scope; HQ also on the whole company."""
     if not user.is_authenticated or not user.is_active or user.is_partner_user:
         return False
     if partner is not None:
         return scopes.can_see(user, partner)
     if region is not None:
-        return region_in_scope(user, region)
+        return region_can_manage(user, region)
     return is_hq_planner(user) or scopes.sees_everything(user)
 
 
@@ -110,7 +111,7 @@ def action_create(
     source_ref = (data.get("source_ref") or "").strip()[:200]
     if errors:
         raise ValidationError(errors)
-    if not can_raise_for(actor, partner=partner, region=region):
+    if not action_can_raise(actor, partner=partner, region=region):
         raise PermissionDenied(_("You cannot raise actions for this unit."))
     with transaction.atomic():
         action = CorrectiveAction.objects.create(
@@ -148,27 +149,6 @@ def _tell(recipients, action: CorrectiveAction, title, body="") -> None:
     )
 
 
-def _move(action: CorrectiveAction, to: str, *, actor: User | None, note: str = "") -> None:
-    before = action.status
-    if to not in TRANSITIONS.get(before, set()):
-        raise ConflictError(
-            _("This action is %(status)s; it cannot become %(to)s.")
-            % {"status": action.get_status_display(), "to": Status(to).label}
-        )
-    action.status = to
-    audit_record(
-        actor=actor,
-        obj=action,
-        action=AuditEntry.Action.STATE,
-        changes={"status": [before, to]},
-        note=note[:200],
-    )
-
-
-def _locked(action: CorrectiveAction) -> CorrectiveAction:
-    return CorrectiveAction.objects.select_for_update().get(pk=action.pk)
-
-
 def action_plan_update(*, actor: User, action: CorrectiveAction, plan: str) -> CorrectiveAction:
     """The owner writes or changes the plan while the action is open."""
     if actor.pk != action.owner_id:
@@ -177,7 +157,7 @@ def action_plan_update(*, actor: User, action: CorrectiveAction, plan: str) -> C
     if len(plan) > 5000:
         raise ValidationError({"plan": _("Keep the plan under 5000 characters.")})
     with transaction.atomic():
-        locked = _locked(action)
+        locked = state.locked(action)
         if locked.status != Status.OPEN:
             raise ConflictError(_("The plan can only change while the action is open."))
         before = snapshot(locked)
@@ -197,11 +177,16 @@ def action_submit(*, actor: User, action: CorrectiveAction, evidence: str) -> Co
     if len(evidence) > 5000:
         raise ValidationError({"evidence": _("Keep the evidence under 5000 characters.")})
     with transaction.atomic():
-        locked = _locked(action)
-        _move(locked, Status.SUBMITTED, actor=actor)
+        locked = state.locked(action)
         locked.evidence = evidence
         locked.submitted_at = timezone.now()
-        locked.save(update_fields=["status", "evidence", "submitted_at", "updated_at"])
+        state.transition(
+            locked,
+            Status.SUBMITTED,
+            TRANSITIONS,
+            actor=actor,
+            also=("evidence", "submitted_at", "updated_at"),
+        )
         transaction.on_commit(
             lambda: _tell(
                 [locked.raised_by],
@@ -227,20 +212,20 @@ def action_verify(*, actor: User, action: CorrectiveAction, note: str = "") -> C
     if len(note) > 2000:
         raise ValidationError({"note": _("Keep the note under 2000 characters.")})
     with transaction.atomic():
-        locked = _locked(action)
-        _move(locked, Status.CLOSED, actor=actor, note=note)
+        locked = state.locked(action)
+        # Checked first: only a submitted action has the finishing date read below.
+        state.transition_check(locked, Status.CLOSED, TRANSITIONS)
         locked.closed_at = timezone.now()
         done_on = timezone.localtime(locked.submitted_at).date()
         locked.closed_on_time = done_on <= locked.due_date
         locked.verification_note = note
-        locked.save(
-            update_fields=[
-                "status",
-                "closed_at",
-                "closed_on_time",
-                "verification_note",
-                "updated_at",
-            ]
+        state.transition(
+            locked,
+            Status.CLOSED,
+            TRANSITIONS,
+            actor=actor,
+            note=note[:200],
+            also=("closed_at", "closed_on_time", "verification_note", "updated_at"),
         )
         transaction.on_commit(
             lambda: _tell(
@@ -257,10 +242,16 @@ def action_reject(*, actor: User, action: CorrectiveAction, note: str) -> Correc
     if not note:
         raise ValidationError({"note": _("Say what is still missing.")})
     with transaction.atomic():
-        locked = _locked(action)
-        _move(locked, Status.OPEN, actor=actor, note=note)
+        locked = state.locked(action)
         locked.verification_note = note
-        locked.save(update_fields=["status", "verification_note", "updated_at"])
+        state.transition(
+            locked,
+            Status.OPEN,
+            TRANSITIONS,
+            actor=actor,
+            note=note[:200],
+            also=("verification_note", "updated_at"),
+        )
         transaction.on_commit(
             lambda: _tell(
                 [locked.owner],
@@ -279,10 +270,16 @@ def action_cancel(*, actor: User, action: CorrectiveAction, reason: str) -> Corr
     if not reason:
         raise ValidationError({"reason": _("Give the reason.")})
     with transaction.atomic():
-        locked = _locked(action)
-        _move(locked, Status.CANCELLED, actor=actor, note=reason)
+        locked = state.locked(action)
         locked.verification_note = reason
-        locked.save(update_fields=["status", "verification_note", "updated_at"])
+        state.transition(
+            locked,
+            Status.CANCELLED,
+            TRANSITIONS,
+            actor=actor,
+            note=reason[:200],
+            also=("verification_note", "updated_at"),
+        )
     return locked
 
 

@@ -160,9 +160,9 @@ def default_owner(*, actor: User, partner: Partner | None, region) -> User | Non
 
 
 def alert_can_act(user: User, alert: Alert) -> bool:
-    from .actions import can_raise_for
+    from .actions import action_can_raise
 
-    return can_raise_for(user, partner=alert.partner, region=alert.region)
+    return action_can_raise(user, partner=alert.partner, region=alert.region)
 
 
 def alert_act(

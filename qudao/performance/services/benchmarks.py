@@ -151,7 +151,7 @@ def benchmarks_compute(*, period: Period) -> dict[str, int]:
     for metric in metrics:
         entries += _rank(region_units, metric, group, period, now)
     with transaction.atomic():
-        BenchmarkEntry.objects.filter(period_kind=period.kind, period_start=period.start).delete()
+        BenchmarkEntry.objects.filter(**period.lookup).delete()
         BenchmarkEntry.objects.bulk_create(entries, batch_size=2000)
     return {"entries": len(entries)}
 
@@ -168,23 +168,15 @@ def benchmark_note_add(
         errors["text"] = _("Write the practice others can learn from.")
     elif len(text) > 4000:
         errors["text"] = _("Keep the note under 4000 characters.")
-    best = BenchmarkEntry.objects.filter(
-        group_kind=group_kind,
-        group_key=group_key,
-        metric=metric,
-        period_kind=period.kind,
-        period_start=period.start,
-        is_best=True,
-    ).first()
+    about = {"group_kind": group_kind, "group_key": group_key, "metric": metric}
+    best = BenchmarkEntry.objects.filter(**about, **period.lookup, is_best=True).first()
     if best is None:
         errors["metric"] = _("There is no benchmark for this group, metric and period.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         note = BenchmarkNote.objects.create(
-            group_kind=group_kind,
-            group_key=group_key,
-            metric=metric,
+            **about,
             period_label=period.label,
             partner_id=best.partner_id,
             region_id=best.region_id if best.partner_id is None else None,

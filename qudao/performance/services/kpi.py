@@ -22,13 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import Region, User
-from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
+from qudao.core.services.audit import audit_record, audit_updated, snapshot
 from qudao.partners.models import Partner, Tier, TierChange
 from qudao.partners.services.evaluation import (
     evaluation_create,
@@ -54,15 +54,18 @@ from ..selectors.actions import closure_counts, rate_or_full
 from ..selectors.facts import empty_sums, fact_sums, fact_sums_by, in_period, partner_periods
 from .alerts import alerts_for_scorecards
 from .common import (
+    active_twin,
+    code_of,
     is_hq_planner,
     is_manager,
-    partner_managed_by,
-    region_in_scope,
+    partner_can_manage,
+    reference_write,
+    region_can_manage,
     require_hq_planner,
+    tier_of,
     to_decimal,
 )
 
-CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,29}$")
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
 Rule = KpiMetric.Rule
@@ -144,13 +147,7 @@ def _line(index: int, raw: dict[str, Any], errors: dict[str, str]) -> dict[str, 
 
 def _validate_scheme(data: dict[str, Any], lines: list[dict[str, Any]], scheme: KpiScheme | None):
     errors: dict[str, str] = {}
-    code = (data.get("code") or "").strip()
-    if scheme is not None:
-        code = scheme.code
-    elif not CODE.match(code):
-        errors["code"] = _("Use 2–30 lower-case letters, digits, hyphens or underscores.")
-    elif KpiScheme.objects.filter(code=code).exists():
-        errors["code"] = _("A scheme with this code already exists.")
+    code = code_of(data, scheme, KpiScheme, _("A scheme with this code already exists."), errors)
     name = (data.get("name") or "").strip()
     if not name or len(name) > 100:
         errors["name"] = _("Give the scheme a name (up to 100 characters).")
@@ -160,12 +157,7 @@ def _validate_scheme(data: dict[str, Any], lines: list[dict[str, Any]], scheme: 
     period_kind = data.get("period_kind") or ""
     if period_kind not in dict(KIND_CHOICES):
         errors["period_kind"] = _("Choose the period type.")
-    tier = data.get("tier")
-    if tier not in (None, "") and not isinstance(tier, Tier):
-        tier = Tier.objects.filter(code=tier).first()
-        if tier is None:
-            errors["tier"] = _("Choose a tier.")
-    tier = tier or None
+    tier = tier_of(data.get("tier"), errors)
     if tier is not None and unit_kind != UnitKind.PARTNER:
         errors["tier"] = _("Only partner schemes apply per tier.")
     warning = to_decimal(data.get("warning_line"))
@@ -191,16 +183,17 @@ def _validate_scheme(data: dict[str, Any], lines: list[dict[str, Any]], scheme: 
         if len(seen) != len(set(seen)):
             errors["lines"] = _("Each metric appears once in a scheme.")
     if is_active and unit_kind and period_kind and "tier" not in errors:
-        twin = KpiScheme.objects.filter(
-            is_active=True, unit_kind=unit_kind, period_kind=period_kind, tier=tier
+        twin = active_twin(
+            KpiScheme.objects.filter(
+                is_active=True, unit_kind=unit_kind, period_kind=period_kind, tier=tier
+            ),
+            scheme,
         )
-        if scheme is not None:
-            twin = twin.exclude(pk=scheme.pk)
-        if twin.exists():
+        if twin is not None:
             errors["__all__"] = _(
                 "Scheme %(code)s is already in use for these units and periods; "
                 "take it out of use first."
-            ) % {"code": twin.first().code}
+            ) % {"code": twin.code}
     if errors:
         raise ValidationError(errors)
     return {
@@ -226,32 +219,26 @@ def kpi_scheme_save(
     scorecards already computed keep their own copy of the lines until they are recomputed."""
     require_hq_planner(actor)
     values, cleaned = _validate_scheme(data, lines, scheme)
-    try:
-        with transaction.atomic():
-            if scheme is None:
-                scheme = KpiScheme.objects.create(created_by=actor, **values)
-                audit_created(actor=actor, obj=scheme)
-            else:
-                scheme = KpiScheme.objects.select_for_update().get(pk=scheme.pk)
-                before = snapshot(scheme)
-                for key, value in values.items():
-                    setattr(scheme, key, value)
-                scheme.save()
-                audit_updated(actor=actor, obj=scheme, before=before)
-                scheme.metrics.all().delete()
-            KpiMetric.objects.bulk_create(KpiMetric(scheme=scheme, **line) for line in cleaned)
-            audit_record(
-                actor=actor,
-                obj=scheme,
-                action="update",
-                changes={
-                    "metrics": [None, [f"{line['metric']} {line['weight']}" for line in cleaned]]
-                },
-                note=_("metrics"),
-            )
-    except IntegrityError:
-        raise ValidationError({"code": _("A scheme with this code already exists.")}) from None
-    return scheme
+
+    def write_metrics(saved: KpiScheme) -> None:
+        KpiMetric.objects.bulk_create(KpiMetric(scheme=saved, **line) for line in cleaned)
+        audit_record(
+            actor=actor,
+            obj=saved,
+            action="update",
+            changes={"metrics": [None, [f"{line['metric']} {line['weight']}" for line in cleaned]]},
+            note=_("metrics"),
+        )
+
+    return reference_write(
+        KpiScheme,
+        scheme,
+        values,
+        actor=actor,
+        lines="metrics",
+        then=write_metrics,
+        taken=_("A scheme with this code already exists."),
+    )
 
 
 # --- scoring ------------------------------------------------------------------------------------
@@ -572,9 +559,9 @@ def _set_total(card: Scorecard, scheme: KpiScheme, total: Decimal) -> None:
 
 def scorecard_can_manage(user: User, scorecard: Scorecard) -> bool:
     if scorecard.partner_id:
-        return partner_managed_by(user, scorecard.partner)
+        return partner_can_manage(user, scorecard.partner)
     if scorecard.region_id:
-        return is_manager(user) and region_in_scope(user, scorecard.region)
+        return is_manager(user) and region_can_manage(user, scorecard.region)
     return is_hq_planner(user)
 
 
@@ -626,7 +613,7 @@ def scorecard_feed_evaluation(*, actor: User, scorecard: Scorecard):
     the criteria whose code equals a KPI metric code; link it to the scorecard."""
     if scorecard.partner_id is None:
         raise ValidationError(_("Only a partner's scorecard feeds an evaluation."))
-    if not partner_managed_by(actor, scorecard.partner):
+    if not partner_can_manage(actor, scorecard.partner):
         raise PermissionDenied(_("You cannot evaluate this partner."))
     card_scheme = scorecard_for_evaluation()
     if card_scheme is None:

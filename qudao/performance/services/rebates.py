@@ -12,11 +12,10 @@ afterwards never changes an approved or issued statement. Changing a policy reco
 policy's drafts at once, so that no draft silently shows old terms.
 """
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,23 +23,32 @@ from django.utils.translation import gettext_lazy
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Role, User
 from qudao.core.numbering import next_number
-from qudao.core.services.approvals import ApprovalKind, StepSpec, approval_start, register_kind
+from qudao.core.roles import FINANCE, LEADERS, user_in
+from qudao.core.services.approvals import ApprovalKind, StepSpec, approval_start
 from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
-from qudao.partners.models import Partner, PartnerDocument, Tier
+from qudao.partners.models import Partner, PartnerDocument
 
 from ..metrics import attainment
 from ..models import RebateBand, RebateLine, RebatePolicy, RebateStatement, Target
 from ..periods import KIND_CHOICES, Period
 from ..selectors.facts import empty_sums, fact_sums_by, partner_periods
-from .common import is_hq_planner, partner_managed_by, require_hq_planner, to_decimal
+from .common import (
+    active_twin,
+    code_of,
+    partner_can_manage,
+    reference_write,
+    require_hq_planner,
+    tier_of,
+    to_decimal,
+)
 
 REBATE_APPROVAL = "rebate_statement"
 NUMBER_PREFIX = "FL"
-CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{1,29}$")
 CENT = Decimal("0.01")
 HUNDRED = Decimal("100")
 Status = RebateStatement.Status
-ISSUERS = (Role.Code.ADMIN, Role.Code.DIRECTOR, Role.Code.FINANCE)
+# Who issues approved statements to partners: finance and the channel director (admins too).
+ISSUERS = LEADERS | FINANCE
 
 
 # --- policies -----------------------------------------------------------------------------------
@@ -78,23 +86,14 @@ def _bands(raw_bands: list[dict[str, Any]], errors: dict[str, str]) -> list[dict
 
 def _validate_policy(data: dict[str, Any], raw_bands, policy: RebatePolicy | None):
     errors: dict[str, str] = {}
-    code = policy.code if policy else (data.get("code") or "").strip()
-    if policy is None:
-        if not CODE.match(code):
-            errors["code"] = _("Use 2–30 lower-case letters, digits, hyphens or underscores.")
-        elif RebatePolicy.objects.filter(code=code).exists():
-            errors["code"] = _("A policy with this code already exists.")
+    code = code_of(data, policy, RebatePolicy, _("A policy with this code already exists."), errors)
     name = (data.get("name") or "").strip()
     if not name or len(name) > 100:
         errors["name"] = _("Give the policy a name (up to 100 characters).")
     period_kind = data.get("period_kind") or ""
     if period_kind not in dict(KIND_CHOICES):
         errors["period_kind"] = _("Choose the period type.")
-    tier = data.get("tier") or None
-    if tier is not None and not isinstance(tier, Tier):
-        tier = Tier.objects.filter(code=tier).first()
-        if tier is None:
-            errors["tier"] = _("Choose a tier.")
+    tier = tier_of(data.get("tier"), errors)
     bonuses = {}
     for field in ("bonus_per_new_customer", "bonus_per_certification"):
         value = to_decimal(data.get(field) if data.get(field) not in (None, "") else 0)
@@ -104,14 +103,14 @@ def _validate_policy(data: dict[str, Any], raw_bands, policy: RebatePolicy | Non
     is_active = bool(data.get("is_active", True))
     bands = _bands(list(raw_bands or []), errors)
     if is_active and period_kind and "tier" not in errors:
-        twin = RebatePolicy.objects.filter(is_active=True, period_kind=period_kind, tier=tier)
-        if policy is not None:
-            twin = twin.exclude(pk=policy.pk)
-        if twin.exists():
+        twin = active_twin(
+            RebatePolicy.objects.filter(is_active=True, period_kind=period_kind, tier=tier), policy
+        )
+        if twin is not None:
             errors["__all__"] = _(
                 "Policy %(code)s is already in use for these partners and periods; "
                 "take it out of use first."
-            ) % {"code": twin.first().code}
+            ) % {"code": twin.code}
     if errors:
         raise ValidationError(errors)
     return {
@@ -135,28 +134,24 @@ def rebate_policy_save(
     draft statements (frozen ones keep the terms they were computed with)."""
     require_hq_planner(actor)
     values, cleaned = _validate_policy(data, bands, policy)
-    try:
-        with transaction.atomic():
-            if policy is None:
-                policy = RebatePolicy.objects.create(created_by=actor, **values)
-                audit_created(actor=actor, obj=policy)
-            else:
-                policy = RebatePolicy.objects.select_for_update().get(pk=policy.pk)
-                before = snapshot(policy)
-                for key, value in values.items():
-                    setattr(policy, key, value)
-                policy.version += 1
-                policy.save()
-                audit_updated(actor=actor, obj=policy, before=before)
-                policy.bands.all().delete()
-            RebateBand.objects.bulk_create(RebateBand(policy=policy, **band) for band in cleaned)
-            for statement in RebateStatement.objects.filter(
-                policy=policy, status__in=[Status.DRAFT, Status.REJECTED]
-            ).select_related("partner"):
-                _recompute(statement, policy)
-    except IntegrityError:
-        raise ValidationError({"code": _("A policy with this code already exists.")}) from None
-    return policy
+
+    def write_bands(saved: RebatePolicy) -> None:
+        RebateBand.objects.bulk_create(RebateBand(policy=saved, **band) for band in cleaned)
+        for statement in RebateStatement.objects.filter(
+            policy=saved, status__in=[Status.DRAFT, Status.REJECTED]
+        ).select_related("partner"):
+            _recompute(statement, saved)
+
+    return reference_write(
+        RebatePolicy,
+        policy,
+        values,
+        actor=actor,
+        lines="bands",
+        then=write_bands,
+        taken=_("A policy with this code already exists."),
+        bump=True,
+    )
 
 
 def policy_snapshot(policy: RebatePolicy) -> dict[str, Any]:
@@ -297,7 +292,7 @@ def _recompute(statement: RebateStatement, policy: RebatePolicy) -> RebateStatem
 
 def rebate_statement_compute(*, actor: User, partner: Partner, period: Period) -> RebateStatement:
     """Compute the partner's statement for the period (a new draft, or the draft again)."""
-    if not partner_managed_by(actor, partner):
+    if not partner_can_manage(actor, partner):
         raise PermissionDenied(_("You cannot compute rebates for this partner."))
     policy = policy_for(partner, period.kind)
     if policy is None:
@@ -429,7 +424,7 @@ def _any_director() -> User | None:
 
 def rebate_statement_submit(*, actor: User, statement: RebateStatement) -> ApprovalRequest:
     """Send a draft statement into approval: regional manager, finance, channel director."""
-    if not partner_managed_by(actor, statement.partner):
+    if not partner_can_manage(actor, statement.partner):
         raise PermissionDenied(_("You cannot submit this statement."))
     with transaction.atomic():
         locked = RebateStatement.objects.select_for_update().get(pk=statement.pk)
@@ -476,9 +471,13 @@ def _decided(approval: ApprovalRequest, actor: User, status: str) -> None:
     )
 
 
+def statement_can_issue(user: User, statement: RebateStatement) -> bool:
+    return user_in(user, ISSUERS) and statement.status == Status.APPROVED
+
+
 def rebate_statement_issue(*, actor: User, statement: RebateStatement) -> RebateStatement:
     """Finance (or the director) issues an approved statement to the partner."""
-    if actor.is_partner_user or not (actor.is_superuser or actor.has_role(*ISSUERS)):
+    if not user_in(actor, ISSUERS):
         raise PermissionDenied(_("Only finance or the channel director issues statements."))
     with transaction.atomic():
         locked = RebateStatement.objects.select_for_update().get(pk=statement.pk)
@@ -492,16 +491,11 @@ def rebate_statement_issue(*, actor: User, statement: RebateStatement) -> Rebate
     return locked
 
 
-def statement_can_manage(user: User, statement: RebateStatement) -> bool:
-    return partner_managed_by(user, statement.partner) or is_hq_planner(user)
-
-
-register_kind(
-    ApprovalKind(
-        code=REBATE_APPROVAL,
-        label=gettext_lazy("Rebate statement"),
-        on_approved=lambda approval, actor: _decided(approval, actor, Status.APPROVED),
-        on_rejected=lambda approval, actor: _decided(approval, actor, Status.REJECTED),
-        on_cancelled=lambda approval, actor: _decided(approval, actor, Status.DRAFT),
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+REBATE_APPROVAL_KIND = ApprovalKind(
+    code=REBATE_APPROVAL,
+    label=gettext_lazy("Rebate statement"),
+    on_approved=lambda approval, actor: _decided(approval, actor, Status.APPROVED),
+    on_rejected=lambda approval, actor: _decided(approval, actor, Status.REJECTED),
+    on_cancelled=lambda approval, actor: _decided(approval, actor, Status.DRAFT),
 )

@@ -21,7 +21,6 @@ import datetime
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -41,10 +40,12 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from qudao.partners.models import Partner, ProductLine
+from qudao.catalog.models import ProductLine
+from qudao.partners.models import Partner
 from qudao.projects.models import Project, ProjectStage
 from qudao.registrations.models import Registration, RegistrationProduct
 
+from ..metrics import FACT_COLUMNS, FACT_SUMS
 from ..models import (
     PartnerLineMonthFact,
     PartnerMonthFact,
@@ -70,19 +71,6 @@ APPROVED_EVER = (
     Registration.Status.EXPIRED,
     Registration.Status.WON,
     Registration.Status.LOST,
-)
-VALUE_FIELDS = (
-    "won_amount",
-    "won_count",
-    "lost_count",
-    "new_customers",
-    "registrations",
-    "registrations_approved",
-    "registrations_won",
-    "registrations_lost",
-    "registration_amount",
-    "stage_days",
-    "stages_completed",
 )
 
 
@@ -161,53 +149,41 @@ def _compute(
         for key, value in found.items():
             row[key] = row.get(key, 0) + (value or 0)
 
-    won = _in(
-        _of_line(
-            Project.objects.filter(status=Project.Status.WON, partner__isnull=False),
-            "source_registration_id",
-            product_line,
-        ),
-        "partner_id",
-        partner_ids,
-        start,
-        end,
-        "won_at",
-    ).exclude(won_at=None)
-    for row in (
-        won.annotate(m=TruncMonth("won_at"))
-        .values("partner_id", "m")
-        .annotate(amount=Sum("amount"), n=Count("pk"))
-        .order_by()
-    ):
-        add(row["partner_id"], _month_of(row["m"]), won_amount=row["amount"], won_count=row["n"])
+    def monthly(rows, registration: str, partner: str, date_field: str, **aggregates):
+        """(partner id, month, aggregates) of `rows` per partner and month of `date_field`, for
+        the partners, months and product line asked for (`registration`, `partner`: the paths
+        to the row's registration id and partner id)."""
+        rows = _in(
+            _of_line(rows, registration, product_line),
+            partner,
+            partner_ids,
+            start,
+            end,
+            date_field,
+        ).exclude(**{date_field: None})
+        for row in (
+            rows.annotate(m=TruncMonth(date_field))
+            .values(partner, "m")
+            .annotate(**aggregates)
+            .order_by()
+        ):
+            yield row[partner], _month_of(row["m"]), row
 
-    lost = _in(
-        _of_line(
-            Project.objects.filter(status=Project.Status.LOST, partner__isnull=False),
-            "source_registration_id",
-            product_line,
-        ),
-        "partner_id",
-        partner_ids,
-        start,
-        end,
-        "closed_at",
-    ).exclude(closed_at=None)
-    for row in (
-        lost.annotate(m=TruncMonth("closed_at"))
-        .values("partner_id", "m")
-        .annotate(n=Count("pk"))
-        .order_by()
+    won = Project.objects.filter(status=Project.Status.WON, partner__isnull=False)
+    for partner_id, month, row in monthly(
+        won, "source_registration_id", "partner_id", "won_at", amount=Sum("amount"), n=Count("pk")
     ):
-        add(row["partner_id"], _month_of(row["m"]), lost_count=row["n"])
+        add(partner_id, month, won_amount=row["amount"], won_count=row["n"])
+
+    lost = Project.objects.filter(status=Project.Status.LOST, partner__isnull=False)
+    for partner_id, month, row in monthly(
+        lost, "source_registration_id", "partner_id", "closed_at", n=Count("pk")
+    ):
+        add(partner_id, month, lost_count=row["n"])
 
     # A customer is new in the month of its first won project with this partner (over all time;
     # by credit code where known, else by name).
-    firsts = _of_line(
-        Project.objects.filter(status=Project.Status.WON, partner__isnull=False),
-        "source_registration_id",
-        product_line,
-    ).exclude(won_at=None)
+    firsts = _of_line(won, "source_registration_id", product_line).exclude(won_at=None)
     if partner_ids is not None:
         firsts = firsts.filter(partner_id__in=partner_ids)
     customer = Case(
@@ -225,29 +201,20 @@ def _compute(
         if (start is None or month >= start) and (end is None or month < end):
             add(row["partner_id"], month, new_customers=1)
 
-    registrations = _in(
-        _of_line(Registration.objects.all(), "pk", product_line),
+    for partner_id, month, row in monthly(
+        Registration.objects.all(),
+        "pk",
         "partner_id",
-        partner_ids,
-        start,
-        end,
         "submitted_at",
-    ).exclude(submitted_at=None)
-    for row in (
-        registrations.annotate(m=TruncMonth("submitted_at"))
-        .values("partner_id", "m")
-        .annotate(
-            n=Count("pk"),
-            approved=Count("pk", filter=Q(status__in=APPROVED_EVER)),
-            won=Count("pk", filter=Q(status=Registration.Status.WON)),
-            lost=Count("pk", filter=Q(status=Registration.Status.LOST)),
-            amount=Sum("estimated_amount"),
-        )
-        .order_by()
+        n=Count("pk"),
+        approved=Count("pk", filter=Q(status__in=APPROVED_EVER)),
+        won=Count("pk", filter=Q(status=Registration.Status.WON)),
+        lost=Count("pk", filter=Q(status=Registration.Status.LOST)),
+        amount=Sum("estimated_amount"),
     ):
         add(
-            row["partner_id"],
-            _month_of(row["m"]),
+            partner_id,
+            month,
             registrations=row["n"],
             registrations_approved=row["approved"],
             registrations_won=row["won"],
@@ -255,37 +222,21 @@ def _compute(
             registration_amount=row["amount"],
         )
 
-    stages = _in(
-        _of_line(
-            ProjectStage.objects.filter(
-                status=ProjectStage.Status.DONE,
-                entered_at__isnull=False,
-                project__partner__isnull=False,
-            ),
-            "project__source_registration_id",
-            product_line,
-        ),
-        "project__partner_id",
-        partner_ids,
-        start,
-        end,
-        "completed_at",
-    ).exclude(completed_at=None)
+    stages = ProjectStage.objects.filter(
+        status=ProjectStage.Status.DONE, entered_at__isnull=False, project__partner__isnull=False
+    )
     duration = ExpressionWrapper(F("completed_at") - F("entered_at"), output_field=DurationField())
-    for row in (
-        stages.annotate(m=TruncMonth("completed_at"))
-        .values("project__partner_id", "m")
-        .annotate(n=Count("pk"), took=Sum(duration))
-        .order_by()
+    for partner_id, month, row in monthly(
+        stages,
+        "project__source_registration_id",
+        "project__partner_id",
+        "completed_at",
+        n=Count("pk"),
+        took=Sum(duration),
     ):
         took = row["took"]
         days = round(took.total_seconds() / 86400) if took else 0
-        add(
-            row["project__partner_id"],
-            _month_of(row["m"]),
-            stage_days=days,
-            stages_completed=row["n"],
-        )
+        add(partner_id, month, stage_days=days, stages_completed=row["n"])
     return values
 
 
@@ -298,10 +249,8 @@ def _fact_rows(
         if dim is None or not any(found.values()):
             continue
         row = model(partner_id=partner_id, month=month, **dim, **extra)
-        for field in VALUE_FIELDS:
-            setattr(row, field, found.get(field, 0) or 0)
-        row.won_amount = Decimal(row.won_amount)
-        row.registration_amount = Decimal(row.registration_amount)
+        for column in FACT_COLUMNS:
+            setattr(row, column.name, column.value(found.get(column.name)))
         rows.append(row)
     return rows
 
@@ -392,7 +341,7 @@ def _periods_rebuild(
         old = old.filter(which)
     dims_fields = ("region_id", "top_region_id", "tier", "owner_id")
     totals: dict[tuple, dict] = {}
-    for row in facts.values("partner_id", "month", *dims_fields, *VALUE_FIELDS).iterator(2000):
+    for row in facts.values("partner_id", "month", *dims_fields, *FACT_SUMS).iterator(2000):
         for kind in (QUARTER, YEAR):
             period = Period.of(kind, row["month"])
             if periods is not None and period not in periods:
@@ -400,9 +349,9 @@ def _periods_rebuild(
             key = (row["partner_id"], kind, period.start)
             found = totals.get(key)
             if found is None:
-                totals[key] = {field: row[field] for field in (*dims_fields, *VALUE_FIELDS)}
+                totals[key] = {field: row[field] for field in (*dims_fields, *FACT_SUMS)}
             else:
-                for field in VALUE_FIELDS:
+                for field in FACT_SUMS:
                     found[field] += row[field]
     old.delete()
     return len(
@@ -433,10 +382,10 @@ def _cube_rebuild(months: set[datetime.date] | None = None, *, lines: bool = Fal
         model(
             **{key: row[key] for key in keys},
             partners=row["partners"],
-            **{field: row[field] or 0 for field in VALUE_FIELDS},
+            **{field: row[field] or 0 for field in FACT_SUMS},
         )
         for row in facts.values(*keys)
-        .annotate(partners=Count("pk"), **{field: Sum(field) for field in VALUE_FIELDS})
+        .annotate(partners=Count("pk"), **{field: Sum(field) for field in FACT_SUMS})
         .order_by()
     ]
     cube.delete()
@@ -566,7 +515,7 @@ def facts_rebuild() -> dict[str, int]:
 def _analyze() -> None:
     """Fresh planner statistics for the rewritten rollups: until autovacuum gets to them,
     PostgreSQL plans the dashboards' queries with the row counts of before (after a first
-    rebuild: empty tables), and picks sorts and scans that cost tens of milliseconds."""
+    rebuild: empty tables), and picks sorts and scans instead of the rollups' indexes."""
     models = (
         PartnerMonthFact,
         PartnerPeriodFact,

@@ -31,7 +31,7 @@ from .common import (
     MAX_VALUE,
     is_hq_planner,
     parse_period,
-    region_in_scope,
+    region_can_manage,
     to_decimal,
     top_region_id,
 )
@@ -46,7 +46,7 @@ CHILD_KINDS = {
 }
 
 
-def can_plan_for(user: User, kind: str, *, region=None, partner=None) -> bool:
+def target_can_plan_for(user: User, kind: str, *, region=None, partner=None) -> bool:
     """Whether `user` may set the targets of the units inside this unit (decompose it)."""
     if not user.is_authenticated or not user.is_active:
         return False
@@ -59,22 +59,22 @@ def can_plan_for(user: User, kind: str, *, region=None, partner=None) -> bool:
     if kind == UnitKind.COMPANY:
         return is_hq_planner(user)
     if kind in (UnitKind.REGION, UnitKind.OFFICE):
-        return region is not None and region_in_scope(user, region)
+        return region is not None and region_can_manage(user, region)
     if kind == UnitKind.PARTNER:
-        return partner is not None and region_in_scope(user, partner.region)
+        return partner is not None and region_can_manage(user, partner.region)
     return False
 
 
-def can_plan_target(user: User, target: Target) -> bool:
+def target_can_plan(user: User, target: Target) -> bool:
     """Whether `user` may decompose `target` (set its children)."""
-    return can_plan_for(user, target.unit_kind, region=target.region, partner=target.partner)
+    return target_can_plan_for(user, target.unit_kind, region=target.region, partner=target.partner)
 
 
-def can_change(user: User, target: Target) -> bool:
+def target_can_change(user: User, target: Target) -> bool:
     """A target is changed by whoever set it up: the planner of its parent (HQ for a root)."""
     if target.parent_id is None:
         return is_hq_planner(user)
-    return can_plan_target(user, target.parent)
+    return target_can_plan(user, target.parent)
 
 
 def _unit(data: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
@@ -206,7 +206,7 @@ def target_create(*, actor: User, data: dict[str, Any]) -> Target:
     if errors:
         raise ValidationError(errors)
     if parent is not None:
-        if not can_plan_target(actor, parent):
+        if not target_can_plan(actor, parent):
             raise PermissionDenied(_("You cannot decompose this target."))
         if parent.metric != metric or parent.period != period:
             raise ValidationError(
@@ -248,7 +248,7 @@ def target_create(*, actor: User, data: dict[str, Any]) -> Target:
 def target_children_set(*, actor: User, parent: Target, values: dict[str, Any]) -> list[Target]:
     """Decompose `parent`: {unit key ("partner:12") → value} creates or updates its children in
     one go; every value is checked first, and nothing is written if any is wrong."""
-    if not can_plan_target(actor, parent):
+    if not target_can_plan(actor, parent):
         raise PermissionDenied(_("You cannot decompose this target."))
     existing = {child.unit_key: child for child in parent.children.all()}
     errors: dict[str, str] = {}
@@ -300,7 +300,7 @@ def target_children_set(*, actor: User, parent: Target, values: dict[str, Any]) 
 
 
 def target_update(*, actor: User, target: Target, value: Any, note: str | None = None) -> Target:
-    if not can_change(actor, target):
+    if not target_can_change(actor, target):
         raise PermissionDenied(_("You cannot change this target."))
     errors: dict[str, str] = {}
     number = _value(target.metric, value, errors)
@@ -320,7 +320,7 @@ def target_update(*, actor: User, target: Target, value: Any, note: str | None =
 
 
 def target_delete(*, actor: User, target: Target) -> None:
-    if not can_change(actor, target):
+    if not target_can_change(actor, target):
         raise PermissionDenied(_("You cannot change this target."))
     with transaction.atomic():
         if target.children.exists():

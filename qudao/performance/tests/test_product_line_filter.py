@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from qudao.partners.models import ProductLine
+from qudao.catalog.models import ProductLine
 from qudao.performance.models import (
     PartnerLineMonthFact,
     PipelineLineFact,

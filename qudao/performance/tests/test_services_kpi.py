@@ -8,7 +8,7 @@ import pytest
 
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.partners.models import PartnerEvaluation, TierChange
-from qudao.partners.models import Scorecard as EvaluationCard
+from qudao.partners.models import PartnerScorecard as EvaluationCard
 from qudao.partners.tests.factories import tier
 from qudao.performance.models import Alert, KpiScheme, Scorecard
 from qudao.performance.periods import Period

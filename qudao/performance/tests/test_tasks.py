@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from qudao.core import daily
+from qudao.core import hooks
 from qudao.core.tests.worker import run_worker
 from qudao.performance.models import BenchmarkEntry, CorrectiveAction, PartnerMonthFact, Scorecard
 from qudao.performance.services import action_create
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_daily_task_is_registered_and_closes_the_loop(world):
-    assert performance_daily_task in daily.daily_tasks()
+    assert performance_daily_task in hooks.daily_jobs()
     won_project(world.p1, amount="100000")
     scheme(world.hq)
     action = action_create(

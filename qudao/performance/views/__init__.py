@@ -1,4 +1,4 @@
-"""The performance pages; importing this package registers the navigation entry and home card."""
+"""The performance pages, one module per feature; qudao/performance/urls.py mounts them."""
 
 from . import actions, alerts, benchmarks, dashboard, rebates, reports, scorecards, targets
 

@@ -1,7 +1,9 @@
 """Corrective action pages: the list (mine, overdue, by status and source), raising one, and
 one action with what its owner and its raiser can do next."""
 
-from django.contrib import messages
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -9,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qudao.core import selectors as core_selectors
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.errors import PermissionDenied
+from qudao.core.listing import render_list
 from qudao.core.models import User
 from qudao.core.paging import paginate
-from qudao.core.views import _form_errors, is_htmx
+from qudao.core.web import attempt_message, get_or_404, posted
 from qudao.partners.selectors import partners_visible_to
 
-from ..forms import ActionFilterForm, ActionForm, TextForm
+from ..forms.actions import ActionFilterForm, ActionForm
+from ..forms.common import TextForm
 from ..models import CorrectiveAction
 from ..selectors.actions import action_get_for_user, actions_search
 from ..services import (
@@ -26,7 +30,7 @@ from ..services import (
     action_submit,
     action_verify,
 )
-from .common import attempt, get_or_404
+from .common import create_page
 
 
 @login_required
@@ -50,10 +54,9 @@ def action_list(request):
         "sort": sort,
         "can_create": not request.user.is_partner_user,
     }
-    template = (
-        "performance/actions/_table.html" if is_htmx(request) else "performance/actions/list.html"
+    return render_list(
+        request, "performance/actions/list.html", "performance/actions/_table.html", context
     )
-    return render(request, template, context)
 
 
 def _owners():
@@ -65,24 +68,20 @@ def action_new(request):
     if request.user.is_partner_user:
         raise PermissionDenied
     partners = partners_visible_to(request.user).select_related(None).only("pk", "name")
-    posted = request.POST if request.method == "POST" else None
     initial = {
         k: request.GET[k]
         for k in ("title", "source_kind", "source_ref", "partner", "region")
         if request.GET.get(k)
     }
-    form = ActionForm(posted, initial=initial, partners=partners, owners=_owners())
-    if posted is not None and form.is_valid():
-        try:
-            action = action_create(actor=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            _form_errors(form, error)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-        else:
-            messages.success(request, _("Corrective action raised."))
-            return redirect("performance:action-detail", pk=action.pk)
-    return render(request, "performance/actions/form.html", {"form": form})
+    form = ActionForm(posted(request), initial=initial, partners=partners, owners=_owners())
+    return create_page(
+        request,
+        form,
+        lambda: action_create(actor=request.user, data=form.cleaned_data),
+        success=_("Corrective action raised."),
+        detail="performance:action-detail",
+        template="performance/actions/form.html",
+    )
 
 
 @login_required
@@ -120,67 +119,47 @@ def _source_url(action: CorrectiveAction) -> str:
     )
 
 
-def _posted_action(request, pk: int) -> CorrectiveAction:
-    return get_or_404(action_get_for_user, request.user, pk)
-
-
 def _text(request) -> str:
     return (request.POST.get("text") or "").strip()
+
+
+def _step(request, pk: int, step: Callable[..., Any], field: str, success: str):
+    """Run the service `step` on the caller's action with the posted text as `field`; back to
+    the action's page with its message."""
+    action = get_or_404(action_get_for_user, request.user, pk)
+    text = _text(request)
+    attempt_message(
+        request, lambda: step(actor=request.user, action=action, **{field: text}), success
+    )
+    return redirect("performance:action-detail", pk=pk)
 
 
 @login_required
 @require_POST
 def action_plan(request, pk: int):
-    action = _posted_action(request, pk)
-    attempt(
-        request,
-        lambda: action_plan_update(actor=request.user, action=action, plan=_text(request)),
-        _("Saved."),
-    )
-    return redirect("performance:action-detail", pk=pk)
+    return _step(request, pk, action_plan_update, "plan", _("Saved."))
 
 
 @login_required
 @require_POST
 def action_done(request, pk: int):
-    action = _posted_action(request, pk)
-    attempt(
-        request,
-        lambda: action_submit(actor=request.user, action=action, evidence=_text(request)),
-        _("Reported as done; the raiser verifies it."),
+    return _step(
+        request, pk, action_submit, "evidence", _("Reported as done; the raiser verifies it.")
     )
-    return redirect("performance:action-detail", pk=pk)
 
 
 @login_required
 @require_POST
 def action_check(request, pk: int):
-    action = _posted_action(request, pk)
     if request.POST.get("decision") == "reject":
-        attempt(
-            request,
-            lambda: action_reject(actor=request.user, action=action, note=_text(request)),
-            _("Sent back to the owner."),
-        )
-    else:
-        attempt(
-            request,
-            lambda: action_verify(actor=request.user, action=action, note=_text(request)),
-            _("Verified and closed."),
-        )
-    return redirect("performance:action-detail", pk=pk)
+        return _step(request, pk, action_reject, "note", _("Sent back to the owner."))
+    return _step(request, pk, action_verify, "note", _("Verified and closed."))
 
 
 @login_required
 @require_POST
 def action_withdraw(request, pk: int):
-    action = _posted_action(request, pk)
-    attempt(
-        request,
-        lambda: action_cancel(actor=request.user, action=action, reason=_text(request)),
-        _("Cancelled."),
-    )
-    return redirect("performance:action-detail", pk=pk)
+    return _step(request, pk, action_cancel, "reason", _("Cancelled."))
 
 
 urlpatterns = [

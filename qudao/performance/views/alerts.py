@@ -9,14 +9,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qudao.core.errors import PermissionDenied
+from qudao.core.listing import query_choice
 from qudao.core.paging import paginate
+from qudao.core.web import attempt_message, get_or_404
 
 from ..models import Alert
 from ..selectors.alerts import alert_get_for_user, alerts_search
 from ..services import alert_act, alert_dismiss, alert_text, alerts_detect
 from ..services.alerts import alert_can_act
 from ..services.common import is_hq_planner
-from .common import attempt, get_or_404
+from .common import action_raise_page
 
 
 @login_required
@@ -25,8 +27,8 @@ def alert_list(request):
     kind = request.GET.get("kind", "")
     rows = alerts_search(
         request.user,
-        status=status if status in Alert.Status.values else "",
-        kind=kind if kind in Alert.Kind.values else "",
+        status=query_choice(request, "status", Alert.Status.values, default="open"),
+        kind=query_choice(request, "kind", Alert.Kind.values),
     )
     page = paginate(request, rows)
     for alert in page.object_list:
@@ -47,19 +49,18 @@ def alert_list(request):
 @require_POST
 def alert_to_action(request, pk: int):
     alert = get_or_404(alert_get_for_user, request.user, pk)
-    action = attempt(
-        request, lambda: alert_act(actor=request.user, alert=alert), _("Corrective action raised.")
+    return action_raise_page(
+        request, lambda: alert_act(actor=request.user, alert=alert), "performance:alert-list"
     )
-    if action is not None:
-        return redirect("performance:action-detail", pk=action.pk)
-    return redirect("performance:alert-list")
 
 
 @login_required
 @require_POST
 def alert_ignore(request, pk: int):
     alert = get_or_404(alert_get_for_user, request.user, pk)
-    attempt(request, lambda: alert_dismiss(actor=request.user, alert=alert), _("Dismissed."))
+    attempt_message(
+        request, lambda: alert_dismiss(actor=request.user, alert=alert), _("Dismissed.")
+    )
     return redirect("performance:alert-list")
 
 

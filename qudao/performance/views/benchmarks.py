@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qudao.core.errors import PermissionDenied
+from qudao.core.web import attempt_message, get_or_404
 
-from ..forms import BenchmarkFilterForm
+from ..forms.benchmarks import BenchmarkFilterForm
 from ..models import BenchmarkGroup, BenchmarkMetric, CorrectiveAction
 from ..periods import Period
 from ..selectors.benchmarks import (
@@ -26,7 +27,7 @@ from ..selectors.benchmarks import (
 from ..services import benchmark_note_add, benchmarks_compute, default_owner
 from ..services.actions import action_create
 from ..services.common import is_hq_planner, is_manager
-from .common import attempt, get_or_404
+from .common import action_raise_page
 
 
 def _filters(source):
@@ -87,7 +88,7 @@ def benchmark_compute(request):
 @require_POST
 def benchmark_note(request):
     _form, period, data = _filters(request.POST)
-    attempt(
+    attempt_message(
         request,
         lambda: benchmark_note_add(
             actor=request.user,
@@ -115,7 +116,7 @@ def benchmark_gap_action(request, pk: int):
     """A unit's gap to the benchmark becomes a corrective action (one click)."""
     entry = get_or_404(lambda user, key: entries_visible_to(user).get(pk=key), request.user, pk)
     owner = default_owner(actor=request.user, partner=entry.partner, region=entry.region)
-    action = attempt(
+    return action_raise_page(
         request,
         lambda: action_create(
             actor=request.user,
@@ -138,11 +139,8 @@ def benchmark_gap_action(request, pk: int):
             },
             source=entry,
         ),
-        _("Corrective action raised."),
+        "performance:benchmark-list",
     )
-    if action is not None:
-        return redirect("performance:action-detail", pk=action.pk)
-    return redirect("performance:benchmark-list")
 
 
 urlpatterns = [

@@ -7,12 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core import navigation
-
-from ..selectors.actions import actions_visible_to
 from ..selectors.dashboard import dashboard_data
 from ..services import facts_refresh_request
 from ..services.common import is_hq_planner
@@ -64,29 +60,3 @@ urlpatterns = [
     path("dashboard/data/", dashboard_json, name="dashboard-data"),
     path("facts/refresh/", facts_refresh, name="facts-refresh"),
 ]
-
-navigation.register(
-    navigation.NavItem(
-        key="performance",
-        label=gettext_lazy("Performance"),
-        url_name="performance:dashboard",
-        icon="bi-graph-up-arrow",
-        order=50,
-        partner_users=True,
-    )
-)
-
-
-def _my_actions_card(user):
-    count = actions_visible_to(user).filter(owner=user, status="open").count()
-    if not count:
-        return None
-    return {
-        "label": gettext_lazy("My open corrective actions"),
-        "value": count,
-        "url": reverse("performance:action-list") + "?mine=on&status=open",
-        "icon": "bi-arrow-repeat",
-    }
-
-
-navigation.register_card(_my_actions_card, order=60)

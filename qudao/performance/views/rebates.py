@@ -1,22 +1,27 @@
 """Rebate pages: policies (read by vendor users, kept by HQ), statements (list, compute, detail
 with its approval, issue, Excel)."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qudao.core import selectors as core_selectors
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.errors import PermissionDenied
 from qudao.core.exports import workbook_from_rows, xlsx_response
+from qudao.core.listing import query_choice, query_text
 from qudao.core.paging import paginate
-from qudao.core.views import _form_errors
+from qudao.core.web import attempt_message, get_or_404, posted
 from qudao.partners.models import Partner
 from qudao.partners.selectors import partners_visible_to
 
-from ..forms import PolicyForm, StatementComputeForm, band_forms
+from ..forms.rebates import PolicyForm, StatementComputeForm, band_forms
 from ..models import RebateStatement
 from ..selectors.rebates import (
     policies_visible_to,
@@ -32,34 +37,27 @@ from ..services import (
     rebates_compute_request,
 )
 from ..services.common import is_hq_planner, is_manager, parse_period, require_hq_planner
-from ..services.rebates import ISSUERS
-from .common import attempt, filters_from, get_or_404
+from ..services.rebates import statement_can_issue
+from .common import filters_from, reference_edit, reference_page
 
 
 @login_required
 def policy_list(request):
-    return render(
-        request,
-        "performance/rebates/policies.html",
-        {"policies": policies_visible_to(request.user), "can_edit": is_hq_planner(request.user)},
+    return reference_page(
+        request, "performance/rebates/policies.html", policies=policies_visible_to(request.user)
     )
 
 
 @login_required
 def policy_detail(request, pk: int):
     policy = get_or_404(policy_get_for_user, request.user, pk)
-    return render(
-        request,
-        "performance/rebates/policy.html",
-        {"policy": policy, "can_edit": is_hq_planner(request.user)},
-    )
+    return reference_page(request, "performance/rebates/policy.html", policy=policy)
 
 
 @login_required
 def policy_edit(request, pk: int | None = None):
     require_hq_planner(request.user)  # the rule rebate_policy_save applies, before the form
     policy = get_or_404(policy_get_for_user, request.user, pk) if pk else None
-    posted = request.POST if request.method == "POST" else None
     initial = bands_initial = None
     if policy is not None:
         initial = {
@@ -79,29 +77,20 @@ def policy_edit(request, pk: int | None = None):
             }
             for b in policy.bands.all()
         ]
-    form = PolicyForm(posted, initial=initial)
-    if policy is not None:
-        form.fields["code"].disabled = True
-    bands = band_forms(posted, bands_initial)
-    if posted is not None and form.is_valid() and all(b.is_valid() for b in bands):
-        data = dict(form.cleaned_data)
-        data["tier"] = data["tier"].code if data.get("tier") else None
-        try:
-            saved = rebate_policy_save(
-                actor=request.user,
-                data=data,
-                bands=[b for b in (band.band() for band in bands) if b],
-                policy=policy,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Policy saved."))
-            return redirect("performance:policy-detail", pk=saved.pk)
-    return render(
+    form = PolicyForm(posted(request), initial=initial)
+    bands = band_forms(posted(request), bands_initial)
+    return reference_edit(
         request,
-        "performance/rebates/policy_form.html",
-        {"form": form, "bands": bands, "policy": policy},
+        form,
+        bands,
+        lambda data, rows: rebate_policy_save(
+            actor=request.user, data=data, bands=rows, policy=policy
+        ),
+        current=policy,
+        success=_("Policy saved."),
+        detail="performance:policy-detail",
+        template="performance/rebates/policy_form.html",
+        context={"bands": bands, "policy": policy},
     )
 
 
@@ -111,10 +100,8 @@ def statement_list(request):
     rows, sort = statements_search(
         request.user,
         period=filters.period,
-        status=request.GET.get("status", "")
-        if request.GET.get("status") in RebateStatement.Status.values
-        else "",
-        q=(request.GET.get("q") or "").strip(),
+        status=query_choice(request, "status", RebateStatement.Status.values),
+        q=query_text(request),
         sort=request.GET.get("sort", ""),
     )
     partners = (
@@ -152,7 +139,7 @@ def statement_compute(request):
     if not form.is_valid():
         messages.error(request, _("Choose the partner and the period."))
         return redirect("performance:statement-list")
-    statement = attempt(
+    statement = attempt_message(
         request,
         lambda: rebate_statement_compute(
             actor=request.user,
@@ -177,9 +164,7 @@ def statement_detail(request, pk: int):
         "approvals": list(core_selectors.approvals_for_object(user, statement)),
         "can_submit": is_manager(user) and statement.status == RebateStatement.Status.DRAFT,
         "can_recompute": is_manager(user) and not statement.is_frozen,
-        "can_issue": not user.is_partner_user
-        and (user.is_superuser or user.has_role(*ISSUERS))
-        and statement.status == RebateStatement.Status.APPROVED,
+        "can_issue": statement_can_issue(user, statement),
         "history": core_selectors.audit_rows(
             core_selectors.audit_entries_for_object(statement)[:50]
         ),
@@ -187,42 +172,34 @@ def statement_detail(request, pk: int):
     return render(request, "performance/rebates/statement.html", context)
 
 
-@login_required
-@require_POST
-def statement_submit(request, pk: int):
-    statement = get_or_404(statement_get_for_user, request.user, pk)
-    attempt(
-        request,
-        lambda: rebate_statement_submit(actor=request.user, statement=statement),
-        _("Submitted for approval."),
-    )
-    return redirect("performance:statement-detail", pk=pk)
+def _statement_step_view(step: Callable[..., Any], success):
+    """A POST view that runs `step(user, statement)` on the caller's statement; back to its
+    page with the message."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        statement = get_or_404(statement_get_for_user, request.user, pk)
+        attempt_message(request, lambda: step(request.user, statement), success)
+        return redirect("performance:statement-detail", pk=pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def statement_recompute(request, pk: int):
-    statement = get_or_404(statement_get_for_user, request.user, pk)
-    attempt(
-        request,
-        lambda: rebate_statement_compute(
-            actor=request.user, partner=statement.partner, period=statement.period
-        ),
-        _("Statement computed."),
-    )
-    return redirect("performance:statement-detail", pk=pk)
-
-
-@login_required
-@require_POST
-def statement_issue(request, pk: int):
-    statement = get_or_404(statement_get_for_user, request.user, pk)
-    attempt(
-        request,
-        lambda: rebate_statement_issue(actor=request.user, statement=statement),
-        _("Issued."),
-    )
-    return redirect("performance:statement-detail", pk=pk)
+statement_submit = _statement_step_view(
+    lambda user, statement: rebate_statement_submit(actor=user, statement=statement),
+    gettext_lazy("Submitted for approval."),
+)
+statement_recompute = _statement_step_view(
+    lambda user, statement: rebate_statement_compute(
+        actor=user, partner=statement.partner, period=statement.period
+    ),
+    gettext_lazy("Statement computed."),
+)
+statement_issue = _statement_step_view(
+    lambda user, statement: rebate_statement_issue(actor=user, statement=statement),
+    gettext_lazy("Issued."),
+)
 
 
 @login_required

@@ -3,20 +3,25 @@ computation (here for a small scope, else by the worker), and one scorecard with
 manual scores, and what follows from it: a corrective action, the partner's evaluation, a tier
 change."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core.errors import ValidationError
+from qudao.core.listing import query_text
 from qudao.core.paging import paginate
-from qudao.core.views import _form_errors
+from qudao.core.web import attempt_form_message, attempt_message, get_or_404, posted
 
-from ..forms import ManualScoreForm, SchemeForm, TierProposalForm, scheme_line_forms
+from ..forms.kpi import ManualScoreForm, SchemeForm, TierProposalForm, scheme_line_forms
 from ..models import Scorecard, ScorecardLine
 from ..selectors.actions import actions_for_source
+from ..selectors.dashboard import in_filters
 from ..selectors.kpi import (
     scheme_get_for_user,
     schemes_visible_to,
@@ -34,35 +39,27 @@ from ..services import (
 )
 from ..services.common import is_hq_planner, require_hq_planner
 from ..services.kpi import scorecard_can_manage, suggested_tier
-from .common import attempt, filters_from, get_or_404
+from .common import filters_from, reference_edit, reference_page
 
 
 @login_required
 def scheme_list(request):
-    return render(
-        request,
-        "performance/schemes/list.html",
-        {"schemes": schemes_visible_to(request.user), "can_edit": is_hq_planner(request.user)},
+    return reference_page(
+        request, "performance/schemes/list.html", schemes=schemes_visible_to(request.user)
     )
 
 
 @login_required
 def scheme_detail(request, pk: int):
     scheme = get_or_404(scheme_get_for_user, request.user, pk)
-    return render(
-        request,
-        "performance/schemes/detail.html",
-        {"scheme": scheme, "can_edit": is_hq_planner(request.user)},
-    )
+    return reference_page(request, "performance/schemes/detail.html", scheme=scheme)
 
 
 @login_required
 def scheme_edit(request, pk: int | None = None):
     require_hq_planner(request.user)  # the rule kpi_scheme_save applies, checked before the form
     scheme = get_or_404(scheme_get_for_user, request.user, pk) if pk else None
-    posted = request.POST if request.method == "POST" else None
-    initial = None
-    lines_initial = None
+    initial = lines_initial = None
     if scheme is not None:
         initial = {
             "code": scheme.code,
@@ -86,25 +83,20 @@ def scheme_edit(request, pk: int | None = None):
             }
             for m in scheme.metrics.all()
         ]
-    form = SchemeForm(posted, initial=initial)
-    lines = scheme_line_forms(posted, lines_initial)
-    if scheme is not None:
-        form.fields["code"].disabled = True
-    if posted is not None and form.is_valid() and all(line.is_valid() for line in lines):
-        data = dict(form.cleaned_data)
-        data["tier"] = data["tier"].code if data.get("tier") else None
-        rows = [line.line() for line in lines]
-        try:
-            saved = kpi_scheme_save(
-                actor=request.user, data=data, lines=[r for r in rows if r], scheme=scheme
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("Scheme saved."))
-            return redirect("performance:scheme-detail", pk=saved.pk)
-    return render(
-        request, "performance/schemes/form.html", {"form": form, "lines": lines, "scheme": scheme}
+    form = SchemeForm(posted(request), initial=initial)
+    lines = scheme_line_forms(posted(request), lines_initial)
+    return reference_edit(
+        request,
+        form,
+        lines,
+        lambda data, rows: kpi_scheme_save(
+            actor=request.user, data=data, lines=rows, scheme=scheme
+        ),
+        current=scheme,
+        success=_("Scheme saved."),
+        detail="performance:scheme-detail",
+        template="performance/schemes/form.html",
+        context={"lines": lines, "scheme": scheme},
     )
 
 
@@ -115,18 +107,10 @@ def scorecard_list(request):
         request.user,
         period=filters.period,
         below=request.GET.get("below") == "on",
-        q=(request.GET.get("q") or "").strip(),
+        q=query_text(request),
         sort=request.GET.get("sort", ""),
     )
-    if filters.region is not None:
-        rows = rows.filter(
-            scope_region__in=[
-                filters.region.pk,
-                *filters.region.children.values_list("pk", flat=True),
-            ]
-        )
-    if filters.tier:
-        rows = rows.filter(partner__tier_id=filters.tier)
+    rows = in_filters(rows, filters)
     context = {
         "form": form,
         "filters": filters,
@@ -183,86 +167,78 @@ def _card_for_post(request, pk: int) -> Scorecard:
     return get_or_404(scorecard_get_for_user, request.user, pk)
 
 
-@login_required
-@require_POST
-def scorecard_recompute_view(request, pk: int):
-    card = _card_for_post(request, pk)
-    attempt(
-        request, lambda: scorecard_recompute(actor=request.user, scorecard=card), _("Recomputed.")
-    )
-    return redirect("performance:scorecard-detail", pk=pk)
+def _card_step_view(step: Callable[..., Any], success, then: str = ""):
+    """A POST view that runs the service `step` on the caller's scorecard; on to the page
+    `then` of what it created when it created something, else back to the scorecard."""
 
-
-@login_required
-@require_POST
-def scorecard_score(request, pk: int):
-    card = _card_for_post(request, pk)
-    form = ManualScoreForm(request.POST)
-    if form.is_valid():
-        line = card.lines.filter(pk=form.cleaned_data["line"]).first() or ScorecardLine(pk=0)
-        attempt(
-            request,
-            lambda: scorecard_manual_score_set(
-                actor=request.user,
-                scorecard=card,
-                line=line,
-                score=form.cleaned_data["score"],
-                note=form.cleaned_data["note"],
-            ),
-            _("Score saved."),
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        card = _card_for_post(request, pk)
+        created = attempt_message(
+            request, lambda: step(actor=request.user, scorecard=card), success
         )
-    else:
-        messages.error(request, _("Enter points from 0 to 100."))
-    return redirect("performance:scorecard-detail", pk=pk)
+        if then and created is not None:
+            return redirect(then, pk=created.pk)
+        return redirect("performance:scorecard-detail", pk=pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def scorecard_action(request, pk: int):
-    card = _card_for_post(request, pk)
-    action = attempt(
-        request,
-        lambda: scorecard_action_create(actor=request.user, scorecard=card),
-        _("Corrective action raised."),
-    )
-    if action is not None:
-        return redirect("performance:action-detail", pk=action.pk)
-    return redirect("performance:scorecard-detail", pk=pk)
+scorecard_recompute_view = _card_step_view(scorecard_recompute, gettext_lazy("Recomputed."))
+scorecard_action = _card_step_view(
+    scorecard_action_create,
+    gettext_lazy("Corrective action raised."),
+    then="performance:action-detail",
+)
+scorecard_evaluation = _card_step_view(
+    scorecard_feed_evaluation,
+    gettext_lazy("The partner's evaluation has the scorecard's results."),
+    then="partners:evaluation-detail",
+)
 
 
-@login_required
-@require_POST
-def scorecard_evaluation(request, pk: int):
-    card = _card_for_post(request, pk)
-    evaluation = attempt(
-        request,
-        lambda: scorecard_feed_evaluation(actor=request.user, scorecard=card),
-        _("The partner's evaluation has the scorecard's results."),
-    )
-    if evaluation is not None:
-        return redirect("partners:evaluation-detail", pk=evaluation.pk)
-    return redirect("performance:scorecard-detail", pk=pk)
+def _card_form_view(form_class, call, success, invalid):
+    """A POST view with a small form on the caller's scorecard: when it is valid,
+    `call(user, scorecard, cleaned_data)` (invalid: the `invalid` message); back to the
+    scorecard."""
 
-
-@login_required
-@require_POST
-def scorecard_tier(request, pk: int):
-    card = _card_for_post(request, pk)
-    form = TierProposalForm(request.POST)
-    if form.is_valid():
-        attempt(
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        card = _card_for_post(request, pk)
+        attempt_form_message(
             request,
-            lambda: scorecard_tier_change_propose(
-                actor=request.user,
-                scorecard=card,
-                to_tier=form.cleaned_data["to_tier"],
-                reason=form.cleaned_data["reason"],
-            ),
-            _("Tier change proposed; it goes through its approval."),
+            form_class(request.POST),
+            lambda data: call(request.user, card, data),
+            success,
+            invalid=invalid,
         )
-    else:
-        messages.error(request, _("Choose the tier and give the reason."))
-    return redirect("performance:scorecard-detail", pk=pk)
+        return redirect("performance:scorecard-detail", pk=pk)
+
+    return view
+
+
+scorecard_score = _card_form_view(
+    ManualScoreForm,
+    lambda user, card, data: scorecard_manual_score_set(
+        actor=user,
+        scorecard=card,
+        line=card.lines.filter(pk=data["line"]).first() or ScorecardLine(pk=0),
+        score=data["score"],
+        note=data["note"],
+    ),
+    gettext_lazy("Score saved."),
+    invalid=gettext_lazy("Enter points from 0 to 100."),
+)
+scorecard_tier = _card_form_view(
+    TierProposalForm,
+    lambda user, card, data: scorecard_tier_change_propose(
+        actor=user, scorecard=card, to_tier=data["to_tier"], reason=data["reason"]
+    ),
+    gettext_lazy("Tier change proposed; it goes through its approval."),
+    invalid=gettext_lazy("Choose the tier and give the reason."),
+)
 
 
 urlpatterns = [

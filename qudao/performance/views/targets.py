@@ -9,12 +9,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core.listing import query_choice
 from qudao.core.paging import paginate
-from qudao.core.views import _form_errors
+from qudao.core.web import (
+    attempt_form_message,
+    attempt_message,
+    get_or_404,
+    posted,
+    refusal,
+)
 
-from ..forms import TargetForm, TargetValueForm
+from ..forms.targets import TargetForm, TargetValueForm
 from ..metrics import METRICS, metric_choices
 from ..models import UnitKind
+from ..selectors.dashboard import in_filters
 from ..selectors.targets import (
     target_child_units,
     target_get_for_user,
@@ -23,8 +31,8 @@ from ..selectors.targets import (
 )
 from ..services import target_children_set, target_create, target_delete, target_update
 from ..services.common import is_hq_planner
-from ..services.targets import can_change, can_plan_target
-from .common import attempt, error_text, filters_from, get_or_404
+from ..services.targets import target_can_change, target_can_plan
+from .common import create_page, filters_from
 
 
 @login_required
@@ -34,18 +42,10 @@ def target_list(request):
     rows = targets_search(
         request.user,
         period=filters.period,
-        metric=metric if metric in METRICS else "",
-        unit_kind=request.GET.get("unit_kind", "")
-        if request.GET.get("unit_kind") in UnitKind.values
-        else "",
+        metric=query_choice(request, "metric", METRICS),
+        unit_kind=query_choice(request, "unit_kind", UnitKind.values),
     )
-    if filters.region is not None:
-        rows = rows.filter(
-            scope_region__in=[
-                filters.region.pk,
-                *filters.region.children.values_list("pk", flat=True),
-            ]
-        )
+    rows = in_filters(rows, filters, tier=None)
     page = paginate(request, rows)
     with_attainment(list(page.object_list))
     context = {
@@ -64,19 +64,15 @@ def target_list(request):
 def target_new(request):
     if not is_hq_planner(request.user):
         raise PermissionDenied
-    form = TargetForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = target_create(actor=request.user, data=form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            if isinstance(error, ValidationError):
-                _form_errors(form, error)
-            else:
-                form.add_error(None, str(error))
-        else:
-            messages.success(request, _("Target set."))
-            return redirect("performance:target-detail", pk=target.pk)
-    return render(request, "performance/targets/form.html", {"form": form})
+    form = TargetForm(posted(request))
+    return create_page(
+        request,
+        form,
+        lambda: target_create(actor=request.user, data=form.cleaned_data),
+        success=_("Target set."),
+        detail="performance:target-detail",
+        template="performance/targets/form.html",
+    )
 
 
 @login_required
@@ -92,7 +88,7 @@ def target_detail(request, pk: int):
         try:
             saved = target_children_set(actor=request.user, parent=target, values=values)
         except (ValidationError, PermissionDenied) as problem:
-            error = error_text(problem)
+            error = refusal(problem)
         else:
             messages.success(request, _("%(count)s targets decomposed.") % {"count": len(saved)})
             return redirect("performance:target-detail", pk=pk)
@@ -112,8 +108,8 @@ def target_detail(request, pk: int):
         "units": units,
         "children": children,
         "error": error,
-        "can_plan": can_plan_target(request.user, target),
-        "can_change": can_change(request.user, target),
+        "can_plan": target_can_plan(request.user, target),
+        "can_change": target_can_change(request.user, target),
         "additive": METRICS[target.metric].additive,
         "value_form": TargetValueForm(initial={"value": target.value, "note": target.note}),
     }
@@ -124,18 +120,14 @@ def target_detail(request, pk: int):
 @require_POST
 def target_edit(request, pk: int):
     target = get_or_404(target_get_for_user, request.user, pk)
-    form = TargetValueForm(request.POST)
-    if form.is_valid():
-        attempt(
-            request,
-            lambda: target_update(
-                actor=request.user,
-                target=target,
-                value=form.cleaned_data["value"],
-                note=form.cleaned_data["note"],
-            ),
-            _("Saved."),
-        )
+    attempt_form_message(
+        request,
+        TargetValueForm(request.POST),
+        lambda data: target_update(
+            actor=request.user, target=target, value=data["value"], note=data["note"]
+        ),
+        _("Saved."),
+    )
     return redirect("performance:target-detail", pk=pk)
 
 
@@ -144,7 +136,7 @@ def target_edit(request, pk: int):
 def target_remove(request, pk: int):
     target = get_or_404(target_get_for_user, request.user, pk)
     parent = target.parent_id
-    if attempt(
+    if attempt_message(
         request, lambda: target_delete(actor=request.user, target=target) or True, _("Deleted.")
     ):
         return (

@@ -1,6 +1,6 @@
 """Closing API (/api/v1/projects/{id}/…): win, lose (reason required), suspend, resume and close;
 handovers to operations (an approval); follow-up visits; the summary and evaluation reports; the
-project's health with its reasons and alerts. Mounted by api/work.py."""
+project's health with its reasons and alerts."""
 
 from datetime import date, datetime
 from typing import Any
@@ -8,19 +8,16 @@ from typing import Any
 from ninja import Field, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut, InputSchema, choice
+from qudao.core.schemas import ErrorOut, InputSchema, choice, user_resolver
 
-from .. import selectors_work as reads
 from ..models import FollowUpVisit, ProjectReport
-from ..selectors import project_get_for_user
+from ..selectors.closing import handover_get, handovers_of, reports_of, visits_of
+from ..selectors.health import alerts_of, health_reasons
 from ..services import closing as services
 from ..services.health import project_health_refresh
+from .common import project_in_scope
 
 router = Router(tags=["project closing"])
-
-
-def _project(request, project_id: int):
-    return project_get_for_user(request.user, project_id)
 
 
 class OutcomeOut(Schema):
@@ -54,7 +51,7 @@ class ProjectReasonIn(InputSchema):
 @router.post("/{project_id}/win", response={200: OutcomeOut, **ERRORS})
 def project_win(request, project_id: int, payload: WinIn):
     return services.project_win(
-        actor=request.user, project=_project(request, project_id), **payload.dict()
+        actor=request.user, project=project_in_scope(request, project_id), **payload.dict()
     )
 
 
@@ -62,21 +59,21 @@ def project_win(request, project_id: int, payload: WinIn):
 def project_lose(request, project_id: int, payload: LoseIn):
     """Lost: the reason is required; the project becomes read-only."""
     return services.project_lose(
-        actor=request.user, project=_project(request, project_id), **payload.dict()
+        actor=request.user, project=project_in_scope(request, project_id), **payload.dict()
     )
 
 
 @router.post("/{project_id}/suspend", response={200: OutcomeOut, **ERRORS})
 def project_suspend(request, project_id: int, payload: ProjectReasonIn):
     return services.project_suspend(
-        actor=request.user, project=_project(request, project_id), **payload.dict()
+        actor=request.user, project=project_in_scope(request, project_id), **payload.dict()
     )
 
 
 @router.post("/{project_id}/resume", response={200: OutcomeOut, **ERRORS})
 def project_resume(request, project_id: int, payload: ProjectReasonIn):
     return services.project_resume(
-        actor=request.user, project=_project(request, project_id), version=payload.version
+        actor=request.user, project=project_in_scope(request, project_id), version=payload.version
     )
 
 
@@ -85,7 +82,7 @@ def project_close(request, project_id: int, payload: ProjectReasonIn):
     """Archive a won or lost project (vendor staff): read-only from now on."""
     return services.project_close(
         actor=request.user,
-        project=_project(request, project_id),
+        project=project_in_scope(request, project_id),
         note=payload.reason,
         version=payload.version,
     )
@@ -106,9 +103,7 @@ class HandoverOut(Schema):
     requested_at: datetime
     decided_at: datetime | None
 
-    @staticmethod
-    def resolve_requested_by(obj):
-        return str(obj.requested_by)
+    resolve_requested_by = user_resolver("requested_by")
 
 
 class HandoverIn(InputSchema):
@@ -120,32 +115,32 @@ class HandoverIn(InputSchema):
 
 @router.get("/{project_id}/handovers", response={200: list[HandoverOut], 404: ErrorOut})
 def handover_list(request, project_id: int):
-    return list(reads.handovers_of(_project(request, project_id)))
+    return list(handovers_of(project_in_scope(request, project_id)))
 
 
 @router.post("/{project_id}/handovers", response={201: HandoverOut, **ERRORS})
 def handover_request(request, project_id: int, payload: HandoverIn):
     """Hand a won project to operations; the handover approval starts."""
-    project = _project(request, project_id)
+    project = project_in_scope(request, project_id)
     handover = services.handover_request(actor=request.user, project=project, data=payload.dict())
-    return Status(201, reads.handovers_of(project).get(pk=handover.pk))
+    return Status(201, handovers_of(project).get(pk=handover.pk))
 
 
 @router.post(
     "/{project_id}/handovers/{handover_id}/resubmit", response={200: HandoverOut, **ERRORS}
 )
 def handover_resubmit(request, project_id: int, handover_id: int, payload: HandoverIn):
-    project = _project(request, project_id)
-    handover = reads.handover_get(project, handover_id)
+    project = project_in_scope(request, project_id)
+    handover = handover_get(project, handover_id)
     services.handover_resubmit(actor=request.user, handover=handover, data=payload.dict())
-    return reads.handovers_of(project).get(pk=handover_id)
+    return handovers_of(project).get(pk=handover_id)
 
 
 @router.post("/{project_id}/handovers/{handover_id}/cancel", response={200: HandoverOut, **ERRORS})
 def handover_cancel(request, project_id: int, handover_id: int):
-    project = _project(request, project_id)
-    services.handover_cancel(actor=request.user, handover=reads.handover_get(project, handover_id))
-    return reads.handovers_of(project).get(pk=handover_id)
+    project = project_in_scope(request, project_id)
+    services.handover_cancel(actor=request.user, handover=handover_get(project, handover_id))
+    return handovers_of(project).get(pk=handover_id)
 
 
 # --- follow-up visits ---------------------------------------------------------------------------
@@ -161,9 +156,7 @@ class VisitOut(Schema):
     visited_by: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_visited_by(obj):
-        return str(obj.visited_by)
+    resolve_visited_by = user_resolver("visited_by")
 
 
 class VisitIn(InputSchema):
@@ -176,14 +169,14 @@ class VisitIn(InputSchema):
 
 @router.get("/{project_id}/visits", response={200: list[VisitOut], 404: ErrorOut})
 def visit_list(request, project_id: int):
-    return list(reads.visits_of(_project(request, project_id)))
+    return list(visits_of(project_in_scope(request, project_id)))
 
 
 @router.post("/{project_id}/visits", response={201: VisitOut, **ERRORS})
 def visit_record(request, project_id: int, payload: VisitIn):
-    project = _project(request, project_id)
+    project = project_in_scope(request, project_id)
     visit = services.visit_record(actor=request.user, project=project, data=payload.dict())
-    return Status(201, reads.visits_of(project).get(pk=visit.pk))
+    return Status(201, visits_of(project).get(pk=visit.pk))
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -201,9 +194,7 @@ class ReportOut(Schema):
     updated_at: datetime
     finalised_at: datetime | None
 
-    @staticmethod
-    def resolve_author(obj):
-        return str(obj.author)
+    resolve_author = user_resolver("author")
 
 
 class ReportIn(InputSchema):
@@ -216,7 +207,7 @@ class ReportIn(InputSchema):
 
 @router.get("/{project_id}/reports", response={200: list[ReportOut], 404: ErrorOut})
 def report_list(request, project_id: int):
-    return list(reads.reports_of(_project(request, project_id)).values())
+    return list(reports_of(project_in_scope(request, project_id)).values())
 
 
 @router.put("/{project_id}/reports/{kind}", response={200: ReportOut, **ERRORS})
@@ -225,7 +216,7 @@ def report_save(request, project_id: int, kind: choice(ProjectReport.Kind), payl
     data = payload.dict(exclude={"finalise"})
     return services.report_save(
         actor=request.user,
-        project=_project(request, project_id),
+        project=project_in_scope(request, project_id),
         kind=kind,
         data=data,
         finalise=payload.finalise,
@@ -253,8 +244,8 @@ def _health(project) -> dict[str, Any]:
     return {
         "health": project.health,
         "checked_at": project.health_checked_at,
-        "reasons": reads.health_reasons(project),
-        "alerts": list(reads.alerts_of(project)[:50]),
+        "reasons": health_reasons(project),
+        "alerts": list(alerts_of(project)[:50]),
     }
 
 
@@ -262,11 +253,11 @@ def _health(project) -> dict[str, Any]:
 def health_detail(request, project_id: int):
     """The health the daily check computed, its reasons (with a sentence each) and the alerts
     raised (each condition at most once)."""
-    return _health(_project(request, project_id))
+    return _health(project_in_scope(request, project_id))
 
 
 @router.post("/{project_id}/health/refresh", response={200: HealthOut, 404: ErrorOut})
 def health_refresh(request, project_id: int):
-    project = _project(request, project_id)
+    project = project_in_scope(request, project_id)
     project_health_refresh(project=project)
-    return _health(_project(request, project_id))
+    return _health(project_in_scope(request, project_id))

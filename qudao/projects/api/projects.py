@@ -14,13 +14,31 @@ from ninja.files import UploadedFile
 
 from qudao.core.api import ERRORS
 from qudao.core.downloads import private_file_response
-from qudao.core.schemas import MAX_PAGE_SIZE, ErrorOut, InputSchema, choice
+from qudao.core.schemas import (
+    MAX_PAGE_SIZE,
+    ErrorOut,
+    InputSchema,
+    choice,
+    page_schema,
+    related_resolver,
+    user_resolver,
+)
 from qudao.core.uploads import upload_size_limit
 
-from .. import selectors, services
+from .. import services
 from ..models import Project, ProjectClass, ProjectMember
+from ..selectors.documents import project_document_get, project_documents
+from ..selectors.history import project_transitions
+from ..selectors.projects import (
+    project_get_for_user,
+    project_members,
+    projects_page,
+    projects_search,
+)
+from ..selectors.stages import project_stage_get, project_stages
 from ..services.competition import project_competition_set
 from ..services.documents import document_upload_max_request_bytes
+from .common import payload_data
 
 router = Router(tags=["projects"])
 
@@ -56,17 +74,9 @@ class ProjectOut(Schema):
     created_at: datetime
     updated_at: datetime
 
-    @staticmethod
-    def resolve_region(obj):
-        return obj.region.name
-
-    @staticmethod
-    def resolve_partner(obj):
-        return obj.partner.name if obj.partner_id else None
-
-    @staticmethod
-    def resolve_owner(obj):
-        return str(obj.owner)
+    resolve_region = related_resolver("region.name")
+    resolve_partner = related_resolver("partner.name")
+    resolve_owner = user_resolver("owner")
 
     @staticmethod
     def resolve_tags(obj):
@@ -76,9 +86,7 @@ class ProjectOut(Schema):
     def resolve_template(obj):
         return obj.template_version.template.name
 
-    @staticmethod
-    def resolve_template_version(obj):
-        return obj.template_version.number
+    resolve_template_version = related_resolver("template_version.number")
 
     @staticmethod
     def resolve_stage(obj):
@@ -88,9 +96,7 @@ class ProjectOut(Schema):
     def resolve_stage_name(obj):
         return obj.current_stage.definition.name if obj.current_stage_id else None
 
-    @staticmethod
-    def resolve_stage_status(obj):
-        return obj.current_stage.status if obj.current_stage_id else None
+    resolve_stage_status = related_resolver("current_stage.status")
 
 
 class ProjectDocumentOut(Schema):
@@ -106,17 +112,9 @@ class ProjectDocumentOut(Schema):
     uploaded_at: datetime
     url: str
 
-    @staticmethod
-    def resolve_document_type(obj):
-        return obj.document_type.code
-
-    @staticmethod
-    def resolve_document_type_name(obj):
-        return obj.document_type.name
-
-    @staticmethod
-    def resolve_uploaded_by(obj):
-        return str(obj.uploaded_by)
+    resolve_document_type = related_resolver("document_type.code")
+    resolve_document_type_name = related_resolver("document_type.name")
+    resolve_uploaded_by = user_resolver("uploaded_by")
 
     @staticmethod
     def resolve_url(obj):
@@ -164,9 +162,7 @@ class MemberOut(Schema):
     role: str
     role_name: str
 
-    @staticmethod
-    def resolve_user(obj):
-        return str(obj.user)
+    resolve_user = user_resolver("user")
 
     @staticmethod
     def resolve_role_name(obj):
@@ -181,11 +177,7 @@ class ProjectDetailOut(ProjectOut):
     members: list[MemberOut]
 
 
-class ProjectPage(Schema):
-    items: list[ProjectOut]
-    count: int
-    page: int
-    page_size: int
+ProjectPage = page_schema("ProjectPage", ProjectOut)
 
 
 class ProjectFilter(Schema):
@@ -204,6 +196,15 @@ class ProjectFilter(Schema):
     sort: str = ""
     page: int = 1
     page_size: int = 20
+
+
+# The API names the related rows by id; the service takes the fields' names.
+CREATE_RENAMES = {
+    "template_id": "template",
+    "region_id": "region",
+    "partner_id": "partner",
+    "owner_id": "owner",
+}
 
 
 class ProjectIn(InputSchema):
@@ -301,14 +302,12 @@ class TransitionOut(Schema):
     def resolve_to_stage(obj):
         return obj.to_stage.definition.code if obj.to_stage_id else None
 
-    @staticmethod
-    def resolve_actor(obj):
-        return str(obj.actor) if obj.actor_id else None
+    resolve_actor = user_resolver("actor")
 
 
 def _stage_rows(project: Project) -> list[dict]:
     rows = []
-    for row in selectors.project_stages(project):
+    for row in project_stages(project):
         stage, definition = row["stage"], row["definition"]
         rows.append(
             {
@@ -334,10 +333,28 @@ def _stage_rows(project: Project) -> list[dict]:
 
 
 def _detail(request, project_id: int) -> Project:
-    project = selectors.project_get_for_user(request.user, project_id)
+    project = project_get_for_user(request.user, project_id)
     project.stages_out = _stage_rows(project)
-    project.members_out = list(selectors.project_members(project))
+    project.members_out = list(project_members(project))
     return project
+
+
+def _changed(request, project_id: int, change) -> Project:
+    """Run `change(project)` on the caller's project; its detail as it is now."""
+    change(project_get_for_user(request.user, project_id))
+    return _detail(request, project_id)
+
+
+def _versioned_change(request, project_id: int, payload, service) -> Project:
+    """A change sent with the version it was made on: `service(actor=, project=, data=,
+    version=)` with the members sent; the project's detail as it is now."""
+
+    def change(project):
+        data = payload.dict(exclude_unset=True)
+        version = data.pop("version")
+        service(actor=request.user, project=project, data=data, version=version)
+
+    return _changed(request, project_id, change)
 
 
 class _DetailOut(ProjectDetailOut):
@@ -355,9 +372,9 @@ def project_list(request, filters: Query[ProjectFilter]):
     values = filters.dict(exclude={"page", "page_size"})
     values["project_class"] = values["project_class"] or ""
     values["status"] = values["status"] or ""
-    rows, _sort = selectors.projects_search(request.user, **values)
+    rows, _sort = projects_search(request.user, **values)
     page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
-    page = selectors.projects_page(rows, filters.page, page_size)
+    page = projects_page(rows, filters.page, page_size)
     return {
         "items": page.object_list,
         "count": page.paginator.count,
@@ -368,11 +385,7 @@ def project_list(request, filters: Query[ProjectFilter]):
 
 @router.post("", response={201: _DetailOut, **ERRORS})
 def project_create(request, payload: ProjectIn):
-    data = payload.dict()
-    data["template"] = data.pop("template_id")
-    data["region"] = data.pop("region_id")
-    data["partner"] = data.pop("partner_id")
-    data["owner"] = data.pop("owner_id")
+    data = payload_data(payload, partial=False, renames=CREATE_RENAMES)
     project = services.project_create(actor=request.user, data=data)
     return Status(201, _detail(request, project.pk))
 
@@ -384,58 +397,56 @@ def project_detail(request, project_id: int):
 
 @router.patch("/{project_id}", response={200: _DetailOut, **ERRORS})
 def project_update(request, project_id: int, payload: ProjectPatch):
-    project = selectors.project_get_for_user(request.user, project_id)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    services.project_update(actor=request.user, project=project, data=data, version=version)
-    return _detail(request, project_id)
+    return _versioned_change(request, project_id, payload, services.project_update)
 
 
 @router.put("/{project_id}/competition", response={200: _DetailOut, **ERRORS})
 def project_competition(request, project_id: int, payload: CompetitionIn):
     """The competitor strategy (回避 avoid / 竞争 compete / 跟踪 track) and its analysis."""
-    project = selectors.project_get_for_user(request.user, project_id)
-    data = payload.dict(exclude_unset=True)
-    version = data.pop("version")
-    project_competition_set(actor=request.user, project=project, data=data, version=version)
-    return _detail(request, project_id)
+    return _versioned_change(request, project_id, payload, project_competition_set)
 
 
 @router.post("/{project_id}/advance", response={200: _DetailOut, **ERRORS})
 def project_advance(request, project_id: int, payload: AdvanceIn):
-    project = selectors.project_get_for_user(request.user, project_id)
-    services.stage_advance(
-        actor=request.user, project=project, version=payload.version, comment=payload.comment
+    return _changed(
+        request,
+        project_id,
+        lambda project: services.stage_advance(
+            actor=request.user, project=project, version=payload.version, comment=payload.comment
+        ),
     )
-    return _detail(request, project_id)
 
 
 @router.post("/{project_id}/skip", response={200: _DetailOut, **ERRORS})
 def project_skip(request, project_id: int, payload: SkipIn):
-    project = selectors.project_get_for_user(request.user, project_id)
-    services.stage_skip(
-        actor=request.user, project=project, reason=payload.reason, version=payload.version
+    return _changed(
+        request,
+        project_id,
+        lambda project: services.stage_skip(
+            actor=request.user, project=project, reason=payload.reason, version=payload.version
+        ),
     )
-    return _detail(request, project_id)
 
 
 @router.post("/{project_id}/owner", response={200: _DetailOut, **ERRORS})
 def project_owner_change(request, project_id: int, payload: OwnerIn):
-    project = selectors.project_get_for_user(request.user, project_id)
-    services.project_owner_change(
-        actor=request.user,
-        project=project,
-        owner=payload.owner_id,
-        reason=payload.reason,
-        version=payload.version,
+    return _changed(
+        request,
+        project_id,
+        lambda project: services.project_owner_change(
+            actor=request.user,
+            project=project,
+            owner=payload.owner_id,
+            reason=payload.reason,
+            version=payload.version,
+        ),
     )
-    return _detail(request, project_id)
 
 
 @router.put("/{project_id}/stages/{stage_id}/draft", response={200: _DetailOut, **ERRORS})
 def project_stage_draft(request, project_id: int, stage_id: int, payload: DraftIn):
-    project = selectors.project_get_for_user(request.user, project_id)
-    stage = selectors.project_stage_get(project, stage_id)
+    project = project_get_for_user(request.user, project_id)
+    stage = project_stage_get(project, stage_id)
     services.stage_save_draft(
         actor=request.user,
         project=project,
@@ -449,8 +460,8 @@ def project_stage_draft(request, project_id: int, stage_id: int, payload: DraftI
 
 @router.post("/{project_id}/stages/{stage_id}/submissions", response={201: SubmissionOut, **ERRORS})
 def project_stage_submission(request, project_id: int, stage_id: int, payload: SubmissionIn):
-    project = selectors.project_get_for_user(request.user, project_id)
-    stage = selectors.project_stage_get(project, stage_id)
+    project = project_get_for_user(request.user, project_id)
+    stage = project_stage_get(project, stage_id)
     submission = services.stage_submission_add(
         actor=request.user, project=project, stage=stage, title=payload.title, data=payload.data
     )
@@ -459,13 +470,13 @@ def project_stage_submission(request, project_id: int, stage_id: int, payload: S
 
 @router.get("/{project_id}/members", response={200: list[MemberOut], 404: ErrorOut})
 def project_member_list(request, project_id: int):
-    project = selectors.project_get_for_user(request.user, project_id)
-    return list(selectors.project_members(project))
+    project = project_get_for_user(request.user, project_id)
+    return list(project_members(project))
 
 
 @router.post("/{project_id}/members", response={201: MemberOut, **ERRORS})
 def project_member_add(request, project_id: int, payload: MemberIn):
-    project = selectors.project_get_for_user(request.user, project_id)
+    project = project_get_for_user(request.user, project_id)
     member = services.project_member_add(
         actor=request.user, project=project, user=payload.user_id, role=payload.role
     )
@@ -474,16 +485,16 @@ def project_member_add(request, project_id: int, payload: MemberIn):
 
 @router.delete("/{project_id}/members/{member_id}", response={204: None, **ERRORS})
 def project_member_remove(request, project_id: int, member_id: int):
-    project = selectors.project_get_for_user(request.user, project_id)
-    member = selectors.project_members(project).get(pk=member_id)
+    project = project_get_for_user(request.user, project_id)
+    member = project_members(project).get(pk=member_id)
     services.project_member_remove(actor=request.user, project=project, member=member)
     return Status(204, None)
 
 
 @router.get("/{project_id}/documents", response={200: list[ProjectDocumentOut], 404: ErrorOut})
 def project_document_list(request, project_id: int, stage: int | None = None):
-    project = selectors.project_get_for_user(request.user, project_id)
-    return list(selectors.project_documents(project, stage=stage))
+    project = project_get_for_user(request.user, project_id)
+    return list(project_documents(project, stage=stage))
 
 
 @router.post("/{project_id}/documents", response={201: ProjectDocumentOut, **ERRORS})
@@ -498,7 +509,7 @@ def project_document_upload(
 ):
     """Upload a document of `document_type` (a code) to a stage; the same type and stage again
     is a new version. Checked against the type's file types and size."""
-    project = selectors.project_get_for_user(request.user, project_id)
+    project = project_get_for_user(request.user, project_id)
     document = services.project_document_upload(
         actor=request.user,
         project=project,
@@ -507,7 +518,7 @@ def project_document_upload(
         upload=file,
         note=note,
     )
-    return Status(201, selectors.project_documents(project).get(pk=document.pk))
+    return Status(201, project_documents(project).get(pk=document.pk))
 
 
 @router.get(
@@ -516,12 +527,12 @@ def project_document_upload(
     url_name="project_document_file",
 )
 def project_document_file(request, project_id: int, document_id: int):
-    project = selectors.project_get_for_user(request.user, project_id)
-    document = selectors.project_document_get(project, document_id)
+    project = project_get_for_user(request.user, project_id)
+    document = project_document_get(project, document_id)
     return private_file_response(document.file, document.original_name or document.file.name)
 
 
 @router.get("/{project_id}/transitions", response={200: list[TransitionOut], 404: ErrorOut})
 def project_transition_list(request, project_id: int):
-    project = selectors.project_get_for_user(request.user, project_id)
-    return list(selectors.project_transitions(project))
+    project = project_get_for_user(request.user, project_id)
+    return list(project_transitions(project))

@@ -1,5 +1,5 @@
 """Stock-take API (/api/v1/projects/stock-takes): open a round, list its entries (pending: the
-unconfirmed projects), confirm or correct an entry, close the round. Mounted by api/work.py."""
+unconfirmed projects), confirm or correct an entry, close the round."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -7,11 +7,26 @@ from decimal import Decimal
 from ninja import Field, Query, Router, Schema, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import ErrorOut, InputSchema, choice, page_of
+from qudao.core.schemas import (
+    ErrorOut,
+    InputSchema,
+    choice,
+    page_of,
+    page_schema,
+    related_resolver,
+    user_resolver,
+)
 
-from .. import selectors_work as reads
 from ..models import StockTakeEntry
+from ..selectors.stocktake import (
+    stocktake_entries,
+    stocktake_entry_get,
+    stocktake_get_for_user,
+    stocktake_progress,
+    stocktakes_visible_to,
+)
 from ..services import stocktake as services
+from .common import payload_data
 
 router = Router(tags=["project stock-take"])
 
@@ -28,13 +43,8 @@ class StockTakeOut(Schema):
     opened_at: datetime
     closed_at: datetime | None
 
-    @staticmethod
-    def resolve_region(obj):
-        return obj.region.name if obj.region_id else None
-
-    @staticmethod
-    def resolve_opened_by(obj):
-        return str(obj.opened_by)
+    resolve_region = related_resolver("region.name")
+    resolve_opened_by = user_resolver("opened_by")
 
 
 class StockTakeDetailOut(StockTakeOut):
@@ -64,24 +74,12 @@ class EntryOut(Schema):
     note: str
     confirmed_at: datetime | None
 
-    @staticmethod
-    def resolve_project_code(obj):
-        return obj.project.code
-
-    @staticmethod
-    def resolve_project_name(obj):
-        return obj.project.name
-
-    @staticmethod
-    def resolve_owner(obj):
-        return str(obj.owner)
+    resolve_project_code = related_resolver("project.code")
+    resolve_project_name = related_resolver("project.name")
+    resolve_owner = user_resolver("owner")
 
 
-class EntryPage(Schema):
-    items: list[EntryOut]
-    count: int
-    page: int
-    page_size: int
+EntryPage = page_schema("EntryPage", EntryOut)
 
 
 class EntryFilter(Schema):
@@ -99,21 +97,20 @@ class ConfirmIn(InputSchema):
 
 
 def _detail(request, stocktake_id: int):
-    stocktake = reads.stocktake_get_for_user(request.user, stocktake_id)
-    stocktake.progress = reads.stocktake_progress(reads.stocktake_entries(request.user, stocktake))
+    stocktake = stocktake_get_for_user(request.user, stocktake_id)
+    stocktake.progress = stocktake_progress(stocktake_entries(request.user, stocktake))
     return stocktake
 
 
 @router.get("", response=list[StockTakeOut])
 def stocktake_list(request):
-    return list(reads.stocktakes_visible_to(request.user)[:100])
+    return list(stocktakes_visible_to(request.user)[:100])
 
 
 @router.post("", response={201: StockTakeDetailOut, **ERRORS})
 def stocktake_open(request, payload: StockTakeIn):
     """Open a round: every open project in the region gets an entry for its owner."""
-    data = payload.dict()
-    data["region"] = data.pop("region_id")
+    data = payload_data(payload, partial=False, renames={"region_id": "region"})
     stocktake = services.stocktake_open(actor=request.user, data=data)
     return Status(201, _detail(request, stocktake.pk))
 
@@ -126,8 +123,8 @@ def stocktake_detail(request, stocktake_id: int):
 @router.get("/{stocktake_id}/entries", response={200: EntryPage, 404: ErrorOut, 422: ErrorOut})
 def stocktake_entry_list(request, stocktake_id: int, filters: Query[EntryFilter]):
     """The round's entries in your scope; status=pending lists the unconfirmed projects."""
-    stocktake = reads.stocktake_get_for_user(request.user, stocktake_id)
-    rows = reads.stocktake_entries(
+    stocktake = stocktake_get_for_user(request.user, stocktake_id)
+    rows = stocktake_entries(
         request.user, stocktake, status=filters.status or "", mine=filters.mine
     )
     return page_of(rows, filters.page, filters.page_size)
@@ -136,15 +133,15 @@ def stocktake_entry_list(request, stocktake_id: int, filters: Query[EntryFilter]
 @router.post("/{stocktake_id}/entries/{entry_id}/confirm", response={200: EntryOut, **ERRORS})
 def stocktake_entry_confirm(request, stocktake_id: int, entry_id: int, payload: ConfirmIn):
     """Confirm the values as they are (send nothing), or correct some of them."""
-    stocktake = reads.stocktake_get_for_user(request.user, stocktake_id)
-    entry = reads.stocktake_entry_get(request.user, stocktake, entry_id)
+    stocktake = stocktake_get_for_user(request.user, stocktake_id)
+    entry = stocktake_entry_get(request.user, stocktake, entry_id)
     data = {k: v for k, v in payload.dict().items() if v not in (None, "") or k == "note"}
     services.stocktake_confirm(actor=request.user, entry=entry, data=data)
-    return reads.stocktake_entry_get(request.user, stocktake, entry_id)
+    return stocktake_entry_get(request.user, stocktake, entry_id)
 
 
 @router.post("/{stocktake_id}/close", response={200: StockTakeDetailOut, **ERRORS})
 def stocktake_close(request, stocktake_id: int):
-    stocktake = reads.stocktake_get_for_user(request.user, stocktake_id)
+    stocktake = stocktake_get_for_user(request.user, stocktake_id)
     services.stocktake_close(actor=request.user, stocktake=stocktake)
     return _detail(request, stocktake_id)

@@ -11,7 +11,7 @@ from qudao.core.schemas import ErrorOut, InputSchema, choice
 
 from .. import services
 from ..models import ProjectClass
-from ..selectors import (
+from ..selectors.templates import (
     document_types_active,
     template_get_for_user,
     template_version_get,

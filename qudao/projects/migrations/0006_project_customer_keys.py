@@ -17,7 +17,7 @@ def index_open_projects(apps, schema_editor):
     The keys come from the live `customer_keys` function on purpose: the index must hold the
     keys the conflict check computes today. A later change to the key rules needs a migration
     that rebuilds the index anyway (as the registrations' index would)."""
-    from qudao.registrations.keys import customer_keys
+    from qudao.customers.keys import customer_keys
 
     Project = apps.get_model("projects", "Project")
     ProjectCustomerKey = apps.get_model("projects", "ProjectCustomerKey")

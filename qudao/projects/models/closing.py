@@ -4,14 +4,13 @@ and the closing reports (the team's summary, the monitor's evaluation report 评
 The outcome itself (won / lost, reason, competitor, when) lives on Project, set by
 services.closing."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .projects import Project
+from qudao.core.models.fields import Timestamped, status_field, user_fk
 
-USER = settings.AUTH_USER_MODEL
+from .projects import project_fk
 
 
 class Handover(models.Model):
@@ -26,16 +25,12 @@ class Handover(models.Model):
 
     OPEN = (Status.IN_APPROVAL, Status.RETURNED)
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="handovers", verbose_name=_("project")
-    )
+    project = project_fk("handovers")
     scope = models.TextField(_("delivered scope"))  # what was delivered: systems, sites, assets
     operations_contact = models.CharField(_("operations contact"), max_length=100, blank=True)
     handover_date = models.DateField(_("handover date"))
     note = models.TextField(_("note"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.IN_APPROVAL
-    )
+    status = status_field(Status, Status.IN_APPROVAL, max_length=12)
     approval = models.ForeignKey(
         "core.ApprovalRequest",
         on_delete=models.SET_NULL,
@@ -44,9 +39,7 @@ class Handover(models.Model):
         related_name="+",
         verbose_name=_("approval"),
     )
-    requested_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
+    requested_by = user_fk(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
@@ -79,17 +72,13 @@ class FollowUpVisit(models.Model):
         WECHAT = "wechat", _("WeChat")  # 微信回访
         PAPER = "paper", _("Paper form")  # 纸质回访
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="visits", verbose_name=_("project")
-    )
+    project = project_fk("visits")
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
     visited_on = models.DateField(_("visited on"))
     contact = models.CharField(_("customer contact"), max_length=100, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"))
     notes = models.TextField(_("notes"), blank=True)
-    visited_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("visited by")
-    )
+    visited_by = user_fk(_("visited by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -106,7 +95,7 @@ class FollowUpVisit(models.Model):
         return f"{self.get_method_display()} {self.visited_on}"
 
 
-class ProjectReport(models.Model):
+class ProjectReport(Timestamped):
     """A closing report kept in the archive: the team's summary (项目总结) or the monitor's
     evaluation report (评价报告: how well the project was run, the problems, the main members'
     performance). A draft may be revised; a final report is frozen."""
@@ -119,20 +108,14 @@ class ProjectReport(models.Model):
         DRAFT = "draft", _("Draft")  # being written
         FINAL = "final", _("Final")  # submitted; no longer changes
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="reports", verbose_name=_("project")
-    )
+    project = project_fk("reports")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    status = models.CharField(_("status"), max_length=6, choices=Status.choices, default="draft")
+    status = status_field(Status, "draft", max_length=6)
     rating = models.PositiveSmallIntegerField(_("overall rating (1–5)"), null=True, blank=True)
     body = models.TextField(_("report"))  # the summary, or how the project was run
     problems = models.TextField(_("problems and lessons"), blank=True)
     team_performance = models.TextField(_("performance of the main members"), blank=True)
-    author = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    author = user_fk(_("author"))
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
 
     class Meta:

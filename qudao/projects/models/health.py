@@ -9,7 +9,7 @@ and alerts again; the same one never does, even after it cleared and came back."
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .projects import Project
+from .projects import project_fk
 
 
 class ProjectAlert(models.Model):
@@ -19,9 +19,7 @@ class ProjectAlert(models.Model):
         DOCUMENTS_MISSING = "documents_missing", _("Required documents missing")
         STALE = "stale", _("No update for a long time")
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("project")
-    )
+    project = project_fk("alerts")
     code = models.CharField(_("condition"), max_length=20, choices=Code.choices)
     subject = models.CharField(_("subject"), max_length=40)
     raised_at = models.DateTimeField(_("raised at"), auto_now_add=True)

@@ -1,8 +1,8 @@
 """The candidate index of the vendor's open projects for the deal-registration conflict check.
 
 A registration is checked against the vendor's own projects as well as the other partners'
-registrations (issue 4). Like the registrations' `CustomerKey`, each open project writes the keys
-of its customer (`qudao.registrations.keys.customer_keys`: credit code, normalised name and brand,
+registrations. Like the registrations' `CustomerKey`, each open project writes the keys
+of its customer (`qudao.customers.keys.customer_keys`: credit code, normalised name and brand,
 their pinyin, a bounded set of bigrams) into one narrow table indexed on (kind, key), so that the
 check is one grouped, indexed lookup whatever the number of projects: never a scan.
 
@@ -20,35 +20,22 @@ or its status changes.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qudao.registrations.models import CustomerKey
+from qudao.core.models.fields import partner_fk
+from qudao.customers.models import CustomerKeyBase
 
-from .projects import Project
+from .projects import Project, project_fk
 
 # The statuses in which a project holds keys (see the module docstring for why).
 OPEN_STATUSES = (Project.Status.ACTIVE, Project.Status.SUSPENDED)
 
 
-class ProjectCustomerKey(models.Model):
+class ProjectCustomerKey(CustomerKeyBase):
     """One candidate-index key of an open project's customer."""
 
-    Kind = CustomerKey.Kind  # the same kinds as the registrations' index
-
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="customer_keys", verbose_name=_("project")
-    )
+    project = project_fk("customer_keys")
     # Copied from the project (which never changes partner) so that "not the registering
     # partner's own projects" is a filter on the key row itself, without a join.
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-        verbose_name=_("partner"),
-    )
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    key = models.CharField(_("key"), max_length=100)
+    partner = partner_fk(on_delete=models.CASCADE, optional=True, db_index=False)
 
     class Meta:
         verbose_name = _("project customer key")
@@ -57,6 +44,3 @@ class ProjectCustomerKey(models.Model):
         indexes = [
             models.Index(fields=["kind", "key", "partner", "project"], name="projectkey_covering")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.key}"

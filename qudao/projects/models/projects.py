@@ -2,28 +2,32 @@
 its template version), the transitions between stages, repeated submissions and documents.
 
 Why `stage_code` is copied onto Project: the list is filtered by stage and region and sorted by
-amount at 1,000,000 projects; a join to the stage rows could not use one composite index, a
-column on the project can (indexes below). The services keep it equal to current_stage's code.
+amount over every project; a join to the stage rows could not use one composite index, a column
+on the project can (indexes below). The services keep it equal to current_stage's code.
 """
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
 from qudao.core.models.choices import ChoiceLabels
+from qudao.core.models.fields import (
+    MONEY,
+    DetailUrl,
+    Timestamped,
+    partner_fk,
+    region_fk,
+    status_field,
+    user_fk,
+)
 
 from .templates import DocumentType, ProjectClass, StageDefinition, TemplateVersion
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
-
-class Project(ChoiceLabels, models.Model):
+class Project(DetailUrl, ChoiceLabels, Timestamped):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")  # running through its stages
         WON = "won", _("Won")  # the contract is signed
@@ -54,17 +58,8 @@ class Project(ChoiceLabels, models.Model):
     customer_credit_code = models.CharField(
         _("customer unified social credit code"), max_length=18, blank=True
     )
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="projects", verbose_name=_("region/office")
-    )
-    partner = models.ForeignKey(
-        "partners.Partner",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="projects",
-        verbose_name=_("partner"),
-    )
+    region = region_fk(related_name="projects")
+    partner = partner_fk(related_name="projects", optional=True)
     source_registration = models.OneToOneField(
         "registrations.Registration",
         on_delete=models.PROTECT,
@@ -79,15 +74,8 @@ class Project(ChoiceLabels, models.Model):
     expected_close_date = models.DateField(_("expected close date"), null=True, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="projects_owned",
-        verbose_name=_("owner"),
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
-    )
+    owner = user_fk(_("owner"), related_name="projects_owned")
+    status = status_field(Status, Status.ACTIVE)
     tags = models.CharField(_("tags"), max_length=200, blank=True)  # comma-separated
     notes = models.TextField(_("notes"), blank=True)
     # The outcome: when the project was won (the date attainment counts it on) or lost, why,
@@ -127,14 +115,7 @@ class Project(ChoiceLabels, models.Model):
     stage_entered_at = models.DateTimeField(_("in stage since"), null=True, blank=True)
     # Optimistic lock: every change bumps it; a change made on a stale version is refused (409).
     version = models.PositiveIntegerField(default=1)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="projects_created",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = user_fk(_("created by"), related_name="projects_created")
 
     class Meta:
         verbose_name = _("project")
@@ -169,8 +150,7 @@ class Project(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("projects:project-detail", args=[self.pk])
+    detail_url_name = "projects:project-detail"
 
     @property
     def is_editable(self) -> bool:
@@ -179,6 +159,13 @@ class Project(ChoiceLabels, models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+
+def project_fk(related_name: str) -> models.ForeignKey:
+    """The key of a record that belongs to one project (and goes with it)."""
+    return models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name=related_name, verbose_name=_("project")
+    )
 
 
 class ProjectStage(models.Model):
@@ -195,9 +182,7 @@ class ProjectStage(models.Model):
     # The stage can be worked on (documents, checklist, draft) and advanced.
     WORKABLE = (Status.ACTIVE, Status.RETURNED)
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="stages", verbose_name=_("project")
-    )
+    project = project_fk("stages")
     definition = models.ForeignKey(
         StageDefinition,
         on_delete=models.PROTECT,
@@ -205,9 +190,7 @@ class ProjectStage(models.Model):
         verbose_name=_("stage definition"),
     )
     order = models.PositiveSmallIntegerField(_("order"))  # copied from the definition
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
-    )
+    status = status_field(Status, Status.PENDING, max_length=12)
     entered_at = models.DateTimeField(_("entered at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     # Indexes (0-based) of the definition's checklist items that are ticked.
@@ -231,6 +214,11 @@ class ProjectStage(models.Model):
     def is_workable(self) -> bool:
         return self.status in self.WORKABLE
 
+    @property
+    def is_started(self) -> bool:
+        """Entered at some point (not a later stage still waiting its turn)."""
+        return self.status != self.Status.PENDING
+
 
 class StageTransition(models.Model):
     """One move of a project between stages: who, when, from → to, what and why."""
@@ -245,9 +233,7 @@ class StageTransition(models.Model):
         SKIP = "skip", _("Skipped")  # a skippable stage was skipped with a reason
         FINISH = "finish", _("Finished")  # the last stage passed its gate
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("project")
-    )
+    project = project_fk("transitions")
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     from_stage = models.ForeignKey(
         ProjectStage,
@@ -265,14 +251,7 @@ class StageTransition(models.Model):
         related_name="+",
         verbose_name=_("to"),
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-    )
+    actor = user_fk(_("by"), optional=True)
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -296,12 +275,7 @@ class StageSubmission(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=200)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = user_fk(_("submitted by"))
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
 
     class Meta:
@@ -333,24 +307,10 @@ class ProjectMember(models.Model):
     # Roles that watch the project without changing it.
     WATCHERS = (Role.MONITOR,)
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="members", verbose_name=_("project")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="project_memberships",
-        verbose_name=_("user"),
-    )
+    project = project_fk("members")
+    user = user_fk(_("user"), related_name="project_memberships")
     role = models.CharField(_("project role"), max_length=20, choices=Role.choices)
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("added by"),
-    )
+    added_by = user_fk(_("added by"), optional=True)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
@@ -374,9 +334,7 @@ class ProjectDocument(models.Model):
     """A file in the project archive (项目档案). Uploading the same type in the same stage again
     adds a new version; the earlier versions stay."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="documents", verbose_name=_("project")
-    )
+    project = project_fk("documents")
     stage = models.ForeignKey(
         ProjectStage, on_delete=models.CASCADE, related_name="documents", verbose_name=_("stage")
     )
@@ -391,12 +349,7 @@ class ProjectDocument(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size (bytes)"))
     note = models.CharField(_("note"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
+    uploaded_by = user_fk(_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:

@@ -2,18 +2,14 @@
 from a dropdown. Why a row per user and page (not a cookie): the same filters follow the user
 to another browser, and a page key lets other list pages reuse the model."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from qudao.core.models.fields import user_fk
+
 
 class SavedFilter(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="saved_filters",
-        verbose_name=_("user"),
-    )
+    user = user_fk(_("user"), related_name="saved_filters", on_delete=models.CASCADE)
     page_key = models.SlugField(_("page"), max_length=40)  # e.g. "projects"
     name = models.CharField(_("name"), max_length=60)
     query = models.CharField(_("query string"), max_length=2000, blank=True)

@@ -5,16 +5,13 @@ the entries still pending are the unconfirmed projects the managers chase; the r
 Why entries copy the values they were opened with: the round shows what was corrected (before →
 after) even after the project changes again."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.models.fields import MONEY, region_fk, user_fk
 
-from .projects import MONEY, Project
-
-USER = settings.AUTH_USER_MODEL
+from .projects import Project
 
 
 class StockTake(models.Model):
@@ -23,29 +20,13 @@ class StockTake(models.Model):
         CLOSED = "closed", _("Closed")  # finished; pending entries stay unconfirmed
 
     title = models.CharField(_("title"), max_length=100)
-    region = models.ForeignKey(
-        Region,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("region"),
-    )  # None: every region
+    region = region_fk(_("region"), optional=True)  # None: every region
     due_date = models.DateField(_("confirm by"))
     note = models.TextField(_("note"), blank=True)
     status = models.CharField(_("status"), max_length=6, choices=Status.choices, default="open")
-    opened_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
-    )
+    opened_by = user_fk(_("opened by"))
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
-    closed_by = models.ForeignKey(
-        USER,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = user_fk(_("closed by"), optional=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -73,9 +54,7 @@ class StockTakeEntry(models.Model):
         StockTake, on_delete=models.CASCADE, related_name="entries", verbose_name=_("stock-take")
     )
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="stocktake_entries")
-    owner = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
-    )  # the project's owner when the round opened: who is asked
+    owner = user_fk(_("owner"))  # the project's owner when the round opened: who is asked
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="pending")
     status_before = models.CharField(_("project status before"), max_length=10)
     amount_before = models.DecimalField(_("amount before"), **MONEY)
@@ -84,14 +63,7 @@ class StockTakeEntry(models.Model):
     amount_after = models.DecimalField(_("amount after"), **MONEY, null=True, blank=True)
     close_date_after = models.DateField(_("expected close after"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    confirmed_by = models.ForeignKey(
-        USER,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("confirmed by"),
-    )
+    confirmed_by = user_fk(_("confirmed by"), optional=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
@@ -113,3 +85,8 @@ class StockTakeEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stocktake} · {self.project_id}"
+
+    @property
+    def status_changed(self) -> bool:
+        """The owner corrected the project's status (not only confirmed it)."""
+        return bool(self.status_after) and self.status_after != self.status_before

@@ -8,12 +8,12 @@ services refuse to edit it); only a draft version can be edited, and at most one
 published version exist per template at a time (database constraints).
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Role
+from qudao.core.models.fields import status_field, user_fk
 
 
 class ProjectClass(models.TextChoices):
@@ -84,28 +84,12 @@ class TemplateVersion(models.Model):
         verbose_name=_("process template"),
     )
     number = models.PositiveSmallIntegerField(_("version"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
+    status = status_field(Status, Status.DRAFT)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_fk(_("created by"), optional=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
+    published_by = user_fk(_("published by"), optional=True)
 
     class Meta:
         verbose_name = _("template version")
@@ -181,3 +165,16 @@ class StageDefinition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_approval(self) -> bool:
+        """The stage's gate is decided by an approval (a role or a named chain)."""
+        return self.approval != self.Approval.NONE
+
+    @property
+    def approval_by_role(self) -> bool:
+        return self.approval == self.Approval.ROLE
+
+    @property
+    def approval_by_chain(self) -> bool:
+        return self.approval == self.Approval.CHAIN

@@ -2,24 +2,22 @@
 items, weekly reports (周报) and resource requests (资源求助).
 
 Every row hangs off a project (CASCADE: the project is never deleted in practice, it is closed)
-and is read only through the project's scope (selectors_work.py starts from
+and is read only through the project's scope (the selectors start from
 projects_visible_to). Action items carry their project directly, so the "my open actions" and
 health queries need no join through the meeting.
 """
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.models import Department
+from qudao.core.models.fields import CreatedBy, Timestamped, status_field, user_fk
 
-from .projects import Project
-
-USER = settings.AUTH_USER_MODEL
+from .projects import project_fk
 
 
-class WorkItem(models.Model):
+class WorkItem(CreatedBy, Timestamped):
     """A milestone (里程碑, a point in time) or a task (任务, a span) on the project plan."""
 
     class Kind(models.TextChoices):
@@ -34,23 +32,14 @@ class WorkItem(models.Model):
 
     OPEN = (Status.TODO, Status.DOING)
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="work_items", verbose_name=_("project")
-    )
+    project = project_fk("work_items")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TASK)
     name = models.CharField(_("name"), max_length=200)
-    owner = models.ForeignKey(
-        USER,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="project_work_items",
-        verbose_name=_("owner"),
-    )
+    owner = user_fk(_("owner"), related_name="project_work_items", optional=True)
     # A milestone has only a due date; a task runs from its start to its due date.
     start_date = models.DateField(_("start date"), null=True, blank=True)
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="todo")
+    status = status_field(Status, "todo")
     depends_on = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -61,9 +50,6 @@ class WorkItem(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("milestone or task")
@@ -90,6 +76,10 @@ class WorkItem(models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN
 
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == self.Kind.MILESTONE
+
 
 def risk_level(probability: int, impact: int) -> str:
     """The level of a risk from its score (probability × impact, 1–25)."""
@@ -101,7 +91,7 @@ def risk_level(probability: int, impact: int) -> str:
     return Risk.Level.LOW
 
 
-class Risk(models.Model):
+class Risk(CreatedBy, Timestamped):
     """A project risk (风险): identified, assessed (probability × impact), responded to."""
 
     class Level(models.TextChoices):
@@ -114,9 +104,7 @@ class Risk(models.Model):
         MITIGATING = "mitigating", _("Mitigating")  # the response is being carried out
         CLOSED = "closed", _("Closed")  # no longer a threat (avoided, happened and handled)
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="risks", verbose_name=_("project")
-    )
+    project = project_fk("risks")
     title = models.CharField(_("risk"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     probability = models.PositiveSmallIntegerField(_("probability (1–5)"))
@@ -124,19 +112,9 @@ class Risk(models.Model):
     # Derived from probability × impact by the services (risk_level); stored for filtering.
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     response = models.TextField(_("response"), blank=True)  # 应对措施
-    owner = models.ForeignKey(
-        USER,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="project_risks",
-        verbose_name=_("owner"),
-    )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    owner = user_fk(_("owner"), related_name="project_risks", optional=True)
+    status = status_field(Status, "open")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("risk")
@@ -160,7 +138,7 @@ class Risk(models.Model):
         return self.probability * self.impact
 
 
-class ProjectIssue(models.Model):
+class ProjectIssue(CreatedBy, Timestamped):
     """A problem the project has now (问题), to be resolved by its owner."""
 
     class Priority(models.TextChoices):
@@ -173,29 +151,17 @@ class ProjectIssue(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")  # someone works on it
         RESOLVED = "resolved", _("Resolved")  # solved, with the resolution
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="issues", verbose_name=_("project")
-    )
+    project = project_fk("issues")
     title = models.CharField(_("issue"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     priority = models.CharField(
         _("priority"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
-    owner = models.ForeignKey(
-        USER,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="project_issues",
-        verbose_name=_("owner"),
-    )
+    owner = user_fk(_("owner"), related_name="project_issues", optional=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default="open")
+    status = status_field(Status, "open", max_length=12)
     resolution = models.TextField(_("resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("issue")
@@ -213,7 +179,7 @@ class ProjectIssue(models.Model):
         return self.title
 
 
-class Meeting(models.Model):
+class Meeting(CreatedBy, Timestamped):
     """A project meeting with its minutes (会议纪要): kickoff, analysis, review …"""
 
     class Kind(models.TextChoices):
@@ -224,18 +190,13 @@ class Meeting(models.Model):
         SUMMARY = "summary", _("Summary meeting")  # 总结会
         OTHER = "other", _("Other meeting")
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("project")
-    )
+    project = project_fk("meetings")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.ANALYSIS)
     title = models.CharField(_("title"), max_length=200)
     held_at = models.DateTimeField(_("held at"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     attendees = models.TextField(_("attendees"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
-    created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -260,24 +221,13 @@ class ActionItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="actions", verbose_name=_("meeting")
     )
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("project")
-    )
+    project = project_fk("action_items")
     description = models.CharField(_("action"), max_length=300)
-    owner = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="project_actions", verbose_name=_("owner")
-    )
+    owner = user_fk(_("owner"), related_name="project_actions")
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    status = status_field(Status, "open")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        USER,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("closed by"),
-    )
+    closed_by = user_fk(_("closed by"), optional=True)
     closing_note = models.CharField(_("closing note"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -306,23 +256,17 @@ class ActionItem(models.Model):
         return self.status == self.Status.OPEN
 
 
-class WeeklyReport(models.Model):
+class WeeklyReport(Timestamped):
     """A weekly report (周报): one per project, ISO week and author; the author may revise it."""
 
-    project = models.ForeignKey(
-        Project, on_delete=models.CASCADE, related_name="weekly_reports", verbose_name=_("project")
-    )
-    author = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="project_weekly_reports"
-    )
+    project = project_fk("weekly_reports")
+    author = user_fk(related_name="project_weekly_reports")
     iso_year = models.PositiveSmallIntegerField(_("year"))
     iso_week = models.PositiveSmallIntegerField(_("week"))
     week_start = models.DateField(_("week of"))  # the Monday, for display and sorting
     this_week = models.TextField(_("work this week"))
     next_week = models.TextField(_("plan for next week"), blank=True)
     problems = models.TextField(_("problems and help needed"), blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("weekly report")
@@ -352,7 +296,7 @@ class ResourceRequest(models.Model):
         DECLINED = "declined", _("Declined")  # the department cannot help (with a reason)
         WITHDRAWN = "withdrawn", _("Withdrawn")  # the requester no longer needs it
 
-    # Allowed moves: one map, checked by one function (services.work.resource_request_respond).
+    # Allowed moves: one map, checked by one function (services.resources).
     TRANSITIONS = {
         Status.OPEN: (Status.ACCEPTED, Status.RESOLVED, Status.DECLINED, Status.WITHDRAWN),
         Status.ACCEPTED: (Status.RESOLVED, Status.DECLINED, Status.WITHDRAWN),
@@ -361,12 +305,7 @@ class ResourceRequest(models.Model):
         Status.WITHDRAWN: (),
     }
 
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.CASCADE,
-        related_name="resource_requests",
-        verbose_name=_("project"),
-    )
+    project = project_fk("resource_requests")
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
@@ -376,20 +315,11 @@ class ResourceRequest(models.Model):
     title = models.CharField(_("request"), max_length=200)
     description = models.TextField(_("what is needed"))
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    status = status_field(Status, "open")
     response = models.TextField(_("response"), blank=True)
-    responded_by = models.ForeignKey(
-        USER,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("answered by"),
-    )
+    responded_by = user_fk(_("answered by"), optional=True)
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    requested_by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
-    )
+    requested_by = user_fk(_("requested by"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -403,3 +333,8 @@ class ResourceRequest(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_pending(self) -> bool:
+        """Still waiting for the department's answer (open, or accepted and not yet resolved)."""
+        return self.status in (self.Status.OPEN, self.Status.ACCEPTED)

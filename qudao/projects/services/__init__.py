@@ -1,12 +1,17 @@
-"""Writes of the projects app: process templates (`templates`), projects and their team
-(`projects`), stage gates, drafts and repeated submissions (`stages`) and the archive
-(`documents`), sharing permission and locking helpers in `common`."""
+"""Writes of the projects app, one module per feature (the same names as selectors/, forms/,
+views/ and api/): process templates (`templates`), projects and their team (`projects`), stage
+gates, drafts and repeated submissions (`stages`), the archive (`documents`), the plan (`plan`),
+risks and issues (`risks`), meetings, weekly reports, resource requests, closing, stock-takes
+and health; permission, locking and assignment helpers are shared in `common`. The project and
+stage use cases are re-exported here."""
 
-from .common import GATE, PARTNER_CLASSES, can_edit
+from .common import GATE, PARTNER_CLASSES, project_can_change, project_can_edit
 from .documents import project_document_upload
 from .numbering import project_code_next
 from .projects import (
     on_registration_won,
+    project_can_change_owner,
+    project_can_create,
     project_create,
     project_create_from_registration,
     project_member_add,
@@ -34,10 +39,13 @@ from .templates import (
 __all__ = [
     "GATE",
     "PARTNER_CLASSES",
-    "can_edit",
     "clean_stages",
     "gate_problems",
     "on_registration_won",
+    "project_can_change",
+    "project_can_change_owner",
+    "project_can_create",
+    "project_can_edit",
     "project_code_next",
     "project_create",
     "project_create_from_registration",

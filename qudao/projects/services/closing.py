@@ -3,8 +3,8 @@ resuming, the handover to operations (转运维, an approval with the delivered 
 visits (回访) and the closing reports (the team's summary, the monitor's evaluation report), and
 finally closing (archiving) it, after which it is read-only.
 
-The project's status moves only along OUTCOME_MOVES, checked in one place (`_move`), which also
-writes the state-change audit entry.
+The project's status moves only along OUTCOME_MOVES, through `_move` and core.state, which checks
+the move and writes the state-change audit entry.
 """
 
 from typing import Any
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import state
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Role, User
 from qudao.core.scopes import can_see
@@ -21,16 +22,16 @@ from qudao.core.services.approvals import (
     ApprovalKind,
     StepSpec,
     approval_cancel,
+    approval_open,
     approval_resubmit,
     approval_start,
-    register_kind,
 )
 from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
 from qudao.core.services.notifications import notify
 
 from ..models import FollowUpVisit, Handover, Project, ProjectMember, ProjectReport
-from .cleaning import MAX_TEXT, Cleaner
-from .common import GATE, can_edit, is_hq, locked, require_edit, save
+from .cleaning import MAX_TEXT, ProjectCleaner
+from .common import GATE, is_hq, locked, project_can_edit, require_edit
 from .conflicts import project_keys_refresh
 
 HANDOVER = "project_handover"  # the approval kind of a handover to operations
@@ -38,7 +39,8 @@ HANDOVER = "project_handover"  # the approval kind of a handover to operations
 HANDOVER_STEPS = [(gettext_lazy("Handover approval"), Role.Code.REGIONAL_MANAGER)]
 
 Status = Project.Status
-# The allowed moves of a project's status (the stages move separately, see services.stages).
+# The one map of allowed moves of a project's status (checked by core.state; the stages move
+# separately, see services.stages).
 OUTCOME_MOVES = {
     Status.ACTIVE: (Status.WON, Status.LOST, Status.SUSPENDED),
     Status.SUSPENDED: (Status.ACTIVE, Status.WON, Status.LOST),
@@ -50,14 +52,6 @@ OUTCOME_MOVES = {
 REPORTABLE = (Status.WON, Status.LOST, Status.CLOSED)
 
 
-def _gate_in_approval(project: Project) -> bool:
-    return ApprovalRequest.objects.filter(
-        kind=GATE,
-        object_id=str(project.pk),
-        status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED],
-    ).exists()
-
-
 def _move(
     actor: User,
     project: Project,
@@ -67,27 +61,21 @@ def _move(
     note: str = "",
     fields: dict[str, Any] | None = None,
 ) -> Project:
-    """Move the locked project to status `new` (if OUTCOME_MOVES allows), set `fields`, bump its
-    version, record the state change and tell the owner."""
+    """Move the locked project to status `new` through core.state (OUTCOME_MOVES checked, the
+    state change recorded), with `fields` set and its version bumped, and tell the owner."""
     row = locked(project, version)
-    if new not in OUTCOME_MOVES[row.status]:
-        raise ConflictError(
-            _("This project is %(status)s; it cannot become %(new)s.")
-            % {"status": row.get_status_display(), "new": Status(new).label}
-        )
-    old = row.status
-    row.status = new
     for field, value in (fields or {}).items():
         setattr(row, field, value)
-    save(row, ["status", *(fields or {})])
-    project_keys_refresh(row)  # only open projects are conflict candidates
-    audit_record(
+    row.version += 1
+    state.transition(
+        row,
+        new,
+        OUTCOME_MOVES,
         actor=actor,
-        obj=row,
-        action=AuditEntry.Action.STATE,
-        changes={"status": [old, new]},
         note=note[:200],
+        also=(*(fields or {}), "version", "updated_at"),
     )
+    project_keys_refresh(row)  # only open projects are conflict candidates
     owner = row.owner
     if owner.pk != actor.pk:
         transaction.on_commit(
@@ -146,7 +134,7 @@ def project_lose(
     require_edit(actor, project)
     reason, competitor = _outcome_text(reason, competitor, reason_required=True)
     with transaction.atomic():
-        if _gate_in_approval(project):
+        if approval_open(project, GATE) is not None:
             raise ConflictError(
                 _("A stage gate of this project is in approval; withdraw it first.")
             )
@@ -192,7 +180,7 @@ def project_close(
     note = (note or "").strip()[:2000]
     with transaction.atomic():
         if (
-            _gate_in_approval(project)
+            approval_open(project, GATE) is not None
             or project.handovers.filter(status__in=Handover.OPEN).exists()
         ):
             raise ConflictError(_("An approval of this project is still open; finish it first."))
@@ -204,7 +192,7 @@ def project_close(
 
 
 def _clean_handover(data: dict[str, Any]) -> dict[str, Any]:
-    c = Cleaner(data)
+    c = ProjectCleaner(data)
     c.text("scope", required=True, max_length=MAX_TEXT)
     c.text("operations_contact", max_length=100)
     c.date("handover_date", required=True)
@@ -302,15 +290,14 @@ def _handover_decided(status: str):
     return hook
 
 
-register_kind(
-    ApprovalKind(
-        code=HANDOVER,
-        label=gettext_lazy("Handover to operations"),
-        on_approved=_handover_decided(Handover.Status.APPROVED),
-        on_rejected=_handover_decided(Handover.Status.REJECTED),
-        on_returned=_handover_decided(Handover.Status.RETURNED),
-        on_cancelled=_handover_decided(Handover.Status.CANCELLED),
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+HANDOVER_KIND = ApprovalKind(
+    code=HANDOVER,
+    label=gettext_lazy("Handover to operations"),
+    on_approved=_handover_decided(Handover.Status.APPROVED),
+    on_rejected=_handover_decided(Handover.Status.REJECTED),
+    on_returned=_handover_decided(Handover.Status.RETURNED),
+    on_cancelled=_handover_decided(Handover.Status.CANCELLED),
 )
 
 
@@ -321,7 +308,7 @@ def visit_record(*, actor: User, project: Project, data: dict[str, Any]) -> Foll
     """A follow-up visit to the customer of a won project (phone, on site, WeChat or paper),
     with the satisfaction score (1–5)."""
     require_edit(actor, project)
-    c = Cleaner(data)
+    c = ProjectCleaner(data)
     c.choice("method", FollowUpVisit.Method)
     visited_on = c.date("visited_on", required=True)
     c.text("contact", max_length=100)
@@ -342,7 +329,7 @@ def visit_record(*, actor: User, project: Project, data: dict[str, Any]) -> Foll
 # --- closing reports ----------------------------------------------------------------------------
 
 
-def can_evaluate(user: User, project: Project) -> bool:
+def project_can_evaluate(user: User, project: Project) -> bool:
     """The evaluation report is written by a project monitor (监控人): a monitor of this
     project's team, or a holder of the monitor role who can see it; HQ may too."""
     if not (user.is_authenticated and user.is_active) or user.is_partner_user:
@@ -356,10 +343,12 @@ def can_evaluate(user: User, project: Project) -> bool:
     ).exists()
 
 
-def can_write_report(user: User, project: Project, kind: str) -> bool:
+def report_can_write(user: User, project: Project, kind: str) -> bool:
     if kind == ProjectReport.Kind.EVALUATION:
-        return can_evaluate(user, project)
-    return can_edit(user, project) and not (user.is_partner_user and project.partner_id is None)
+        return project_can_evaluate(user, project)
+    return project_can_edit(user, project) and not (
+        user.is_partner_user and project.partner_id is None
+    )
 
 
 def report_save(
@@ -374,13 +363,13 @@ def report_save(
     the project has its outcome; `finalise` freezes it. The evaluation needs a rating."""
     if kind not in ProjectReport.Kind.values:
         raise ValidationError({"kind": _("Choose the summary or the evaluation report.")})
-    if not can_write_report(actor, project, kind):
+    if not report_can_write(actor, project, kind):
         raise PermissionDenied(
             _("Only a project monitor can write the evaluation report.")
             if kind == ProjectReport.Kind.EVALUATION
             else _("You cannot change this project.")
         )
-    c = Cleaner(data)
+    c = ProjectCleaner(data)
     c.text("body", required=True, max_length=20_000)
     c.text("problems", max_length=MAX_TEXT)
     c.text("team_performance", max_length=MAX_TEXT)

@@ -1,30 +1,30 @@
 """What every project use case shares: who may change a project, locking with the optimistic
-version check, saving with a version bump, and recording a stage transition."""
+version check, saving with a version bump, recording a stage transition, and the lock and the
+assignment notice of a write to one of the project's items (plan, risks, meetings…)."""
 
+from collections.abc import Callable
+
+from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from qudao.core import roles
 from qudao.core.errors import ConflictError, PermissionDenied
 from qudao.core.models import AuditEntry, Role, User
-from qudao.core.scopes import sees_everything, user_region_ids
-from qudao.core.services.audit import audit_record
+from qudao.core.scopes import user_region_ids
+from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
+from qudao.core.services.notifications import notify
 
 from ..models import Project, ProjectClass, ProjectMember, ProjectStage, StageTransition
 
 GATE = "project_stage_gate"  # the approval kind of a stage gate
 MAX_AMOUNT = 10_000_000_000  # 100亿: anything larger is a typing mistake
-# Vendor roles that may create projects (a regional manager only in their region).
-CREATOR_ROLES = (
-    Role.Code.ADMIN,
-    Role.Code.DIRECTOR,
-    Role.Code.REGIONAL_MANAGER,
-    Role.Code.CHANNEL_MANAGER,
-    Role.Code.PROJECT_MANAGER,
-    Role.Code.PRESALES,
-    Role.Code.ACCOUNT_MANAGER,
+# Vendor roles that work on projects across partners and regions (a project may be opened for
+# any active partner, not only those in the user's scope).
+CROSS_PARTNER_ROLES = frozenset(
+    {roles.Code.PROJECT_MANAGER, roles.Code.PRESALES, roles.Code.ACCOUNT_MANAGER}
 )
-# Roles that may hand a project to another owner (a regional manager only in their region).
-OWNER_CHANGERS = (Role.Code.ADMIN, Role.Code.DIRECTOR, Role.Code.REGIONAL_MANAGER)
 # Classes a partner may open itself; company-level, bid and delivery projects are the vendor's.
 PARTNER_CLASSES = (ProjectClass.CHANNEL, ProjectClass.PRESALES)
 # States in which the project's stages may move.
@@ -32,9 +32,8 @@ MOVING = (Project.Status.ACTIVE, Project.Status.WON)
 
 
 def is_hq(user: User) -> bool:
-    return user.is_superuser or (
-        not user.is_partner_user and user.has_role(Role.Code.ADMIN, Role.Code.DIRECTOR)
-    )
+    """The company's leaders (admin, director) or a superuser: no region or partner limit."""
+    return user.is_superuser or (not user.is_partner_user and user.has_role(*roles.LEADERS))
 
 
 def in_region(user: User, region_id: int) -> bool:
@@ -46,8 +45,10 @@ def in_region(user: User, region_id: int) -> bool:
     )
 
 
-def can_edit(user: User, project: Project) -> bool:
-    """May `user` change `project` (data, stages, documents, team)? Monitors only watch."""
+def project_can_edit(user: User, project: Project) -> bool:
+    """Is `user` one of those who change `project` (data, stages, documents, team, plan)?
+    Monitors only watch. Whether the project's state still allows changes is
+    project_can_change."""
     if not (user.is_authenticated and user.is_active):
         return False
     if user.is_partner_user:
@@ -65,8 +66,13 @@ def can_edit(user: User, project: Project) -> bool:
     )
 
 
+def project_can_change(user: User, project: Project) -> bool:
+    """May `user` change `project` now: one of its editors, in a state that allows changes?"""
+    return project.is_editable and project_can_edit(user, project)
+
+
 def require_edit(user: User, project: Project) -> None:
-    if not can_edit(user, project):
+    if not project_can_edit(user, project):
         raise PermissionDenied(_("You cannot change this project."))
 
 
@@ -97,6 +103,20 @@ def locked(project: Project, version: int | None = None) -> Project:
         raise ConflictError(
             _("Someone else changed this project meanwhile; reload it and try again.")
         )
+    return row
+
+
+def locked_editable(project: Project, version: int | None = None) -> Project:
+    """The project row locked (`version` checked) in a state that allows changes."""
+    row = locked(project, version)
+    require_editable(row)
+    return row
+
+
+def locked_moving(project: Project, version: int | None = None) -> Project:
+    """The project row locked (`version` checked) in a state in which its stages move."""
+    row = locked(project, version)
+    require_moving(row)
     return row
 
 
@@ -139,9 +159,65 @@ def transition_record(
     return row
 
 
-def can_watch_everything(user: User) -> bool:
-    return sees_everything(user)
-
-
 def model_label(obj: Model) -> str:
     return str(obj._meta.verbose_name)
+
+
+def project_lock_for_item(actor: User, project: Project) -> Project:
+    """Lock the project for a write of one of its items (a task, a risk, a meeting…), so that an
+    item never lands on a project being closed at the same moment; refuse a closed or lost
+    project."""
+    require_edit(actor, project)
+    return locked_editable(project)
+
+
+def assignee_notify(actor: User, owner: User | None, before_owner_id: int | None, what, project):
+    """Tell a new owner (not the actor) that something of `project` is now theirs, once the
+    write commits."""
+    if owner is None or owner.pk == actor.pk or owner.pk == before_owner_id:
+        return
+    transaction.on_commit(
+        lambda: notify(
+            recipients=[owner],
+            title=gettext_lazy("Assigned to you in %(code)s: %(what)s"),
+            params={"code": project.code, "what": str(what)},
+        )
+    )
+
+
+# The items of a project (tasks, risks, issues, meetings, action items) are written by everyone
+# who may change the project (project_can_edit: the team except monitors, the owner, the
+# partner's users, managers in scope); their owners are chosen from the team. The project row is
+# locked while an item is written (project_lock_for_item), so an item never lands on a project
+# that is being closed at the same moment, and a closed or lost project refuses every change.
+
+
+def item_add(actor: User, project: Project, item, check: Callable[[Project], None] | None = None):
+    """Save a new item of `project` (a task, a risk, an issue) built and checked by the caller:
+    the project locked (project_lock_for_item) and, once locked, `check(project)` (a limit
+    that only holds under the lock); then the audit entry, and the owner told."""
+    with transaction.atomic():
+        project = project_lock_for_item(actor, project)
+        if check is not None:
+            check(project)
+        item.project = project
+        item.save()
+        audit_created(actor=actor, obj=item, note=project.code)
+        assignee_notify(actor, item.owner, None, item, project)
+    return item
+
+
+def item_change(actor: User, item, change: Callable[[Model], None], *, owned: bool = True):
+    """Write a change to an item of a project (a task, a risk, a meeting…): the project locked
+    (project_lock_for_item), the item's row locked and read again, `change(item)` applied and
+    saved, the audit entry of what changed, and a new owner told (`owned` items)."""
+    with transaction.atomic():
+        project = project_lock_for_item(actor, item.project)
+        item = type(item).objects.select_for_update().get(pk=item.pk)
+        before, owner_before = snapshot(item), getattr(item, "owner_id", None)
+        change(item)
+        item.save()
+        audit_updated(actor=actor, obj=item, before=before, note=project.code)
+        if owned:
+            assignee_notify(actor, item.owner, owner_before, item, project)
+    return item

@@ -12,8 +12,8 @@ from qudao.core.models import User
 from qudao.core.services.audit import audit_updated, snapshot
 
 from ..models import Project
-from .cleaning import MAX_TEXT, Cleaner
-from .common import locked, require_edit, require_editable, save
+from .cleaning import MAX_TEXT, ProjectCleaner
+from .common import locked_editable, require_edit, save
 
 Strategy = Project.CompetitorStrategy
 
@@ -27,7 +27,7 @@ def project_competition_set(
     By whoever may change the project, while it is not lost or closed; a stale `version` is
     refused (409). Recorded in the audit trail; nothing is written when anything is invalid."""
     require_edit(actor, project)
-    c = Cleaner(data, partial=True)
+    c = ProjectCleaner(data, partial=True)
     if not c.skips("competitor_strategy"):
         strategy = str(data.get("competitor_strategy") or "").strip()
         if strategy and strategy not in Strategy.values:
@@ -36,8 +36,7 @@ def project_competition_set(
     c.text("competitor_analysis", max_length=MAX_TEXT)
     values = c.check()
     with transaction.atomic():
-        row = locked(project, version)
-        require_editable(row)
+        row = locked_editable(project, version)
         before = snapshot(row)
         for field, value in values.items():
             setattr(row, field, value)

@@ -1,4 +1,4 @@
-"""The vendor's own projects in the deal-registration conflict check (issue 4).
+"""The vendor's own projects in the deal-registration conflict check.
 
 `project_keys_refresh` keeps an open project's candidate-index keys current (see
 `models.keys`); the services call it wherever a project is created, its customer changes or its
@@ -18,8 +18,8 @@ registrations app strips vendor conflicts from what partners see).
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from qudao.registrations.keys import customer_keys
-from qudao.registrations.matching import Deal, Level, match
+from qudao.customers.keys import customer_keys
+from qudao.customers.matching import Deal, Level, match
 from qudao.registrations.models import Registration
 from qudao.registrations.services.conflicts import VendorConflict, candidates_by_keys
 

@@ -18,7 +18,7 @@ from qudao.core.services.audit import audit_created
 from qudao.core.uploads import DEFAULT_MAX_BYTES, DOCUMENTS, FORM_ALLOWANCE, validate_upload
 
 from ..models import DocumentType, Project, ProjectDocument, ProjectStage
-from .common import locked, require_edit, require_editable
+from .common import locked_editable, require_edit
 
 
 def document_upload_max_request_bytes() -> int:
@@ -75,8 +75,7 @@ def project_document_upload(
         raise ValidationError(errors)
     with transaction.atomic():
         # The project row lock serialises version numbers of concurrent uploads.
-        project = locked(project)
-        require_editable(project)
+        project = locked_editable(project)
         stage_row = ProjectStage.objects.get(pk=stage_row.pk)
         if stage_row.status == ProjectStage.Status.IN_APPROVAL:
             raise ConflictError(_("This stage is in approval; its documents cannot change now."))

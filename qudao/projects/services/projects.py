@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import roles
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, Region, Role, User
 from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
@@ -31,13 +32,13 @@ from ..models import (
     TemplateVersion,
 )
 from .common import (
-    CREATOR_ROLES,
+    CROSS_PARTNER_ROLES,
     MAX_AMOUNT,
-    OWNER_CHANGERS,
     PARTNER_CLASSES,
     in_region,
     is_hq,
     locked,
+    locked_editable,
     require_edit,
     require_editable,
     save,
@@ -280,12 +281,10 @@ def project_create(*, actor: User, data: dict[str, Any]) -> Project:
         )
         members.append((actor, role))
     else:
-        if not (actor.is_superuser or actor.has_role(*CREATOR_ROLES)):
+        if not (actor.is_superuser or actor.has_role(*roles.PROJECT_CREATORS)):
             raise PermissionDenied(_("You cannot create projects."))
         if not is_hq(actor):
-            broad = actor.has_role(
-                Role.Code.PROJECT_MANAGER, Role.Code.PRESALES, Role.Code.ACCOUNT_MANAGER
-            )
+            broad = actor.has_role(*CROSS_PARTNER_ROLES)
             if (
                 actor.has_role(Role.Code.REGIONAL_MANAGER)
                 and not broad
@@ -386,8 +385,7 @@ def project_update(
     require_edit(actor, project)
     values = _clean(data, {field for field in UPDATABLE if field in data})
     with transaction.atomic():
-        project = locked(project, version)
-        require_editable(project)
+        project = locked_editable(project, version)
         before = snapshot(project)
         for field, value in values.items():
             setattr(project, field, value)
@@ -398,21 +396,33 @@ def project_update(
     return project
 
 
+def project_can_create(user: User) -> bool:
+    """Whether to offer "New project": partner users (for their own partner) and vendor staff
+    with a creating role; project_create decides the details (region, partner, class)."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_partner_user or user.is_superuser or user.has_role(*roles.PROJECT_CREATORS)
+
+
+def project_can_change_owner(user: User, project: Project) -> bool:
+    """May `user` hand `project` to another owner: HQ, or the regional manager of the project's
+    region (a superuser may)? Whether the project is still open is the caller's other check."""
+    if user.is_superuser:
+        return True
+    return (
+        user.is_active
+        and not user.is_partner_user
+        and user.has_role(*roles.ORG_MANAGERS)
+        and (is_hq(user) or in_region(user, project.region_id))
+    )
+
+
 def project_owner_change(
     *, actor: User, project: Project, owner: Any, reason: str, version: int | None = None
 ) -> Project:
     """Hand the project to another vendor user: admins, directors, or the regional manager of
     its region. Recorded in the audit trail; the old and the new owner are notified."""
-    allowed = is_hq(actor) or in_region(actor, project.region_id)
-    if (
-        not (
-            actor.is_active
-            and not actor.is_partner_user
-            and actor.has_role(*OWNER_CHANGERS)
-            and allowed
-        )
-        and not actor.is_superuser
-    ):
+    if not project_can_change_owner(actor, project):
         raise PermissionDenied(_("You are not allowed to change the owner of this project."))
     reason = (reason or "").strip()
     errors = {}
@@ -428,8 +438,7 @@ def project_owner_change(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        project = locked(project, version)
-        require_editable(project)
+        project = locked_editable(project, version)
         old_owner = project.owner
         project.owner = new_owner
         save(project, ["owner"])

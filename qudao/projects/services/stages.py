@@ -13,14 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import hooks
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, User
 from qudao.core.services.approvals import (
     ApprovalKind,
     StepSpec,
+    approval_open,
     approval_resubmit,
     approval_start,
-    register_kind,
 )
 from qudao.core.services.audit import audit_record
 from qudao.core.services.notifications import notify
@@ -28,10 +29,9 @@ from qudao.core.services.notifications import notify
 from ..models import Project, ProjectStage, StageDefinition, StageSubmission, StageTransition
 from .common import (
     GATE,
-    locked,
+    locked_editable,
+    locked_moving,
     require_edit,
-    require_editable,
-    require_moving,
     save,
     transition_record,
 )
@@ -53,7 +53,8 @@ def _current(project: Project) -> ProjectStage:
 
 
 def gate_problems(stage: ProjectStage) -> dict[str, str]:
-    """What keeps `stage` from passing its gate: missing documents, unticked checklist items."""
+    """What keeps `stage` from passing its gate: missing documents, unticked checklist items,
+    and what the other apps' gate conditions (core.hooks.gate_condition) report."""
     problems = {}
     required = list(stage.definition.document_types.all())
     present = set(stage.documents.values_list("document_type_id", flat=True))
@@ -68,6 +69,8 @@ def gate_problems(stage: ProjectStage) -> dict[str, str]:
         problems["checklist"] = _("Complete the checklist first: %(items)s.") % {
             "items": "、".join(open_items)
         }
+    for condition in hooks.gate_conditions():
+        problems.update(condition(stage))
     return problems
 
 
@@ -124,18 +127,6 @@ def _move_on(
         transition_record(project, Action.FINISH, actor=actor, from_stage=stage)
 
 
-def _open_gate_approval(project: Project) -> ApprovalRequest | None:
-    return (
-        ApprovalRequest.objects.filter(
-            kind=GATE,
-            object_id=str(project.pk),
-            status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED],
-        )
-        .order_by("-created_at", "-id")
-        .first()
-    )
-
-
 def stage_advance(
     *, actor: User, project: Project, version: int | None = None, comment: str = ""
 ) -> Project:
@@ -144,8 +135,7 @@ def stage_advance(
     require_edit(actor, project)
     comment = (comment or "").strip()[:2000]
     with transaction.atomic():
-        project = locked(project, version)
-        require_moving(project)
+        project = locked_moving(project, version)
         stage = _current(project)
         if stage.status == Status.IN_APPROVAL:
             raise ConflictError(_("This stage is already in approval."))
@@ -156,7 +146,7 @@ def stage_advance(
         if definition.approval == StageDefinition.Approval.NONE:
             _move_on(project, stage, actor=actor, action=Action.ADVANCE, comment=comment)
             return project
-        returned = _open_gate_approval(project)
+        returned = approval_open(project, GATE)
         if returned is not None and returned.status == ApprovalRequest.Status.RETURNED:
             if returned.requested_by_id != actor.pk:
                 raise PermissionDenied(
@@ -192,8 +182,7 @@ def stage_skip(
     require_edit(actor, project)
     reason = (reason or "").strip()[:2000]
     with transaction.atomic():
-        project = locked(project, version)
-        require_moving(project)
+        project = locked_moving(project, version)
         stage = _current(project)
         if not stage.definition.skippable:
             raise ValidationError(
@@ -220,6 +209,11 @@ def _stage_of(project: Project, stage: Any) -> ProjectStage:
     return found
 
 
+def _too_large(data) -> bool:
+    """Draft or submission data that is not a dict, or too long to keep (as JSON)."""
+    return not isinstance(data, dict) or len(json.dumps(data, ensure_ascii=False)) > MAX_DRAFT_CHARS
+
+
 def stage_save_draft(
     *,
     actor: User,
@@ -238,15 +232,12 @@ def stage_save_draft(
         size = len(stage.definition.checklist)
         if any(not isinstance(i, int) or not 0 <= i < size for i in checklist_done):
             errors["checklist_done"] = _("Tick items of this stage's checklist only.")
-    if data is not None and (
-        not isinstance(data, dict) or len(json.dumps(data, ensure_ascii=False)) > MAX_DRAFT_CHARS
-    ):
+    if data is not None and _too_large(data):
         errors["data"] = _("The draft is too large.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        project = locked(project, version)
-        require_editable(project)
+        project = locked_editable(project, version)
         stage = (
             ProjectStage.objects.select_for_update(of=("self",))
             .select_related("definition")
@@ -282,15 +273,12 @@ def stage_submission_add(
         errors["stage"] = _("This stage does not take repeated submissions.")
     if not title or len(title) > 200:
         errors["title"] = _("Give a title of up to 200 characters.")
-    if data is not None and (
-        not isinstance(data, dict) or len(json.dumps(data, ensure_ascii=False)) > MAX_DRAFT_CHARS
-    ):
+    if data is not None and _too_large(data):
         errors["data"] = _("The data is too large.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        project = locked(project)
-        require_editable(project)
+        project = locked_editable(project)
         if stage.status == Status.PENDING:
             raise ConflictError(_("This stage has not started yet."))
         number = (stage.submissions.aggregate(top=Max("number"))["top"] or 0) + 1
@@ -371,13 +359,12 @@ def _notify_owner(project: Project, title, stage: ProjectStage, reason: str) -> 
     )
 
 
-register_kind(
-    ApprovalKind(
-        code=GATE,
-        label=gettext_lazy("Project stage gate"),
-        on_approved=_on_gate_approved,
-        on_rejected=_on_gate_rejected,
-        on_returned=_on_gate_returned,
-        on_cancelled=_on_gate_cancelled,
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+GATE_KIND = ApprovalKind(
+    code=GATE,
+    label=gettext_lazy("Project stage gate"),
+    on_approved=_on_gate_approved,
+    on_rejected=_on_gate_rejected,
+    on_returned=_on_gate_returned,
+    on_cancelled=_on_gate_cancelled,
 )

@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import roles, state
 from qudao.core.errors import ConflictError, PermissionDenied
-from qudao.core.models import AuditEntry, Region, Role, User
+from qudao.core.models import Region, User
 from qudao.core.scopes import region_subtree_ids
-from qudao.core.services.audit import audit_created, audit_record
+from qudao.core.services.audit import audit_created
 from qudao.core.services.notifications import notify
 
 from ..models import Project, StockTake, StockTakeEntry
-from .cleaning import Cleaner, pk_of
+from .cleaning import ProjectCleaner, pk_of
 from .closing import project_lose, project_resume, project_suspend, project_win
 from .common import in_region, is_hq
 from .projects import project_update
@@ -37,21 +38,26 @@ CORRECTABLE = (
     Project.Status.LOST,
 )
 BATCH = 2000
+# The one map of allowed moves of a stock-take round (checked by core.state).
+STOCKTAKE_MOVES = {
+    StockTake.Status.OPEN: {StockTake.Status.CLOSED},
+    StockTake.Status.CLOSED: set(),
+}
 
 
-def can_open_stocktake(user: User) -> bool:
+def stocktake_can_open(user: User) -> bool:
     return (
         user.is_authenticated
         and user.is_active
         and not user.is_partner_user
-        and (is_hq(user) or (user.has_role(Role.Code.REGIONAL_MANAGER) and bool(user.region_id)))
+        and (is_hq(user) or (user.has_role(roles.Code.REGIONAL_MANAGER) and bool(user.region_id)))
     )
 
 
-def can_manage(user: User, stocktake: StockTake) -> bool:
+def stocktake_can_manage(user: User, stocktake: StockTake) -> bool:
     """Close the round, or confirm for an owner: whoever opened it, HQ, or the regional manager
     of the round's region."""
-    if not can_open_stocktake(user):
+    if not stocktake_can_open(user):
         return False
     return (
         is_hq(user)
@@ -63,9 +69,9 @@ def can_manage(user: User, stocktake: StockTake) -> bool:
 def stocktake_open(*, actor: User, data: dict[str, Any]) -> StockTake:
     """Open a round over `data["region"]` (HQ may leave it empty: every region; a regional
     manager only within their own region). One open round per region at a time."""
-    if not can_open_stocktake(actor):
+    if not stocktake_can_open(actor):
         raise PermissionDenied(_("Only managers can open a project stock-take."))
-    c = Cleaner(data)
+    c = ProjectCleaner(data)
     c.text("title", required=True, max_length=100)
     due = c.date("due_date", required=True)
     c.text("note", max_length=2000)
@@ -134,9 +140,9 @@ def stocktake_confirm(
     data = data or {}
     stocktake = entry.stocktake
     project = Project.objects.select_related("partner", "owner").get(pk=entry.project_id)
-    if actor.pk != project.owner_id and not can_manage(actor, stocktake):
+    if actor.pk != project.owner_id and not stocktake_can_manage(actor, stocktake):
         raise PermissionDenied(_("Only the project's owner or a manager can confirm it."))
-    c = Cleaner(data, partial=True)
+    c = ProjectCleaner(data, partial=True)
     status = c.text("status", max_length=10)
     if status and status not in CORRECTABLE:
         c.errors["status"] = _("Choose one of the options.")
@@ -192,22 +198,19 @@ def _status_set(actor: User, project: Project, status: str, note: str) -> Projec
 
 def stocktake_close(*, actor: User, stocktake: StockTake) -> StockTake:
     """End the round; entries still pending stay as the unconfirmed projects of the round."""
-    if not can_manage(actor, stocktake):
+    if not stocktake_can_manage(actor, stocktake):
         raise PermissionDenied(_("You cannot close this stock-take."))
     with transaction.atomic():
-        stocktake = StockTake.objects.select_for_update().get(pk=stocktake.pk)
-        if not stocktake.is_open:
-            raise ConflictError(_("This stock-take is already closed."))
-        stocktake.status = StockTake.Status.CLOSED
+        stocktake = state.locked(stocktake)
         stocktake.closed_by = actor
         stocktake.closed_at = timezone.now()
-        stocktake.save(update_fields=["status", "closed_by", "closed_at"])
         pending = stocktake.entries.filter(status=StockTakeEntry.Status.PENDING).count()
-        audit_record(
+        state.transition(
+            stocktake,
+            StockTake.Status.CLOSED,
+            STOCKTAKE_MOVES,
             actor=actor,
-            obj=stocktake,
-            action=AuditEntry.Action.STATE,
-            changes={"status": [StockTake.Status.OPEN, StockTake.Status.CLOSED]},
             note=_("%(count)s unconfirmed") % {"count": pending},
+            also=("closed_by", "closed_at"),
         )
     return stocktake

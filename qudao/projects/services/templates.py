@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qudao.core import roles
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, Role, User
 from qudao.core.models.org import PARTNER_ROLES
@@ -25,11 +26,19 @@ MAX_TARGET_DAYS = 3650
 Approval = StageDefinition.Approval
 
 
+# Who edits the process templates: company-wide configuration, the system admins only.
+TEMPLATE_EDITORS = frozenset({roles.Code.ADMIN})
+
+
+def template_can_edit(user: User) -> bool:
+    """May `user` create templates and edit their draft versions (a superuser may)?"""
+    return user.is_active and (
+        user.is_superuser or (not user.is_partner_user and user.has_role(*TEMPLATE_EDITORS))
+    )
+
+
 def _require_admin(actor: User) -> None:
-    if not (
-        actor.is_active
-        and (actor.is_superuser or (not actor.is_partner_user and actor.has_role(Role.Code.ADMIN)))
-    ):
+    if not template_can_edit(actor):
         raise PermissionDenied(_("Only system admins can edit process templates."))
 
 

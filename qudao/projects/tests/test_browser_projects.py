@@ -6,13 +6,11 @@ project's stages tab, and the project shows the next stage.
 
 Everything is made before the browser starts; the test reads the database only after it ends."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 
 from qudao.core.tests.factories import OfficeFactory, RegionFactory, UserFactory
 from qudao.projects.models import Project, StageTransition
+from qudao.projects.reference import templates_builtin_ensure
 
 from .factories import PDF
 
@@ -47,8 +45,7 @@ def cast(transactional_db, settings, tmp_path):
     """The organisation and the built-in templates (a transactional test starts from an empty
     database, so the data migration's templates are made again with the same function)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    builtin = importlib.import_module("qudao.projects.migrations.0002_builtin_templates")
-    builtin.create_templates(apps, None)
+    templates_builtin_ensure()
     south = RegionFactory(code="HN", name="华南")
     shenzhen = OfficeFactory(code="HN-SZ", name="深圳办事处", parent=south)
     UserFactory(username="south_b", roles=["regional_manager"], region=south)

@@ -15,7 +15,7 @@ from qudao.projects import services as project_services
 from qudao.projects.models import FollowUpVisit, Handover, Project, ProjectReport
 from qudao.projects.services import closing
 from qudao.projects.services.closing import HANDOVER
-from qudao.projects.tests.work_helpers import add_member, fresh, running_project
+from qudao.projects.tests.helpers import add_member, fresh, running_project
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from qudao.core.models import AuditEntry
 from qudao.projects.models import Project
 from qudao.projects.services import closing
 from qudao.projects.services.competition import project_competition_set
-from qudao.projects.tests.work_helpers import fresh, running_project
+from qudao.projects.tests.helpers import fresh, running_project
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""The vendor's open projects in the deal-registration conflict check (issue 4): the projects'
+"""The vendor's open projects in the deal-registration conflict check: the projects'
 customer-key index kept current by the project services, the `conflict_sources` entry that finds
 candidates through it only, what it leaves out (closed outcomes, the registration's own project,
 the registering partner's projects), and that partner users learn only the level."""
@@ -14,17 +14,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from qudao.partners.demo import credit_code_for
+from qudao.core import hooks
+from qudao.customers.matching import Deal, Level
+from qudao.demo.partners import credit_code_for
 from qudao.partners.tests.factories import PartnerFactory
 from qudao.projects import services
 from qudao.projects.models import Project, ProjectCustomerKey
 from qudao.projects.services import closing
 from qudao.projects.services.conflicts import project_conflicts
 from qudao.projects.tests.factories import project, template
-from qudao.registrations.matching import Deal, Level
 from qudao.registrations.models import Registration
 from qudao.registrations.services import (
-    conflict_sources,
     registration_close,
     registration_conflict_preview,
     registration_vendor_conflicts,
@@ -71,7 +71,7 @@ def hits(reg: Registration) -> list[str]:
 
 
 def test_the_projects_source_is_registered_once():
-    assert conflict_sources.count(project_conflicts) == 1
+    assert hooks.conflict_sources().count(project_conflicts) == 1
 
 
 def test_a_registration_finds_the_open_direct_project_of_its_customer_with_reasons(world, direct):

@@ -10,18 +10,18 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from qudao.core import daily
+from qudao.core import hooks
 from qudao.core.models import Notification
 from qudao.core.tests.factories import UserFactory
 from qudao.core.tests.worker import run_worker
 from qudao.projects import services as project_services
 from qudao.projects.models import Project, ProjectAlert, WorkItem
-from qudao.projects.services import meetings as meeting_services
-from qudao.projects.services import work as work_services
+from qudao.projects.services import plan as plan_services
+from qudao.projects.services import weekly as weekly_services
 from qudao.projects.services.health import projects_health_check
 from qudao.projects.tasks import projects_health_check_task
 from qudao.projects.tests.factories import pdf, template
-from qudao.projects.tests.work_helpers import add_member, fresh, running_project
+from qudao.projects.tests.helpers import add_member, fresh, running_project
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def later(days: int) -> datetime.datetime:
 
 
 def milestone(world, project_obj, due: datetime.date, name="初验") -> WorkItem:
-    return work_services.work_item_create(
+    return plan_services.work_item_create(
         actor=world.pm,
         project=project_obj,
         data={"kind": "milestone", "name": name, "due_date": due},
@@ -93,8 +93,8 @@ def test_an_overdue_milestone_puts_the_project_at_risk(world, running):
     late = milestone(world, running, today + DAY)
     milestone(world, running, today + 30 * DAY, name="终验")  # not due yet
     done = milestone(world, running, today, name="已完成")
-    work_services.work_item_update(actor=world.pm, item=done, data={"status": "done"})
-    work_services.work_item_create(  # tasks are not milestones
+    plan_services.work_item_update(actor=world.pm, item=done, data={"status": "done"})
+    plan_services.work_item_create(  # tasks are not milestones
         actor=world.pm, project=running, data={"name": "安装", "due_date": today}
     )
     version = fresh(running).version
@@ -147,7 +147,7 @@ def test_a_weekly_report_counts_as_an_update(world, long_running, settings):
     settings.PROJECT_STALE_DAYS = 0
     projects_health_check(now=later(2))
     assert codes(long_running) == ["stale"]
-    meeting_services.weekly_report_save(
+    weekly_services.weekly_report_save(
         actor=world.pm, project=long_running, data={"this_week": "实施进展顺利"}
     )
     projects_health_check(now=timezone.now())
@@ -181,11 +181,11 @@ def test_each_condition_is_alerted_once_to_the_owner_and_monitors(
     )
 
     # It clears, and the same milestone late again is still the same condition: no new alert.
-    work_services.work_item_update(actor=world.pm, item=late, data={"status": "done"})
+    plan_services.work_item_update(actor=world.pm, item=late, data={"status": "done"})
     with django_capture_on_commit_callbacks(execute=True):
         projects_health_check(now=later(2))
     assert fresh(alert).cleared_at is not None
-    work_services.work_item_update(actor=world.pm, item=late, data={"status": "doing"})
+    plan_services.work_item_update(actor=world.pm, item=late, data={"status": "doing"})
     with django_capture_on_commit_callbacks(execute=True):
         projects_health_check(now=later(3))
     assert Notification.objects.filter(title__contains=running.code).count() == 2
@@ -221,7 +221,7 @@ def test_the_check_costs_the_same_for_any_number_of_projects(
 
 
 def test_the_check_is_a_registered_daily_task():
-    assert projects_health_check_task in daily.daily_tasks()
+    assert projects_health_check_task in hooks.daily_jobs()
 
 
 @pytest.mark.django_db(transaction=True)

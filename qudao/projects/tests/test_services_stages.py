@@ -260,3 +260,39 @@ def test_people_outside_the_project_cannot_move_it(world, running):
 
     assert fresh(running).stage_code == "solution"
     doc_type()
+
+
+def test_a_gate_condition_of_another_app_holds_the_stage_until_it_reports_none(
+    world, running, monkeypatch
+):
+    """core.hooks.gate_condition: a condition registered by another app (here: a signed contract)
+    keeps the stage from completing while it reports a problem, and lets it pass once it
+    reports none."""
+    signed = {"contract": False}
+    seen = []
+
+    def contract_signed(stage_obj: ProjectStage) -> dict[str, str]:
+        seen.append(stage_obj.pk)
+        return {} if signed["contract"] else {"contract": "Sign the contract first."}
+
+    monkeypatch.setattr("qudao.core.hooks._gate_conditions", [contract_signed])
+    ready_first_gate(world, running)
+    solution = stage(running, "solution")
+    before = fresh(running)
+
+    with pytest.raises(ValidationError) as error:
+        services.stage_advance(actor=world.pm, project=running)
+
+    assert error.value.message_dict == {"contract": ["Sign the contract first."]}
+    assert set(seen) == {solution.pk}
+    after = fresh(running)
+    assert (after.stage_code, after.version) == ("solution", before.version)
+    assert stage(running, "solution").status == "active"
+    assert running.transitions.count() == 1
+
+    signed["contract"] = True
+    services.stage_advance(actor=world.pm, project=fresh(running))
+
+    assert fresh(running).stage_code == "review"
+    assert stage(running, "solution").status == "done"
+    assert running.transitions.count() == 2

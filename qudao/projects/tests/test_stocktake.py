@@ -11,12 +11,16 @@ from django.utils import timezone
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import Notification
 from qudao.core.tests.factories import UserFactory
-from qudao.projects import selectors_work as reads
 from qudao.projects.models import StockTake, StockTakeEntry
+from qudao.projects.selectors.stocktake import (
+    stocktake_entries,
+    stocktake_progress,
+    stocktakes_visible_to,
+)
 from qudao.projects.services import closing
 from qudao.projects.services.stocktake import stocktake_close, stocktake_confirm, stocktake_open
 from qudao.projects.tests.factories import project
-from qudao.projects.tests.work_helpers import fresh, running_project
+from qudao.projects.tests.helpers import fresh, running_project
 
 pytestmark = pytest.mark.django_db
 DUE = timezone.localdate() + datetime.timedelta(days=7)
@@ -123,9 +127,9 @@ def test_owners_confirm_or_correct_and_managers_see_who_has_not(world, projects)
     with pytest.raises(ConflictError):
         stocktake_confirm(actor=world.pm, entry=entry_of(stocktake, south[0]))
 
-    pending = reads.stocktake_entries(world.south_manager, stocktake, status="pending")
+    pending = stocktake_entries(world.south_manager, stocktake, status="pending")
     assert list(pending) == []
-    progress = reads.stocktake_progress(reads.stocktake_entries(world.south_manager, stocktake))
+    progress = stocktake_progress(stocktake_entries(world.south_manager, stocktake))
     assert (progress["confirmed"], progress["corrected"], progress["pending"]) == (1, 1, 0)
 
 
@@ -175,7 +179,7 @@ def test_closing_the_round_leaves_the_unconfirmed_listed(world, projects):
     stocktake_close(actor=world.south_manager, stocktake=stocktake)
     stocktake = fresh(stocktake)
     assert stocktake.status == "closed" and stocktake.closed_by == world.south_manager
-    unconfirmed = reads.stocktake_entries(world.south_manager, stocktake, status="pending")
+    unconfirmed = stocktake_entries(world.south_manager, stocktake, status="pending")
     assert [e.project_id for e in unconfirmed] == [south[1].pk]
     with pytest.raises(ConflictError):
         stocktake_confirm(actor=world.pm, entry=entry_of(stocktake, south[1]))
@@ -188,10 +192,10 @@ def test_who_sees_which_rounds(world, projects):
         actor=world.south_manager,
         data={"title": "华南盘点", "region": world.south.pk, "due_date": DUE},
     )
-    assert list(reads.stocktakes_visible_to(world.east_manager)) == []
-    assert list(reads.stocktakes_visible_to(world.p1_user)) == []
-    assert list(reads.stocktakes_visible_to(world.pm)) == [south_round]  # they own projects in it
-    assert list(reads.stocktakes_visible_to(world.hq)) == [south_round]
+    assert list(stocktakes_visible_to(world.east_manager)) == []
+    assert list(stocktakes_visible_to(world.p1_user)) == []
+    assert list(stocktakes_visible_to(world.pm)) == [south_round]  # they own projects in it
+    assert list(stocktakes_visible_to(world.hq)) == [south_round]
     # The owner sees only their own entries; the manager all of the region's.
-    assert reads.stocktake_entries(world.pm, south_round).count() == 2
-    assert reads.stocktake_entries(world.south_manager, south_round).count() == 2
+    assert stocktake_entries(world.pm, south_round).count() == 2
+    assert stocktake_entries(world.south_manager, south_round).count() == 2

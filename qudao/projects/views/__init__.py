@@ -1,17 +1,3 @@
-"""Pages of the projects app, one module per part; each module has its `urlpatterns` and
-registers its own navigation entries, home-page cards and project detail tabs (views/tabs.py).
-The work_* modules (milestones, tasks, risks…) are another helper's; qudao/projects/urls.py
-lists them."""
-
-from . import documents, editing, history, lists, overview, process_templates, stages, tabs
-
-__all__ = [
-    "documents",
-    "editing",
-    "history",
-    "lists",
-    "overview",
-    "process_templates",
-    "stages",
-    "tabs",
-]
+"""Pages of the projects app, one module per feature (the same names as services/, selectors/,
+forms/ and api/), each with its `urlpatterns` (qudao/projects/urls.py includes them). `base`
+holds what the project pages share and `tabs` the project frame's tabs."""

@@ -3,30 +3,23 @@
 
 from itertools import groupby
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from qudao.core.downloads import private_file_response
-from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.errors import PermissionDenied
 from qudao.core.uploads import upload_size_limit
+from qudao.core.web import attempt_form, get_or_404
 
 from .. import services
-from ..forms import DocumentUploadForm
-from ..selectors import (
-    document_types_active,
-    project_document_get,
-    project_documents,
-    project_stage_list,
-)
+from ..forms.documents import DocumentUploadForm
+from ..selectors.documents import project_document_get, project_documents
+from ..selectors.stages import project_stage_list
+from ..selectors.templates import document_types_active
 from ..services.documents import document_upload_max_request_bytes
-from .base import form_errors, project_or_404, refusal, render_tab
-from .tabs import register_tab
+from .base import project_or_404, render_tab
 
 
 def _grouped(project) -> list[dict]:
@@ -61,31 +54,27 @@ def document_list(request, pk):
     user = request.user
     project = project_or_404(user, pk)
     stages = project_stage_list(project)
-    can_upload = services.can_edit(user, project) and project.is_editable
+    can_upload = services.project_can_change(user, project)
     form = None
     if can_upload and request.method == "POST":
         form = _upload_form(project, stages, request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                document = services.project_document_upload(
-                    actor=user,
-                    project=project,
-                    stage=form.cleaned_data["stage"],
-                    document_type=form.cleaned_data["document_type"],
-                    upload=form.cleaned_data["file"],
-                    note=form.cleaned_data["note"],
-                )
-            except ValidationError as error:
-                form_errors(form, error)
-            except (ConflictError, PermissionDenied) as refused:
-                form.add_error(None, refusal(refused))
-            else:
-                messages.success(
-                    request,
-                    _("%(type)s v%(version)s uploaded.")
-                    % {"type": document.document_type.name, "version": document.version},
-                )
-                return redirect("projects:project-documents", pk=project.pk)
+        if attempt_form(
+            request,
+            form,
+            lambda: services.project_document_upload(
+                actor=user,
+                project=project,
+                stage=form.cleaned_data["stage"],
+                document_type=form.cleaned_data["document_type"],
+                upload=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            ),
+            lambda document: (
+                _("%(type)s v%(version)s uploaded.")
+                % {"type": document.document_type.name, "version": document.version}
+            ),
+        ):
+            return redirect("projects:project-documents", pk=project.pk)
     elif request.method == "POST":
         raise PermissionDenied(_("You cannot change this project."))
     if can_upload and form is None:
@@ -100,10 +89,7 @@ def document_list(request, pk):
 def document_download(request, pk, document_pk):
     """Files are served only through here, after the project's scope check."""
     project = project_or_404(request.user, pk)
-    try:
-        document = project_document_get(project, document_pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    document = get_or_404(project_document_get, project, document_pk)
     return private_file_response(document.file, document.original_name or document.file.name)
 
 
@@ -115,5 +101,3 @@ urlpatterns = [
         name="document-download",
     ),
 ]
-
-register_tab("documents", gettext_lazy("Documents"), "projects:project-documents", order=30)

@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.errors import PermissionDenied
+from qudao.core.web import attempt_form
 
 from .. import services
-from ..forms import ProjectCreateForm, ProjectEditForm
+from ..forms.projects import ProjectCreateForm, ProjectEditForm
 from ..models import ProcessTemplate, TemplateVersion
-from ..selectors import can_create_projects, partners_for_projects, vendor_users_active
-from .base import form_errors, project_or_404, refusal
+from ..selectors.projects import partners_for_projects, vendor_users_active
+from ..services.projects import project_can_create
+from .base import project_or_404
 
 
 def _templates_for(user):
@@ -30,7 +32,7 @@ def _templates_for(user):
 @login_required
 def project_create(request):
     user = request.user
-    if not can_create_projects(user):
+    if not project_can_create(user):
         raise PermissionDenied(_("You cannot create projects."))
     vendor = not user.is_partner_user
     options = {
@@ -41,16 +43,14 @@ def project_create(request):
     }
     if request.method == "POST":
         form = ProjectCreateForm(request.POST, **options)
-        if form.is_valid():
-            try:
-                project = services.project_create(actor=user, data=form.service_data())
-            except ValidationError as error:
-                form_errors(form, error)
-            except (ConflictError, PermissionDenied) as refused:
-                form.add_error(None, refusal(refused))
-            else:
-                messages.success(request, _("Project %(code)s created.") % {"code": project.code})
-                return redirect("projects:project-detail", pk=project.pk)
+        project = attempt_form(
+            request,
+            form,
+            lambda: services.project_create(actor=user, data=form.service_data()),
+            lambda project: _("Project %(code)s created.") % {"code": project.code},
+        )
+        if project:
+            return redirect("projects:project-detail", pk=project.pk)
     else:
         initial = {"region": user.region_id} if user.region_id else {}
         form = ProjectCreateForm(initial=initial, **options)
@@ -61,7 +61,7 @@ def project_create(request):
 def project_edit(request, pk: int):
     user = request.user
     project = project_or_404(user, pk)
-    if not services.can_edit(user, project):
+    if not services.project_can_edit(user, project):
         raise PermissionDenied(_("You cannot change this project."))
     if not project.is_editable:
         messages.error(
@@ -72,21 +72,18 @@ def project_edit(request, pk: int):
         return redirect("projects:project-detail", pk=project.pk)
     if request.method == "POST":
         form = ProjectEditForm(request.POST)
-        if form.is_valid():
-            try:
-                services.project_update(
-                    actor=user,
-                    project=project,
-                    data=form.service_data(),
-                    version=form.cleaned_data["version"],
-                )
-            except ValidationError as error:
-                form_errors(form, error)
-            except (ConflictError, PermissionDenied) as refused:
-                form.add_error(None, refusal(refused))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("projects:project-detail", pk=project.pk)
+        if attempt_form(
+            request,
+            form,
+            lambda: services.project_update(
+                actor=user,
+                project=project,
+                data=form.service_data(),
+                version=form.cleaned_data["version"],
+            ),
+            _("Saved."),
+        ):
+            return redirect("projects:project-detail", pk=project.pk)
     else:
         initial = {name: getattr(project, name) for name in ProjectEditForm.base_fields}
         form = ProjectEditForm(initial=initial)

@@ -3,11 +3,9 @@ audit trail (data, owner and team changes)."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.utils.translation import gettext_lazy
 
-from ..selectors import project_history, project_transitions
+from ..selectors.history import project_history, project_transitions
 from .base import project_or_404, render_tab
-from .tabs import register_tab
 
 
 @login_required
@@ -21,5 +19,3 @@ def history(request, pk):
 
 
 urlpatterns = [path("<int:pk>/history/", history, name="project-history")]
-
-register_tab("history", gettext_lazy("History"), "projects:project-history", order=900)

@@ -4,33 +4,23 @@ filters, saved filters, the navigation entry and the home-page cards."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core import navigation
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.paging import COUNT_CAP
-from qudao.core.views import is_htmx
+from qudao.core.web import get_or_404, is_htmx, redirect_htmx
 
-from ..forms import ProjectFilterForm, SavedFilterForm
-from ..selectors import (
-    can_create_projects,
-    gate_approvals_awaiting_count,
-    projects_open_owned_count,
-    projects_page,
-    projects_search,
-    saved_filter_get,
-    saved_filters_for,
-    stage_choices,
-    vendor_users_active,
-)
+from ..forms.projects import ProjectFilterForm, SavedFilterForm
+from ..selectors.projects import projects_page, projects_search, vendor_users_active
+from ..selectors.saved_filters import saved_filter_get, saved_filters_for
+from ..selectors.stages import stage_choices
+from ..services.projects import project_can_create
 from ..services.saved_filters import saved_filter_delete, saved_filter_save
 from .tabs import health_colour
 
@@ -71,7 +61,7 @@ def project_list(request):
     if is_htmx(request):
         return render(request, "projects/_table.html", context)
     context |= {
-        "can_create": can_create_projects(request.user),
+        "can_create": project_can_create(request.user),
         "saved_filters": saved_filters_for(request.user, PAGE_KEY),
         "save_form": SavedFilterForm(initial={"query": request.GET.urlencode()}),
     }
@@ -144,14 +134,6 @@ def _posted_query(request) -> str:
     return fields.urlencode()
 
 
-def _go(request, url: str):
-    if is_htmx(request):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
 @login_required
 @require_POST
 def saved_filter_create(request):
@@ -166,19 +148,16 @@ def saved_filter_create(request):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("Filter “%(name)s” saved.") % {"name": saved.name})
-            return _go(request, _list_url(saved.query))
+            return redirect_htmx(request, _list_url(saved.query))
     else:
         messages.error(request, _("Give the filter a name of up to 60 characters."))
-    return _go(request, _list_url(query if len(query) < 2000 else ""))
+    return redirect_htmx(request, _list_url(query if len(query) < 2000 else ""))
 
 
 @login_required
 @require_POST
 def saved_filter_remove(request, pk: int):
-    try:
-        saved = saved_filter_get(request.user, pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    saved = get_or_404(saved_filter_get, request.user, pk)
     try:
         saved_filter_delete(actor=request.user, saved=saved)
     except PermissionDenied:
@@ -194,45 +173,5 @@ urlpatterns = [
     path("filters/<int:pk>/delete/", saved_filter_remove, name="saved-filter-delete"),
 ]
 
-navigation.register(
-    navigation.NavItem(
-        key="projects",
-        label=gettext_lazy("Projects"),
-        url_name="projects:project-list",
-        icon="bi-kanban",
-        order=40,
-        partner_users=True,
-    )
-)
-
 
 # --- home-page cards ---------------------------------------------------------------------------
-
-
-def _my_open_projects_card(user):
-    if user.is_partner_user:
-        return None
-    return {
-        "label": gettext_lazy("My open projects"),
-        "value": projects_open_owned_count(user),
-        "url": _list_url(f"owner={user.pk}&status=active"),
-        "icon": "bi-kanban",
-    }
-
-
-def _gates_awaiting_card(user):
-    if user.is_partner_user:
-        return None
-    count = gate_approvals_awaiting_count(user)
-    if not count:
-        return None
-    return {
-        "label": gettext_lazy("Project gates waiting for my approval"),
-        "value": count,
-        "url": reverse("core:approval-list"),
-        "icon": "bi-signpost-split",
-    }
-
-
-navigation.register_card(_my_open_projects_card, order=50)
-navigation.register_card(_gates_awaiting_card, order=51)

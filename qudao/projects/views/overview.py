@@ -2,30 +2,21 @@
 template version, the team (add / remove for those who may change the project) and the owner
 change (admins, directors, the regional manager of its region)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
+from qudao.core.web import attempt_form, attempt_message, get_or_404
 
 from .. import services
-from ..forms import MemberAddForm, OwnerChangeForm
+from ..forms.projects import MemberAddForm, OwnerChangeForm
 from ..models import ProjectStage
-from ..selectors import (
-    can_change_owner,
-    partner_users_of,
-    project_members,
-    project_stage_list,
-    vendor_users_active,
-)
-from .base import form_errors, project_or_404, refusal, render_tab
-from .tabs import register_tab
+from ..selectors.projects import partner_users_of, project_members, vendor_users_active
+from ..selectors.stages import project_stage_list
+from ..services.projects import project_can_change_owner
+from .base import project_or_404, render_tab
 
 STAGE_COLOURS = {
     ProjectStage.Status.DONE: "success",
@@ -59,8 +50,8 @@ def stage_bar(project) -> list[dict]:
 
 def _render(request, project, member_form=None, owner_form=None):
     user = request.user
-    editable = services.can_edit(user, project) and project.is_editable
-    owner_changer = can_change_owner(user, project)
+    editable = services.project_can_change(user, project)
+    owner_changer = project.is_editable and project_can_change_owner(user, project)
     context = {
         "stage_bar": stage_bar(project),
         "members": list(project_members(project)),
@@ -85,28 +76,33 @@ def project_detail(request, pk):
     return _render(request, project)
 
 
+def _back(project):
+    return redirect("projects:project-detail", pk=project.pk)
+
+
+def _submit(request, project, key: str, form, call, success):
+    """Run `call(cleaned_data)` for a valid `form`: done, back to the overview; else the
+    overview again with the form (under `key`) saying why."""
+    if attempt_form(request, form, lambda: call(form.cleaned_data), success):
+        return _back(project)
+    return _render(request, project, **{key: form})
+
+
 @login_required
 @require_POST
 def member_add(request, pk):
     user = request.user
     project = project_or_404(user, pk)
-    form = MemberAddForm(request.POST, users=_team_users(user, project))
-    if form.is_valid():
-        try:
-            services.project_member_add(
-                actor=user,
-                project=project,
-                user=form.cleaned_data["user"],
-                role=form.cleaned_data["role"],
-            )
-        except ValidationError as error:
-            form_errors(form, error)
-        except (ConflictError, PermissionDenied) as refused:
-            form.add_error(None, refusal(refused))
-        else:
-            messages.success(request, _("Added to the team."))
-            return redirect("projects:project-detail", pk=project.pk)
-    return _render(request, project, member_form=form)
+    return _submit(
+        request,
+        project,
+        "member_form",
+        MemberAddForm(request.POST, users=_team_users(user, project)),
+        lambda data: services.project_member_add(
+            actor=user, project=project, user=data["user"], role=data["role"]
+        ),
+        _("Added to the team."),
+    )
 
 
 @login_required
@@ -114,17 +110,13 @@ def member_add(request, pk):
 def member_remove(request, pk, member_pk):
     user = request.user
     project = project_or_404(user, pk)
-    try:
-        member = project_members(project).get(pk=member_pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    try:
-        services.project_member_remove(actor=user, project=project, member=member)
-    except (ValidationError, ConflictError, PermissionDenied) as refused:
-        messages.error(request, refusal(refused))
-    else:
-        messages.success(request, _("Removed from the team."))
-    return redirect("projects:project-detail", pk=project.pk)
+    member = get_or_404(lambda: project_members(project).get(pk=member_pk))
+    attempt_message(
+        request,
+        lambda: services.project_member_remove(actor=user, project=project, member=member),
+        _("Removed from the team."),
+    )
+    return _back(project)
 
 
 @login_required
@@ -132,24 +124,20 @@ def member_remove(request, pk, member_pk):
 def owner_change(request, pk):
     user = request.user
     project = project_or_404(user, pk)
-    form = OwnerChangeForm(request.POST, users=vendor_users_active())
-    if form.is_valid():
-        try:
-            services.project_owner_change(
-                actor=user,
-                project=project,
-                owner=form.cleaned_data["owner"],
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            form_errors(form, error)
-        except (ConflictError, PermissionDenied) as refused:
-            form.add_error(None, refusal(refused))
-        else:
-            messages.success(request, _("The owner has been changed."))
-            return redirect("projects:project-detail", pk=project.pk)
-    return _render(request, project, owner_form=form)
+    return _submit(
+        request,
+        project,
+        "owner_form",
+        OwnerChangeForm(request.POST, users=vendor_users_active()),
+        lambda data: services.project_owner_change(
+            actor=user,
+            project=project,
+            owner=data["owner"],
+            reason=data["reason"],
+            version=data["version"],
+        ),
+        _("The owner has been changed."),
+    )
 
 
 urlpatterns = [
@@ -158,5 +146,3 @@ urlpatterns = [
     path("<int:pk>/team/<int:member_pk>/remove/", member_remove, name="member-remove"),
     path("<int:pk>/owner/", owner_change, name="owner-change"),
 ]
-
-register_tab("overview", gettext_lazy("Overview"), "projects:project-detail", order=10)

@@ -3,10 +3,7 @@ required documents (missing ones marked), checklist ticks and draft, repeated su
 the gate actions — advance, skip with a reason, and for the gate's approver approve / reject /
 return through the core approval services with the approval's version."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils import timezone
@@ -14,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.selectors import approval_detail
 from qudao.core.services.approvals import approval_decide, can_decide
+from qudao.core.web import attempt_form_message, get_or_404
 
 from .. import services
-from ..forms import AdvanceForm, GateDecisionForm, SkipForm, StageDraftForm, SubmissionForm
+from ..forms.stages import AdvanceForm, GateDecisionForm, SkipForm, StageDraftForm, SubmissionForm
 from ..models import ProjectStage
-from ..selectors import (
+from ..selectors.stages import (
     gate_approval_get,
     gate_approval_open,
     project_stage_get,
@@ -29,9 +26,8 @@ from ..selectors import (
     stage_submissions,
 )
 from ..services.common import MOVING
-from .base import project_or_404, refusal, render_tab
+from .base import item_action_view, project_action_view, project_or_404, render_tab
 from .overview import STAGE_COLOURS
-from .tabs import register_tab
 
 
 def _days(stage: ProjectStage, now) -> int | None:
@@ -61,7 +57,7 @@ def _gate(request, project) -> dict:
 def stage_list(request, pk):
     user = request.user
     project = project_or_404(user, pk)
-    editable = services.can_edit(user, project) and project.is_editable
+    editable = services.project_can_change(user, project)
     moving = editable and project.status in MOVING
     submissions = stage_submissions(project)
     now = timezone.now()
@@ -110,137 +106,83 @@ def stage_list(request, pk):
     return render_tab(request, project, "stages", "projects/stages.html", context)
 
 
+TAB = "projects:project-stages"
+
+
 def _back(project):
-    return redirect("projects:project-stages", pk=project.pk)
+    return redirect(TAB, pk=project.pk)
 
 
-@login_required
-@require_POST
-def stage_advance(request, pk):
-    project = project_or_404(request.user, pk)
-    form = AdvanceForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Reload the page and try again."))
-        return _back(project)
-    try:
-        services.stage_advance(
-            actor=request.user,
-            project=project,
-            version=form.cleaned_data["version"],
-            comment=form.cleaned_data["comment"],
-        )
-    except (ValidationError, ConflictError, PermissionDenied) as refused:
-        messages.error(request, refusal(refused))
-    else:
-        messages.success(request, _("The stage gate has been passed or submitted for approval."))
-    return _back(project)
+stage_advance = project_action_view(
+    TAB,
+    lambda request, project, data: services.stage_advance(
+        actor=request.user, project=project, version=data["version"], comment=data["comment"]
+    ),
+    gettext_lazy("The stage gate has been passed or submitted for approval."),
+    form=AdvanceForm,
+    invalid=gettext_lazy("Reload the page and try again."),
+)
+stage_skip = project_action_view(
+    TAB,
+    lambda request, project, data: services.stage_skip(
+        actor=request.user, project=project, reason=data["reason"], version=data["version"]
+    ),
+    gettext_lazy("The stage has been skipped."),
+    form=SkipForm,
+    invalid=gettext_lazy("Give the reason for skipping."),
+)
 
-
-@login_required
-@require_POST
-def stage_skip(request, pk):
-    project = project_or_404(request.user, pk)
-    form = SkipForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reason for skipping."))
-        return _back(project)
-    try:
-        services.stage_skip(
-            actor=request.user,
-            project=project,
-            reason=form.cleaned_data["reason"],
-            version=form.cleaned_data["version"],
-        )
-    except (ValidationError, ConflictError, PermissionDenied) as refused:
-        messages.error(request, refusal(refused))
-    else:
-        messages.success(request, _("The stage has been skipped."))
-    return _back(project)
-
-
-def _stage_or_404(project, stage_pk) -> ProjectStage:
-    try:
-        return project_stage_get(project, stage_pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-
-
-@login_required
-@require_POST
-def stage_draft(request, pk, stage_pk):
-    project = project_or_404(request.user, pk)
-    stage = _stage_or_404(project, stage_pk)
-    form = StageDraftForm(request.POST, definition=stage.definition, prefix=f"s{stage.pk}")
-    if not form.is_valid():
-        messages.error(request, _("Tick items of this stage's checklist only."))
-        return _back(project)
-    draft = dict(stage.draft or {})
-    draft["notes"] = form.cleaned_data["notes"]
-    try:
-        services.stage_save_draft(
-            actor=request.user,
-            project=project,
-            stage=stage,
-            checklist_done=form.cleaned_data["checklist"],
-            data=draft,
-            version=form.cleaned_data["version"],
-        )
-    except (ValidationError, ConflictError, PermissionDenied) as refused:
-        messages.error(request, refusal(refused))
-    else:
-        messages.success(request, _("Draft saved."))
-    return _back(project)
-
-
-@login_required
-@require_POST
-def stage_submission(request, pk, stage_pk):
-    project = project_or_404(request.user, pk)
-    stage = _stage_or_404(project, stage_pk)
-    form = SubmissionForm(request.POST, prefix=f"sub{stage.pk}")
-    if not form.is_valid():
-        messages.error(request, _("Give a title of up to 200 characters."))
-        return _back(project)
-    text = form.cleaned_data["text"]
-    try:
-        services.stage_submission_add(
-            actor=request.user,
-            project=project,
-            stage=stage,
-            title=form.cleaned_data["title"],
-            data={"text": text} if text else {},
-        )
-    except (ValidationError, ConflictError, PermissionDenied) as refused:
-        messages.error(request, refusal(refused))
-    else:
-        messages.success(request, _("Submission added."))
-    return _back(project)
+stage_draft = item_action_view(
+    TAB,
+    project_stage_get,
+    lambda request, project, stage, data: services.stage_save_draft(
+        actor=request.user,
+        project=project,
+        stage=stage,
+        checklist_done=data["checklist"],
+        data={**(stage.draft or {}), "notes": data["notes"]},
+        version=data["version"],
+    ),
+    gettext_lazy("Draft saved."),
+    form=lambda data, project, stage: StageDraftForm(
+        data, definition=stage.definition, prefix=f"s{stage.pk}"
+    ),
+    invalid=gettext_lazy("Tick items of this stage's checklist only."),
+)
+stage_submission = item_action_view(
+    TAB,
+    project_stage_get,
+    lambda request, project, stage, data: services.stage_submission_add(
+        actor=request.user,
+        project=project,
+        stage=stage,
+        title=data["title"],
+        data={"text": data["text"]} if data["text"] else {},
+    ),
+    gettext_lazy("Submission added."),
+    form=lambda data, project, stage: SubmissionForm(data, prefix=f"sub{stage.pk}"),
+    invalid=gettext_lazy("Give a title of up to 200 characters."),
+)
 
 
 @login_required
 @require_POST
 def gate_decide(request, pk, approval_pk):
     project = project_or_404(request.user, pk)
-    try:
-        approval = gate_approval_get(request.user, project, approval_pk)
-    except ObjectDoesNotExist:
-        raise Http404 from None
-    form = GateDecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Reload the page and try again."))
-        return _back(project)
-    try:
-        approval_decide(
+    approval = get_or_404(gate_approval_get, request.user, project, approval_pk)
+    attempt_form_message(
+        request,
+        GateDecisionForm(request.POST),
+        lambda data: approval_decide(
             actor=request.user,
             approval=approval,
-            decision=form.cleaned_data["decision"],
-            comment=form.cleaned_data["comment"],
-            version=form.cleaned_data["version"],
-        )
-    except (ValidationError, ConflictError, PermissionDenied) as refused:
-        messages.error(request, refusal(refused))
-    else:
-        messages.success(request, _("Your decision has been recorded."))
+            decision=data["decision"],
+            comment=data["comment"],
+            version=data["version"],
+        ),
+        _("Your decision has been recorded."),
+        invalid=_("Reload the page and try again."),
+    )
     return _back(project)
 
 
@@ -248,13 +190,11 @@ urlpatterns = [
     path("<int:pk>/stages/", stage_list, name="project-stages"),
     path("<int:pk>/stages/advance/", stage_advance, name="stage-advance"),
     path("<int:pk>/stages/skip/", stage_skip, name="stage-skip"),
-    path("<int:pk>/stages/<int:stage_pk>/draft/", stage_draft, name="stage-draft"),
+    path("<int:pk>/stages/<int:item_pk>/draft/", stage_draft, name="stage-draft"),
     path(
-        "<int:pk>/stages/<int:stage_pk>/submissions/",
+        "<int:pk>/stages/<int:item_pk>/submissions/",
         stage_submission,
         name="stage-submission-add",
     ),
     path("<int:pk>/gates/<int:approval_pk>/decide/", gate_decide, name="gate-decide"),
 ]
-
-register_tab("stages", gettext_lazy("Stages"), "projects:project-stages", order=20)

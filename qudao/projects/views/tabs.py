@@ -1,45 +1,21 @@
-"""The frame every project detail page shares: a registry of tabs and the context they need.
+"""The frame every project detail page shares: the tabs the apps register (core.hooks.detail_tab,
+page "project") and the context they need."""
 
-Why a registry: the detail page is built by more than one module (overview, stages, documents
-and history here; milestones, tasks, risks, meetings… in the work_* modules). Each module
-registers its tab on import, so the tab bar shows exactly the tabs that exist, in a fixed order,
-without this module knowing the others. Orders in use: overview 10, stages 20, documents 30,
-the work tabs 40–890, history 900 (always last).
-"""
-
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 
+from qudao.core import hooks
+
 from ..models import Project
-
-
-@dataclass(frozen=True)
-class Tab:
-    key: str
-    label: Any
-    url_name: str  # reversed with the project's pk as its only argument
-    order: int = 100
-    partner_users: bool = True  # shown to partner users too
-
-
-_tabs: dict[str, Tab] = {}
-
-
-def register_tab(
-    key: str, label: Any, url_name: str, order: int = 100, partner_users: bool = True
-) -> None:
-    """Add or replace the tab `key` (re-registering on a re-import is harmless)."""
-    _tabs[key] = Tab(key, label, url_name, order, partner_users)
 
 
 def tabs_for(user, project: Project, active_key: str) -> list[dict[str, Any]]:
     """The tabs `user` may see on `project`, in order, with the active one marked."""
     shown = [
         tab
-        for tab in sorted(_tabs.values(), key=lambda t: (t.order, t.key))
+        for tab in hooks.detail_tabs("project")
         if tab.partner_users or not getattr(user, "is_partner_user", False)
     ]
     return [

@@ -13,7 +13,7 @@ LIVE = ("submitted", "approved", "info_requested")  # Registration.LIVE when thi
 
 
 def reindex_keys(apps, schema_editor):
-    from qudao.registrations.keys import customer_keys
+    from qudao.customers.keys import customer_keys
 
     Registration = apps.get_model("registrations", "Registration")
     CustomerKey = apps.get_model("registrations", "CustomerKey")

@@ -12,7 +12,7 @@ def store_name_parts(apps, schema_editor):
     """Take apart the customer name of every live registration once, as the services now do on
     every save. Uses the current `matching.normalise_name` on purpose: the parts must be what
     the services write."""
-    from qudao.registrations.matching import normalise_name
+    from qudao.customers.matching import normalise_name
 
     Registration = apps.get_model("registrations", "Registration")
     CustomerName = apps.get_model("registrations", "CustomerName")

@@ -6,7 +6,6 @@ approve, reject …) call `registration_keys_refresh` after every save and
 `registration_conflicts` on save of a draft and on submit.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -14,14 +13,17 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Model
 
-from ..keys import customer_keys
-from ..matching import Deal, Level, Match, NameParts, match, normalise_name
+from qudao.core import hooks
+from qudao.customers.keys import customer_keys
+from qudao.customers.matching import Deal, Level, Match, NameParts, match, normalise_name
+from qudao.customers.models import KeyKind
+
 from ..models import CustomerKey, CustomerName, Registration, RegistrationProduct
 
 # At most this many candidates are fetched and scored per check: the best by shared keys, those
-# in the customer's region first (see candidates_by_keys). Beyond 20, the only checks that had
-# more were names shared by hundreds of customers (人民政府办公厅), whose 21st to 50th candidates
-# were other cities' namesakes; scoring them was the slowest checks' time (bench/README.md).
+# in the customer's region first (see candidates_by_keys). Beyond 20, the only checks with more
+# are names shared by hundreds of customers (人民政府办公厅), whose further candidates are other
+# cities' namesakes; scoring them takes the slowest checks' time (bench/README.md).
 MAX_CANDIDATES = 20
 # The fields of a candidate that the scoring (`_deal`) and the conflict panels read, in the order
 # of Candidate's fields, then the stored name parts (`CustomerName`): the scoring does not take
@@ -91,7 +93,7 @@ class Conflict:
 @dataclass(frozen=True)
 class VendorConflict:
     """A match with the vendor's own records (a direct project, a named account …), found by a
-    module registered in `conflict_sources`."""
+    module registered with `core.hooks.conflict_source` (it must use its own index, never scan)."""
 
     source: str  # what kind of record, e.g. "project"
     reference: str  # its code or number, shown to vendor staff
@@ -107,12 +109,6 @@ class VendorConflict:
     @property
     def level(self) -> Level:
         return self.match.level
-
-
-# Hook point for later modules (projects, a customer master): callables that return the vendor's
-# own records matching a registration, each scored with `matching.match`. Append at import time
-# of your app; a source must use its own index, never scan.
-conflict_sources: list[Callable[[Registration, Deal], list[VendorConflict]]] = []
 
 
 def registration_keys_refresh(registration: Registration) -> None:
@@ -175,11 +171,11 @@ def candidates_by_keys(
     likely conflict.
 
     Written in SQL on purpose: it runs on every save of a draft, and building the same query
-    with Q objects, Case/When and an aggregate filter cost 3.7 ms of Python (p50, 1,000,000
-    registrations) against 1.0 ms for PostgreSQL to answer it (bench/README.md).
+    with Q objects, Case/When and an aggregate filter costs more time in Python than the
+    database takes to answer it (bench/README.md).
     """
-    exact = [(kind, key) for kind, key in keys if kind != CustomerKey.Kind.GRAM]
-    grams = [key for kind, key in keys if kind == CustomerKey.Kind.GRAM]
+    exact = [(kind, key) for kind, key in keys if kind != KeyKind.GRAM]
+    grams = [key for kind, key in keys if kind == KeyKind.GRAM]
     if not exact and not grams:
         return []
     quote = connection.ops.quote_name
@@ -208,7 +204,7 @@ def candidates_by_keys(
             f"SELECT {column} AS target, 1 AS weight, 0 AS near FROM {table} "
             f"WHERE {kind_col} = %s AND {key_col} IN ({', '.join(['%s'] * len(grams))}){others}"
         )
-        gram_params = [CustomerKey.Kind.GRAM, *grams, *others_params]
+        gram_params = [KeyKind.GRAM, *grams, *others_params]
     # A name sharing a bigram or two with a long name is noise (自动, 动化 of 谋韬德和自动化 are
     # in thousands of names): without an exact key, ask for half of the name's bigrams.
     min_grams = 1 if len(grams) <= 2 else max(2, (len(grams) + 1) // 2)
@@ -219,7 +215,7 @@ def candidates_by_keys(
     if exact_lookups and gram_lookup:
         # When the exact keys alone give a full list, no bigram can put another candidate in it
         # (an exact key outweighs all of them), so the bigrams are not read: a public body's
-        # name (南岸区疾病预防控制中心) has 28 namesakes, and its bigrams 11,600 keys (13 → 1 ms).
+        # name (南岸区疾病预防控制中心) has dozens of namesakes, and its bigrams thousands of keys.
         # The database evaluates the count once, before reading any bigram. (Ties between
         # candidates with the same exact keys then go to the oldest, not to shared bigrams.)
         sql = (
@@ -256,8 +252,8 @@ def _candidates(
 ) -> tuple[list[Candidate], dict[int, set[str]]]:
     """The registrations `ids` that are other partners' live ones, and the names of the product
     lines of each (and of `registration`'s own with `own_lines`), by id: one query, a row per
-    product line (a query for the rows and one for their lines were a third of a check's round
-    trips)."""
+    product line (rather than a query for the rows and one for their lines: round trips are a
+    large part of a check)."""
     rows = (
         Registration.objects.filter(pk__in=[*ids, registration.pk] if own_lines else ids)
         .order_by()
@@ -286,7 +282,7 @@ def registration_conflicts(
     """Other partners' live registrations that conflict with `registration`, worst first.
 
     Candidates come from the key index only (a bounded number of queries whatever the number of
-    registrations), then each is scored by `matching.match`; "none" results are left out.
+    registrations), then each is scored by `customers.matching.match`; "none" results are left out.
     `registration` may be unsaved (a preview while the partner types): then `product_lines`
     gives the names of its product lines.
     """
@@ -314,7 +310,8 @@ def registration_vendor_conflicts(
     *, registration: Registration, product_lines: frozenset[str] | None = None
 ) -> list[VendorConflict]:
     """Matches of `registration` with the vendor's own records, from every registered source."""
-    if not conflict_sources:
+    sources = hooks.conflict_sources()
+    if not sources:
         return []
     if product_lines is None and registration.pk is not None:
         product_lines = frozenset(
@@ -323,7 +320,7 @@ def registration_vendor_conflicts(
             )
         )
     deal = _deal(registration, product_lines or frozenset())
-    found = [hit for source in conflict_sources for hit in source(registration, deal)]
+    found = [hit for source in sources for hit in source(registration, deal)]
     found = [hit for hit in found if hit.level > Level.NONE]
     return sorted(found, key=lambda c: (-c.match.level, -c.match.score, c.reference))
 

@@ -12,17 +12,21 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.catalog.models import ProductLine
+from qudao.core.cleaning import MAX_AMOUNT, MAX_TEXT, Cleaner
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, Region, User
 from qudao.core.numbering import next_number
 from qudao.core.scopes import region_subtree_ids
 from qudao.core.services.approvals import (
     StepSpec,
+    approval_open,
     approval_resubmit,
     approval_start,
 )
 from qudao.core.services.audit import audit_created, audit_updated, snapshot
-from qudao.partners.models import Agreement, Partner, ProductLine
+from qudao.core.state import locked
+from qudao.partners.models import Agreement, Partner
 from qudao.partners.validators import normalise_credit_code, validate_credit_code
 
 from ..models import Registration, RegistrationProduct
@@ -36,50 +40,74 @@ from .conflicts import (
 from .rules import cross_region_approver
 from .state import (
     EDITABLE,
-    MAX_AMOUNT,
     MAX_PRODUCTS,
     NUMBER_PREFIX,
     REVIEW,
     RegistrationResult,
     Status,
     is_partner_member,
-    locked,
-    open_approval,
+    registration_can_transition,
     transition,
 )
 
 # --- validation --------------------------------------------------------------------------------
 
 
-def clean_text(data, name, errors, *, required=False, max_length=200, label=None) -> str:
-    value = str(data.get(name) or "").strip()
-    if required and not value:
-        errors[name] = _("Enter the %(field)s.") % {"field": label or name.replace("_", " ")}
-    elif len(value) > max_length:
-        errors[name] = _("Keep this under %(max)s characters.") % {"max": max_length}
-    return value
+class RegistrationCleaner(Cleaner):
+    """The kit's cleaner (collected errors, text limits from the Registration fields) with the
+    registration messages the pages and the API show: the field named in "Enter the …", and
+    the estimated amount's own checks (above zero, the CNY hint, two decimal places)."""
 
+    def __init__(self, data: dict[str, Any] | None, *, partial: bool = False):
+        super().__init__(data, partial=partial, model=Registration)
 
-def clean_amount(value: Any, errors: dict[str, str]) -> Decimal | None:
-    field = "estimated_amount"
-    try:
-        amount = Decimal(str(value).strip()) if value not in (None, "") else None
-    except (InvalidOperation, ValueError):
-        errors[field] = _("Enter an amount in CNY, e.g. 500000.")
-        return None
-    if amount is None:
-        errors[field] = _("Enter the estimated amount.")
-    elif not amount.is_finite():
-        errors[field] = _("Enter an amount in CNY, e.g. 500000.")
-    elif amount <= 0:
-        errors[field] = _("The amount must be greater than zero.")
-    elif amount > MAX_AMOUNT:
-        errors[field] = _(
-            "The amount is larger than %(max)s CNY; check the number (it is in CNY, not 10k CNY)."
-        ) % {"max": f"{MAX_AMOUNT:,.0f}"}
-    elif amount != amount.quantize(Decimal("0.01")):
-        errors[field] = _("Use at most two decimal places.")
-    return None if field in errors else amount.quantize(Decimal("0.01"))
+    def text(
+        self,
+        field: str,
+        *,
+        required: bool = False,
+        max_length: int | None = None,
+        label: Any = None,
+    ) -> str | None:
+        if self.skips(field):
+            return None
+        max_length = max_length or self.limit(field)
+        value = str(self.data.get(field) or "").strip()
+        if required and not value:
+            self.errors[field] = _("Enter the %(field)s.") % {
+                "field": label or field.replace("_", " ")
+            }
+        elif len(value) > max_length:
+            self.errors[field] = _("Keep this under %(max)s characters.") % {"max": max_length}
+        self.values[field] = value
+        return value
+
+    def amount(self, field: str) -> Decimal | None:
+        if self.skips(field):
+            return None
+        value = self.data.get(field)
+        try:
+            amount = Decimal(str(value).strip()) if value not in (None, "") else None
+        except (InvalidOperation, ValueError):
+            self.errors[field] = _("Enter an amount in CNY, e.g. 500000.")
+            return None
+        if amount is None:
+            self.errors[field] = _("Enter the estimated amount.")
+        elif not amount.is_finite():
+            self.errors[field] = _("Enter an amount in CNY, e.g. 500000.")
+        elif amount <= 0:
+            self.errors[field] = _("The amount must be greater than zero.")
+        elif amount > MAX_AMOUNT:
+            self.errors[field] = _(
+                "The amount is larger than %(max)s CNY; check the number (it is in CNY, not 10k "
+                "CNY)."
+            ) % {"max": f"{MAX_AMOUNT:,.0f}"}
+        elif amount != amount.quantize(Decimal("0.01")):
+            self.errors[field] = _("Use at most two decimal places.")
+        if field in self.errors:
+            return None
+        self.values[field] = amount.quantize(Decimal("0.01"))
+        return self.values[field]
 
 
 def _close_date(value: Any, errors: dict[str, str]) -> datetime.date | None:
@@ -148,21 +176,17 @@ def _products(value: Any, errors: dict[str, str]) -> list[tuple[ProductLine, int
 
 def _validate(data: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
     """Clean field values and product rows (None: the products were not sent, keep them)."""
-    errors: dict[str, str] = {}
-    clean = {
-        "customer_name": clean_text(
-            data, "customer_name", errors, required=True, label=_("customer name")
-        ),
-        "project_name": clean_text(
-            data, "project_name", errors, required=True, label=_("project name")
-        ),
-        "customer_city": clean_text(data, "customer_city", errors, max_length=50),
-        "industry": clean_text(data, "industry", errors, max_length=50),
-        "competitors": clean_text(data, "competitors", errors, max_length=5000),
-        "decision_makers": clean_text(data, "decision_makers", errors, max_length=5000),
-        "notes": clean_text(data, "notes", errors, max_length=5000),
+    cleaner = RegistrationCleaner(data)
+    errors = cleaner.errors
+    cleaner.text("customer_name", required=True, label=_("customer name"))
+    cleaner.text("project_name", required=True, label=_("project name"))
+    cleaner.text("customer_city")
+    cleaner.text("industry")
+    for field in ("competitors", "decision_makers", "notes"):
+        cleaner.text(field, max_length=MAX_TEXT)
+    clean = cleaner.values | {
         "customer_region": _region(data.get("customer_region"), errors),
-        "estimated_amount": clean_amount(data.get("estimated_amount"), errors),
+        "estimated_amount": cleaner.amount("estimated_amount"),
         "expected_close_date": _close_date(data.get("expected_close_date"), errors),
     }
     code = normalise_credit_code(data.get("customer_credit_code") or "")
@@ -177,8 +201,7 @@ def _validate(data: dict[str, Any]) -> tuple[dict[str, Any], list | None]:
         errors["stage"] = _("Choose a stage from the list.")
     clean["stage"] = stage
     products = _products(data["products"], errors) if "products" in data else None
-    if errors:
-        raise ValidationError(errors)
+    cleaner.check()
     return clean, products
 
 
@@ -202,7 +225,7 @@ def registration_conflict_preview(
     except DjangoValidationError:
         code = ""
     region = _region(data.get("customer_region"), errors)
-    amount = clean_amount(data.get("estimated_amount"), errors)
+    amount = RegistrationCleaner(data).amount("estimated_amount")
     lines = _products(data["products"], errors) if data.get("products") else []
     draft = Registration(
         partner=partner,
@@ -221,6 +244,19 @@ def registration_conflict_preview(
 
 
 # --- draft and submit --------------------------------------------------------------------------
+
+
+def registration_can_edit(user: User, registration: Registration) -> bool:
+    """`user` may change `registration` now: one of its partner's users, while it is a draft or
+    sent back for information."""
+    return is_partner_member(user, registration.partner_id) and registration.status in EDITABLE
+
+
+def registration_can_submit(user: User, registration: Registration) -> bool:
+    """`user` may send `registration` for review now (again, when it was sent back)."""
+    return is_partner_member(user, registration.partner_id) and registration_can_transition(
+        registration, Status.SUBMITTED
+    )
 
 
 def registration_save_draft(
@@ -249,7 +285,7 @@ def registration_save_draft(
             audit_created(actor=actor, obj=registration)
         else:
             registration = locked(registration)
-            if registration.status not in EDITABLE:
+            if not registration_can_edit(actor, registration):
                 raise ConflictError(
                     _("This registration is %(status)s and can no longer be edited.")
                     % {"status": registration.get_status_display()}
@@ -314,7 +350,7 @@ def registration_submit(*, actor: User, registration: Registration) -> Registrat
         raise PermissionDenied(_("Only the partner's own users can submit this registration."))
     with transaction.atomic():
         registration = locked(registration)
-        if registration.status not in EDITABLE:
+        if not registration_can_submit(actor, registration):
             raise ConflictError(
                 _("This registration is %(status)s and cannot be submitted.")
                 % {"status": registration.get_status_display()}
@@ -340,7 +376,7 @@ def registration_submit(*, actor: User, registration: Registration) -> Registrat
             ],
         }
         returned = (
-            open_approval(registration, REVIEW) if previous == Status.INFO_REQUESTED else None
+            approval_open(registration, REVIEW) if previous == Status.INFO_REQUESTED else None
         )
         if returned is not None:
             if returned.requested_by_id != actor.pk:

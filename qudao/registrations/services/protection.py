@@ -13,18 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core.cleaning import MAX_TEXT
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, User
 from qudao.core.services.approvals import (
     ApprovalKind,
     StepSpec,
     approval_start,
-    register_kind,
 )
 from qudao.core.services.audit import audit_record, audit_updated, snapshot
+from qudao.core.state import locked
 
 from ..models import Registration
-from .drafts import clean_amount, clean_text
+from .drafts import RegistrationCleaner
 from .state import (
     EXPIRY_NOTICE_DAYS,
     EXPIRY_NOTICE_NOTE,
@@ -33,10 +34,29 @@ from .state import (
     MAX_EXTENSION_DAYS,
     Status,
     is_partner_member,
-    locked,
     notify_partner,
     transition,
 )
+
+# Registrations whose partner reports progress: in review or protected.
+PROGRESS_STATUSES = (Status.SUBMITTED, Status.APPROVED)
+
+
+def registration_can_extend(user: User, registration: Registration) -> bool:
+    """`user` may ask for more protection of `registration` now: one of its partner's users,
+    while it is approved."""
+    return (
+        is_partner_member(user, registration.partner_id) and registration.status == Status.APPROVED
+    )
+
+
+def registration_can_update_progress(user: User, registration: Registration) -> bool:
+    """`user` may report progress on `registration` now: one of its partner's users, while it
+    is in review or approved."""
+    return (
+        is_partner_member(user, registration.partner_id)
+        and registration.status in PROGRESS_STATUSES
+    )
 
 
 def registration_extend_request(
@@ -61,7 +81,7 @@ def registration_extend_request(
         )
     with transaction.atomic():
         registration = locked(registration)
-        if registration.status != Status.APPROVED:
+        if not registration_can_extend(actor, registration):
             raise ConflictError(
                 _("Only an approved registration can be extended; this one is %(status)s.")
                 % {"status": registration.get_status_display()}
@@ -121,21 +141,17 @@ def registration_update_progress(
     """The partner reports progress (stage, amount, notes); `updated_at` records when."""
     if not is_partner_member(actor, registration.partner_id):
         raise PermissionDenied(_("Only the partner's own users can update this registration."))
-    errors: dict[str, str] = {}
-    clean: dict[str, Any] = {}
+    cleaner = RegistrationCleaner(data, partial=True)
     if "stage" in data:
         if data["stage"] not in Registration.Stage.values:
-            errors["stage"] = _("Choose a stage from the list.")
-        clean["stage"] = data["stage"]
-    if "estimated_amount" in data:
-        clean["estimated_amount"] = clean_amount(data["estimated_amount"], errors)
-    if "notes" in data:
-        clean["notes"] = clean_text(data, "notes", errors, max_length=5000)
-    if errors:
-        raise ValidationError(errors)
+            cleaner.errors["stage"] = _("Choose a stage from the list.")
+        cleaner.values["stage"] = data["stage"]
+    cleaner.amount("estimated_amount")
+    cleaner.text("notes", max_length=MAX_TEXT)
+    clean = cleaner.check()
     with transaction.atomic():
         registration = locked(registration)
-        if registration.status not in (Status.SUBMITTED, Status.APPROVED):
+        if not registration_can_update_progress(actor, registration):
             raise ConflictError(
                 _("This registration is %(status)s; its progress can no longer be updated.")
                 % {"status": registration.get_status_display()}
@@ -155,6 +171,19 @@ def registration_update_progress(
     return registration
 
 
+def _notify_until(registration: Registration, subject, body) -> None:
+    """After the commit: tell the partner (its owner too) about the protection's end date."""
+    transaction.on_commit(
+        lambda: notify_partner(
+            registration,
+            subject,
+            body,
+            {"until": registration.protection_until.isoformat()},
+            owner=True,
+        )
+    )
+
+
 def registration_expire_due(today: datetime.date | None = None) -> dict[str, int]:
     """Expire approved registrations whose protection ended before `today` (their keys go, so
     they stop blocking others); warn, once per protection date, of those ending within
@@ -170,14 +199,10 @@ def registration_expire_due(today: datetime.date | None = None) -> dict[str, int
             if registration.status != Status.APPROVED or registration.protection_until >= today:
                 continue
             transition(registration, Status.EXPIRED, actor=None, note=_("protection ended"))
-            transaction.on_commit(
-                lambda r=registration: notify_partner(
-                    r,
-                    gettext_lazy("Registration expired: %(number)s %(customer)s"),
-                    gettext_lazy("Its protection ended on %(until)s."),
-                    {"until": r.protection_until.isoformat()},
-                    owner=True,
-                )
+            _notify_until(
+                registration,
+                gettext_lazy("Registration expired: %(number)s %(customer)s"),
+                gettext_lazy("Its protection ended on %(until)s."),
             )
             expired += 1
     soon = Registration.objects.filter(
@@ -197,14 +222,10 @@ def registration_expire_due(today: datetime.date | None = None) -> dict[str, int
             if already:
                 continue
             audit_record(actor=None, obj=registration, action=AuditEntry.Action.UPDATE, note=note)
-            transaction.on_commit(
-                lambda r=registration: notify_partner(
-                    r,
-                    gettext_lazy("Protection ends soon: %(number)s %(customer)s"),
-                    gettext_lazy("Protected until %(until)s; update it or ask for an extension."),
-                    {"until": r.protection_until.isoformat()},
-                    owner=True,
-                )
+            _notify_until(
+                registration,
+                gettext_lazy("Protection ends soon: %(number)s %(customer)s"),
+                gettext_lazy("Protected until %(until)s; update it or ask for an extension."),
             )
             reminded += 1
     return {"expired": expired, "reminded": reminded}
@@ -276,10 +297,9 @@ def registration_expire_stale(now: datetime.datetime | None = None) -> dict[str,
     return {"stale_warned": warned, "stale_expired": stale}
 
 
-register_kind(
-    ApprovalKind(
-        code=EXTENSION,
-        label=gettext_lazy("Deal registration extension"),
-        on_approved=_on_extension_approved,
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+EXTENSION_KIND = ApprovalKind(
+    code=EXTENSION,
+    label=gettext_lazy("Deal registration extension"),
+    on_approved=_on_extension_approved,
 )

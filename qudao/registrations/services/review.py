@@ -13,13 +13,28 @@ from qudao.core.models import ApprovalRequest, User
 from qudao.core.services.approvals import (
     ApprovalKind,
     approval_decide,
-    register_kind,
+    approval_open,
+    can_decide,
+    step_current,
 )
 
 from ..models import Registration
 from .conflicts import Conflict, earlier_claims, registration_conflicts
 from .rules import protection_terms
-from .state import REVIEW, Status, notify_partner, open_approval, transition
+from .state import REVIEW, Status, is_partner_member, notify_partner, transition
+
+
+def registration_can_decide(
+    user: User, registration: Registration, review: ApprovalRequest | None
+) -> bool:
+    """`user` may decide the current step of `registration`'s open review (or None) now: the
+    approval kit's rule (`can_decide`), which `approval_decide` applies under the row lock."""
+    return (
+        review is not None
+        and review.status == ApprovalRequest.Status.PENDING
+        and not is_partner_member(user, registration.partner_id)
+        and can_decide(user, step_current(review))
+    )
 
 
 def registration_decide(
@@ -33,7 +48,7 @@ def registration_decide(
 ) -> Registration:
     """Decide the current review step. Approving a registration whose customer another partner
     claimed first is refused unless the approver gives `override_reason`."""
-    approval = open_approval(registration, REVIEW)
+    approval = approval_open(registration, REVIEW)
     if approval is None or approval.status != ApprovalRequest.Status.PENDING:
         raise ConflictError(
             _("This registration is %(status)s; there is nothing to decide.")
@@ -63,8 +78,8 @@ def _locked_with_claims(pk: int) -> tuple[Registration, list[Conflict]]:
 
     Two reviews of one customer approved at once (the first claim, and a later one with an
     override) each lock both registrations, in the same order: the second waits for the first
-    and then sees its decision, so one claim stays live. Locking one's own registration first
-    let each read the other as merely submitted, and both were approved."""
+    and then sees its decision, so one claim stays live. Locking only one's own registration
+    first would let each read the other as merely submitted and approve both."""
     conflicts = registration_conflicts(registration=Registration.objects.get(pk=pk))
     locked_ids: set[int] = set()
     while True:
@@ -159,31 +174,32 @@ def _last_comment(approval: ApprovalRequest) -> str:
     return step.comment if step else ""
 
 
-def _on_review_rejected(approval: ApprovalRequest, actor: User) -> None:
+def _send_back(approval: ApprovalRequest, actor: User, to: str, subject, body) -> None:
+    """The review ended without approval: the registration moves `to` its state, with the
+    reviewer's last comment as the reason the partner is told."""
     registration = Registration.objects.select_for_update().get(pk=approval.object_id)
     reason = _last_comment(approval)
-    transition(registration, Status.REJECTED, actor=actor, note=reason[:200])
-    transaction.on_commit(
-        lambda: notify_partner(
-            registration,
-            gettext_lazy("Registration rejected: %(number)s %(customer)s"),
-            gettext_lazy("Reason: %(reason)s"),
-            {"reason": reason},
-        )
+    transition(registration, to, actor=actor, note=reason[:200])
+    transaction.on_commit(lambda: notify_partner(registration, subject, body, {"reason": reason}))
+
+
+def _on_review_rejected(approval: ApprovalRequest, actor: User) -> None:
+    _send_back(
+        approval,
+        actor,
+        Status.REJECTED,
+        gettext_lazy("Registration rejected: %(number)s %(customer)s"),
+        gettext_lazy("Reason: %(reason)s"),
     )
 
 
 def _on_review_returned(approval: ApprovalRequest, actor: User) -> None:
-    registration = Registration.objects.select_for_update().get(pk=approval.object_id)
-    reason = _last_comment(approval)
-    transition(registration, Status.INFO_REQUESTED, actor=actor, note=reason[:200])
-    transaction.on_commit(
-        lambda: notify_partner(
-            registration,
-            gettext_lazy("More information requested: %(number)s %(customer)s"),
-            gettext_lazy("%(reason)s"),
-            {"reason": reason},
-        )
+    _send_back(
+        approval,
+        actor,
+        Status.INFO_REQUESTED,
+        gettext_lazy("More information requested: %(number)s %(customer)s"),
+        gettext_lazy("%(reason)s"),
     )
 
 
@@ -193,13 +209,12 @@ def _on_review_cancelled(approval: ApprovalRequest, actor: User) -> None:
         transition(registration, Status.CANCELLED, actor=actor, note=_last_comment(approval))
 
 
-register_kind(
-    ApprovalKind(
-        code=REVIEW,
-        label=gettext_lazy("Deal registration review"),
-        on_approved=_on_review_approved,
-        on_rejected=_on_review_rejected,
-        on_returned=_on_review_returned,
-        on_cancelled=_on_review_cancelled,
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+REVIEW_KIND = ApprovalKind(
+    code=REVIEW,
+    label=gettext_lazy("Deal registration review"),
+    on_approved=_on_review_approved,
+    on_rejected=_on_review_rejected,
+    on_returned=_on_review_returned,
+    on_cancelled=_on_review_cancelled,
 )

@@ -11,15 +11,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from qudao.catalog.models import ProductLine
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import Region, Role, User
+from qudao.core.roles import LEADERS, user_in
 from qudao.core.scopes import user_region_ids
-from qudao.core.services.audit import audit_created, audit_deleted, audit_updated, snapshot
-from qudao.partners.models import ProductLine, Tier
+from qudao.core.services.audit import audit_created, audit_deleted, audited_update
+from qudao.partners.models import Tier
 
 from ..models import CrossRegionRule, ProtectionRule, Registration
-
-RULE_MANAGERS = (Role.Code.ADMIN, Role.Code.DIRECTOR)
 
 
 @dataclass(frozen=True)
@@ -31,16 +31,13 @@ class Terms:
     rule: ProtectionRule | None  # None: the settings' defaults
 
 
-def can_manage_rules(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and not user.is_partner_user
-        and (user.is_superuser or user.has_role(*RULE_MANAGERS))
-    )
+def rule_can_manage(user: User) -> bool:
+    """`user` may change the registration rules: the channel director or an admin."""
+    return user_in(user, LEADERS)
 
 
 def _require_manager(actor: User) -> None:
-    if not can_manage_rules(actor):
+    if not rule_can_manage(actor):
         raise PermissionDenied(_("Only the channel director or an admin can change these rules."))
 
 
@@ -146,6 +143,22 @@ def _pk_of(model, value, name, errors, message):
     return found
 
 
+def _rule_write(model, rule, values: dict[str, Any], *, actor: User, duplicate: dict[str, str]):
+    """Create the rule, or change it under a row lock, with its audit entry; a second rule for
+    the same key (the unique constraint) is the `duplicate` error."""
+    try:
+        with transaction.atomic():
+            if rule is None:
+                rule = model.objects.create(**values)
+                audit_created(actor=actor, obj=rule)
+            else:
+                rule = model.objects.select_for_update().get(pk=rule.pk)
+                audited_update(actor=actor, obj=rule, values=values)
+    except IntegrityError:
+        raise ValidationError(duplicate) from None
+    return rule
+
+
 def protection_rule_save(
     *, actor: User, data: dict[str, Any], rule: ProtectionRule | None = None
 ) -> ProtectionRule:
@@ -176,23 +189,13 @@ def protection_rule_save(
         "update_interval_days": interval,
         "is_active": bool(data.get("is_active", True)),
     }
-    try:
-        with transaction.atomic():
-            if rule is None:
-                rule = ProtectionRule.objects.create(**values)
-                audit_created(actor=actor, obj=rule)
-            else:
-                rule = ProtectionRule.objects.select_for_update().get(pk=rule.pk)
-                before = snapshot(rule)
-                for name, value in values.items():
-                    setattr(rule, name, value)
-                rule.save()
-                audit_updated(actor=actor, obj=rule, before=before)
-    except IntegrityError:
-        raise ValidationError(
-            {"tier": _("There is already a rule for this tier and product line.")}
-        ) from None
-    return rule
+    return _rule_write(
+        ProtectionRule,
+        rule,
+        values,
+        actor=actor,
+        duplicate={"tier": _("There is already a rule for this tier and product line.")},
+    )
 
 
 def protection_rule_delete(*, actor: User, rule: ProtectionRule) -> None:
@@ -226,23 +229,13 @@ def cross_region_rule_save(
         "approver": approver,
         "note": note,
     }
-    try:
-        with transaction.atomic():
-            if rule is None:
-                rule = CrossRegionRule.objects.create(**values)
-                audit_created(actor=actor, obj=rule)
-            else:
-                rule = CrossRegionRule.objects.select_for_update().get(pk=rule.pk)
-                before = snapshot(rule)
-                for name, value in values.items():
-                    setattr(rule, name, value)
-                rule.save()
-                audit_updated(actor=actor, obj=rule, before=before)
-    except IntegrityError:
-        raise ValidationError(
-            {"customer_region": _("There is already a rule for this region.")}
-        ) from None
-    return rule
+    return _rule_write(
+        CrossRegionRule,
+        rule,
+        values,
+        actor=actor,
+        duplicate={"customer_region": _("There is already a rule for this region.")},
+    )
 
 
 def cross_region_rule_delete(*, actor: User, rule: CrossRegionRule) -> None:

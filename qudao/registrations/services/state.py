@@ -1,25 +1,20 @@
 """What every registration use case shares: the states and their one map of allowed moves
-(`transition` checks it, records the state-change audit row and rewrites the candidate-index
-keys so that only live registrations block others), locking and notifying the partner."""
+(`transition` checks it with `core.state`, records the state-change audit row and rewrites the
+candidate-index keys so that only live registrations block others) and notifying the partner."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.utils.translation import gettext as _
-
-from qudao.core.errors import ConflictError
-from qudao.core.models import ApprovalRequest, AuditEntry, User
-from qudao.core.services.audit import audit_record
+from qudao.core import state
+from qudao.core.models import User
 from qudao.core.services.notifications import notify
+from qudao.customers.matching import Level
 
-from ..matching import Level
 from ..models import Registration
 from .conflicts import Conflict, VendorConflict, registration_keys_refresh
 
 REVIEW = "registration_review"
 EXTENSION = "registration_extension"
 NUMBER_PREFIX = "BB"
-MAX_AMOUNT = Decimal("10000000000")  # 100亿: anything larger is a typing mistake
 EXTENSION_DAYS = 30
 MAX_EXTENSION_DAYS = 180
 EXPIRY_NOTICE_DAYS = 7
@@ -73,27 +68,15 @@ def is_partner_member(user: User, partner_id: int) -> bool:
 
 
 def transition(registration: Registration, to: str, *, actor: User | None, note: str = "") -> None:
-    """Move `registration` (locked by the caller) to `to`, audited, keys refreshed."""
-    before = registration.status
-    if to not in TRANSITIONS.get(before, set()):
-        raise ConflictError(
-            _("This registration is %(status)s; it cannot become %(to)s.")
-            % {"status": registration.get_status_display(), "to": Status(to).label}
-        )
-    registration.status = to
-    registration.save()
-    audit_record(
-        actor=actor,
-        obj=registration,
-        action=AuditEntry.Action.STATE,
-        changes={"status": [before, to]},
-        note=note,
-    )
+    """Move `registration` (locked by the caller) to `to` through `core.state.transition` (the
+    move checked against TRANSITIONS, saved, audited), then rewrite its candidate-index keys so
+    that only live registrations block others."""
+    state.transition(registration, to, TRANSITIONS, actor=actor, note=note)
     registration_keys_refresh(registration)
 
 
-def locked(registration: Registration) -> Registration:
-    return Registration.objects.select_for_update().get(pk=registration.pk)
+def registration_can_transition(registration: Registration, to: str) -> bool:
+    return to in TRANSITIONS.get(registration.status, set())
 
 
 def _partner_users(partner_id: int) -> list[User]:
@@ -110,16 +93,4 @@ def notify_partner(registration: Registration, title, body="", params=None, *, o
         body=body,
         params={"number": registration.number, "customer": registration.customer_name}
         | (params or {}),
-    )
-
-
-def open_approval(registration: Registration, kind: str) -> ApprovalRequest | None:
-    return (
-        ApprovalRequest.objects.filter(
-            kind=kind,
-            object_id=str(registration.pk),
-            status__in=[ApprovalRequest.Status.PENDING, ApprovalRequest.Status.RETURNED],
-        )
-        .order_by("-created_at", "-id")
-        .first()
     )

@@ -5,9 +5,9 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from qudao.catalog.models import ProductLine
 from qudao.core.numbering import next_number
 from qudao.core.tests.factories import OfficeFactory, UserFactory
-from qudao.partners.models import ProductLine
 from qudao.partners.tests.factories import PartnerFactory
 from qudao.registrations.models import Registration, RegistrationProduct
 from qudao.registrations.services import registration_keys_refresh

@@ -139,14 +139,14 @@ def test_racing_approvals_leave_exactly_one_live_claim(world, monkeypatch):
     # Given both reviews are read before either decision lands
     first, second = pair(world)
     barrier = threading.Barrier(2)
-    real = review_service.open_approval
+    real = review_service.approval_open
 
     def read_then_wait(registration, kind):
         approval = real(registration, kind)
         barrier.wait(timeout=20)
         return approval
 
-    monkeypatch.setattr(review_service, "open_approval", read_then_wait)
+    monkeypatch.setattr(review_service, "approval_open", read_then_wait)
     outcomes: dict[str, object] = {}
 
     def decide(name, registration, **extra):

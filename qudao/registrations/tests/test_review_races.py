@@ -26,14 +26,14 @@ def both_read_first(monkeypatch, parties: int = 2) -> None:
     """Every decision reads the open review, then waits until all have read it: both act on
     the chain as it was, as two clicks a moment apart do."""
     barrier = threading.Barrier(parties)
-    real = review_service.open_approval
+    real = review_service.approval_open
 
     def read_then_wait(registration, kind):
         approval = real(registration, kind)
         barrier.wait(timeout=20)
         return approval
 
-    monkeypatch.setattr(review_service, "open_approval", read_then_wait)
+    monkeypatch.setattr(review_service, "approval_open", read_then_wait)
 
 
 def in_threads(*calls) -> list:
@@ -112,7 +112,7 @@ def test_a_decision_after_the_chain_moved_on_is_a_409_not_a_403(world, monkeypat
     )
 
     # When the second click arrives, read before the first one moved the chain on
-    monkeypatch.setattr(review_service, "open_approval", lambda registration, kind: seen)
+    monkeypatch.setattr(review_service, "approval_open", lambda registration, kind: seen)
     with pytest.raises(ConflictError):
         registration_decide(
             actor=world.channel_mgr, registration=registration, decision="approve", comment=""

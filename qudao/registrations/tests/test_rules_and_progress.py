@@ -8,12 +8,13 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from qudao.core import hooks
 from qudao.core.errors import PermissionDenied, ValidationError
 from qudao.core.models import AuditEntry, Notification
 from qudao.core.services.approvals import approval_decide
+from qudao.customers.matching import Deal, Level, match
 from qudao.partners.models import Tier
 from qudao.registrations import services
-from qudao.registrations.matching import Deal, Level, match
 from qudao.registrations.models import CustomerKey, ProtectionRule, Registration
 from qudao.registrations.selectors import conflicts_for_viewer
 from qudao.registrations.services import (
@@ -252,7 +253,7 @@ def vendor_project(monkeypatch):
         result = match(deal, own)
         return [VendorConflict("project", "XM-2026-S-00001", own.customer_name, "", result)]
 
-    monkeypatch.setattr(services.conflicts, "conflict_sources", [source])
+    monkeypatch.setattr(hooks, "_conflict_sources", [source])
     return own
 
 

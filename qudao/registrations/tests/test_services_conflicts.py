@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from qudao.core import scopes
+from qudao.customers.matching import Deal, Level, match, normalise_name
 from qudao.partners.tests.factories import PartnerFactory
-from qudao.registrations.matching import Deal, Level, match, normalise_name
 from qudao.registrations.models import CustomerKey, CustomerName, Registration
 from qudao.registrations.services import (
     MAX_CANDIDATES,
@@ -76,7 +76,7 @@ def test_a_live_registration_stores_its_name_taken_apart_and_loses_it_when_close
 
 
 def test_stored_name_parts_score_as_the_names_themselves_on_the_labelled_pairs(world):
-    from qudao.registrations.tests.test_matching import labelled_pairs
+    from qudao.customers.tests.test_matching import labelled_pairs
 
     registration = RegistrationFactory(partner=world.p1)
     for a, b, _same in labelled_pairs():
@@ -312,7 +312,7 @@ def test_the_reindex_migration_rewrites_old_keys_to_what_the_services_write(worl
 
     from django.apps import apps
 
-    from qudao.registrations.keys import customer_keys
+    from qudao.customers.keys import customer_keys
 
     migration = import_module("qudao.registrations.migrations.0004_reindex_customer_keys")
     registration = RegistrationFactory(partner=world.p1, customer_name="深圳市云帆信息技术有限公司")

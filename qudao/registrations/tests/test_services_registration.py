@@ -9,14 +9,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from qudao.core import hooks
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Notification
 from qudao.core.services.approvals import approval_decide
 from qudao.core.tests.factories import UserFactory
+from qudao.customers.matching import Level
 from qudao.partners.models import Agreement
 from qudao.partners.tests.factories import PartnerFactory
 from qudao.registrations import services
-from qudao.registrations.matching import Level
 from qudao.registrations.models import CustomerKey, Registration
 from qudao.registrations.services import (
     EXTENSION_DAYS,
@@ -433,7 +434,7 @@ def test_the_worker_runs_the_expiry_task(world):
 
 def test_won_calls_the_projects_hook_and_lost_needs_a_reason(world, monkeypatch):
     calls = []
-    monkeypatch.setattr(services.outcome, "on_won", [lambda r, a: calls.append((r.pk, a))])
+    monkeypatch.setattr(hooks, "_registration_won", [lambda r, a: calls.append((r.pk, a))])
     won = approved(world)
     lost = approved(world, user=world.p2_user, customer_name="比亚迪股份有限公司")
 

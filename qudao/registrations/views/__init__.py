@@ -1,6 +1,6 @@
-"""Pages of the registrations app, one module per part; each module has its `urlpatterns` and
-registers its own navigation entries and home-page cards."""
+"""Pages of the registrations app, one module per part, each with its `urlpatterns` (the
+side-bar entries and home-page cards are in `navigation.py`)."""
 
-from . import detail, editing, lists, review, rules
+from . import detail, drafts, registrations, review, rules
 
-__all__ = ["detail", "editing", "lists", "review", "rules"]
+__all__ = ["detail", "drafts", "registrations", "review", "rules"]

@@ -5,7 +5,8 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from ..matching import Level
+from qudao.customers.matching import Level
+
 from ..models import Registration
 from ..selectors import registration_get_for_user
 

@@ -12,20 +12,23 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qudao.core import selectors as core_selectors
 from qudao.core.errors import ConflictError, ValidationError
-from qudao.core.views import _form_errors
+from qudao.core.web import form_errors
 
 from ..forms import CloseForm, DecisionForm, ExtendForm, ProgressForm
 from ..models import Registration
-from ..selectors import conflicts_for_viewer, registrations_visible_to
-from ..selectors_ui import (
+from ..selectors import (
     approvals_with_steps,
+    conflicts_for_viewer,
     level_of,
+    progress_due,
     protection_countdown,
     registration_actions,
+    registrations_visible_to,
 )
 from ..services import (
     registration_close,
@@ -80,6 +83,7 @@ def _render_detail(request, registration, **bound):
         "is_partner": user.is_partner_user,
         "needs_override": actions.decide and conflicts.get("earlier_claim", False),
         "countdown": protection_countdown(registration),
+        "progress_due": progress_due(registration),
         "approvals": approvals_with_steps(user, registration),
         "history": core_selectors.audit_rows(
             core_selectors.audit_entries_for_object(registration)[:HISTORY_ROWS]
@@ -124,7 +128,7 @@ def _run(request, registration, form, form_key: str, call, done: str, then=None)
         try:
             call(form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         except ConflictError as conflict:
             messages.error(request, conflict.message)
             return _back(registration.pk)
@@ -134,78 +138,69 @@ def _run(request, registration, form, form_key: str, call, done: str, then=None)
     return _render_detail(request, registration, **{form_key: form})
 
 
-@login_required
-@require_POST
-def registration_progress(request, pk: int):
-    registration = registration_or_404(request.user, pk)
-    return _run(
-        request,
-        registration,
-        ProgressForm(request.POST),
-        "progress_form",
-        lambda data: registration_update_progress(
-            actor=request.user, registration=registration, data=data
-        ),
-        _("Progress saved."),
-    )
+def _action_view(form_key: str, make_form, call, done, then=None):
+    """A POST action of the detail page (see `_run`): the form `make_form(data, user,
+    registration)` shown under `form_key`, the service `call(user, registration, cleaned_data)`
+    and, when given, `then(user, registration)` instead of the way back to the page."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        user = request.user
+        registration = registration_or_404(user, pk)
+        return _run(
+            request,
+            registration,
+            make_form(request.POST, user, registration),
+            form_key,
+            lambda data: call(user, registration, data),
+            done,
+            then=(lambda: then(user, registration)) if then else None,
+        )
+
+    return view
 
 
-@login_required
-@require_POST
-def registration_extend(request, pk: int):
-    registration = registration_or_404(request.user, pk)
-    return _run(
-        request,
-        registration,
-        ExtendForm(request.POST),
-        "extend_form",
-        lambda data: registration_extend_request(
-            actor=request.user, registration=registration, reason=data["reason"], days=data["days"]
-        ),
-        _("The extension was requested."),
-    )
-
-
-@login_required
-@require_POST
-def registration_close_view(request, pk: int):
-    registration = registration_or_404(request.user, pk)
-    outcomes = registration_actions(request.user, registration).close_outcomes
-    return _run(
-        request,
-        registration,
-        CloseForm(request.POST, outcomes=outcomes),
-        "close_form",
-        lambda data: registration_close(
-            actor=request.user,
-            registration=registration,
-            outcome=data["outcome"],
-            reason=data["reason"],
-        ),
-        _("The registration is closed."),
-    )
-
-
-@login_required
-@require_POST
-def registration_decide_view(request, pk: int):
-    registration = registration_or_404(request.user, pk)
-    return _run(
-        request,
-        registration,
-        DecisionForm(request.POST),
-        "decision_form",
-        lambda data: registration_decide(
-            actor=request.user,
-            registration=registration,
-            decision=data["decision"],
-            comment=data["comment"],
-            override_reason=data["override_reason"],
-            version=data["version"],
-        ),
-        _("Your decision has been recorded."),
-        then=lambda: _back_or_queue(request.user, registration.pk),
-    )
+registration_progress = _action_view(
+    "progress_form",
+    lambda data, user, registration: ProgressForm(data),
+    lambda user, registration, data: registration_update_progress(
+        actor=user, registration=registration, data=data
+    ),
+    gettext_lazy("Progress saved."),
+)
+registration_extend = _action_view(
+    "extend_form",
+    lambda data, user, registration: ExtendForm(data),
+    lambda user, registration, data: registration_extend_request(
+        actor=user, registration=registration, reason=data["reason"], days=data["days"]
+    ),
+    gettext_lazy("The extension was requested."),
+)
+registration_close_view = _action_view(
+    "close_form",
+    lambda data, user, registration: CloseForm(
+        data, outcomes=registration_actions(user, registration).close_outcomes
+    ),
+    lambda user, registration, data: registration_close(
+        actor=user, registration=registration, outcome=data["outcome"], reason=data["reason"]
+    ),
+    gettext_lazy("The registration is closed."),
+)
+registration_decide_view = _action_view(
+    "decision_form",
+    lambda data, user, registration: DecisionForm(data),
+    lambda user, registration, data: registration_decide(
+        actor=user,
+        registration=registration,
+        decision=data["decision"],
+        comment=data["comment"],
+        override_reason=data["override_reason"],
+        version=data["version"],
+    ),
+    gettext_lazy("Your decision has been recorded."),
+    then=lambda user, registration: _back_or_queue(user, registration.pk),
+)
 
 
 def _back_or_queue(user, pk: int):

@@ -5,20 +5,15 @@ conflict with, so that a channel manager sees both sides of a 撞单 together.""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import path, reverse
-from django.utils.translation import gettext_lazy
+from django.urls import path
 
-from qudao.core import navigation
 from qudao.core.paging import paginate
-from qudao.core.views import is_htmx
+from qudao.core.web import is_htmx
 
 from ..forms import ReviewFilterForm
-from ..selectors_ui import (
-    REVIEWER_ROLES,
-    is_reviewer,
+from ..selectors import (
     queue_conflicting,
     review_queue,
-    reviews_waiting_count,
 )
 from .base import LEVEL_COLOURS
 
@@ -57,28 +52,3 @@ def review_list(request):
 
 
 urlpatterns = [path("review/", review_list, name="registration-review")]
-
-navigation.register(
-    navigation.NavItem(
-        key="registration-review",
-        label=gettext_lazy("Registration review"),
-        url_name="registrations:registration-review",
-        icon="bi-clipboard2-pulse",
-        order=31,
-        roles=REVIEWER_ROLES,
-    )
-)
-
-
-def _reviews_card(user):
-    if not is_reviewer(user):
-        return None
-    return {
-        "label": gettext_lazy("Registrations waiting for my review"),
-        "value": reviews_waiting_count(user),
-        "url": reverse("registrations:registration-review"),
-        "icon": "bi-clipboard2-pulse",
-    }
-
-
-navigation.register_card(_reviews_card, order=41)

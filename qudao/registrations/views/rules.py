@@ -12,25 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qudao.core import navigation
 from qudao.core.errors import PermissionDenied, ValidationError
-from qudao.core.models import Role
-from qudao.core.views import _form_errors
+from qudao.core.web import form_errors
 
-from ..forms_rules import CrossRegionRuleForm, ProtectionRuleForm
+from ..forms import CrossRegionRuleForm, ProtectionRuleForm
 from ..models import CrossRegionRule, ProtectionRule
 from ..services import rules as services
-
-navigation.register(
-    navigation.NavItem(
-        key="registration-rules",
-        label=gettext_lazy("Registration rules"),
-        url_name="registrations:rules",
-        icon="bi-sliders",
-        order=34,
-        roles=frozenset({Role.Code.ADMIN, Role.Code.DIRECTOR}),
-    )
-)
 
 
 def _staff_only(user) -> None:
@@ -44,13 +31,35 @@ def rules(request):
     context = {
         "protection_rules": ProtectionRule.objects.select_related("tier", "product_line"),
         "cross_region_rules": CrossRegionRule.objects.select_related("customer_region", "approver"),
-        "can_manage": services.can_manage_rules(request.user),
+        "can_manage": services.rule_can_manage(request.user),
     }
     return render(request, "registrations/rules/list.html", context)
 
 
-def _edit(request, *, model, form_class, save, title, pk=None):
-    if not services.can_manage_rules(request.user):
+# The kinds of rule, as the URLs name them: the model, its form, the services that save and
+# delete one, and the title of its form.
+RULE_KINDS = {
+    "protection": (
+        ProtectionRule,
+        ProtectionRuleForm,
+        services.protection_rule_save,
+        services.protection_rule_delete,
+        gettext_lazy("Protection rule"),
+    ),
+    "cross-region": (
+        CrossRegionRule,
+        CrossRegionRuleForm,
+        services.cross_region_rule_save,
+        services.cross_region_rule_delete,
+        gettext_lazy("Cross-region rule"),
+    ),
+}
+
+
+@login_required
+def rule_edit(request, kind: str, pk: int | None = None):
+    model, form_class, save, _delete, title = RULE_KINDS[kind]
+    if not services.rule_can_manage(request.user):
         raise PermissionDenied
     rule = None
     if pk is not None:
@@ -63,7 +72,7 @@ def _edit(request, *, model, form_class, save, title, pk=None):
         try:
             save(actor=request.user, data=form.cleaned_data, rule=rule)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("registrations:rules")
@@ -72,38 +81,11 @@ def _edit(request, *, model, form_class, save, title, pk=None):
 
 
 @login_required
-def protection_rule_edit(request, pk: int | None = None):
-    return _edit(
-        request,
-        model=ProtectionRule,
-        form_class=ProtectionRuleForm,
-        save=services.protection_rule_save,
-        title=_("Protection rule"),
-        pk=pk,
-    )
-
-
-@login_required
-def cross_region_rule_edit(request, pk: int | None = None):
-    return _edit(
-        request,
-        model=CrossRegionRule,
-        form_class=CrossRegionRuleForm,
-        save=services.cross_region_rule_save,
-        title=_("Cross-region rule"),
-        pk=pk,
-    )
-
-
-@login_required
 @require_POST
 def rule_delete(request, kind: str, pk: int):
-    model, delete = {
-        "protection": (ProtectionRule, services.protection_rule_delete),
-        "cross-region": (CrossRegionRule, services.cross_region_rule_delete),
-    }.get(kind, (None, None))
-    if model is None:
+    if kind not in RULE_KINDS:
         raise Http404
+    model, _form_class, _save, delete, _title = RULE_KINDS[kind]
     rule = model.objects.filter(pk=pk).first()
     if rule is None:
         raise Http404
@@ -114,9 +96,21 @@ def rule_delete(request, kind: str, pk: int):
 
 urlpatterns = [
     path("rules/", rules, name="rules"),
-    path("rules/protection/new/", protection_rule_edit, name="protection-rule-create"),
-    path("rules/protection/<int:pk>/", protection_rule_edit, name="protection-rule-edit"),
-    path("rules/cross-region/new/", cross_region_rule_edit, name="cross-region-rule-create"),
-    path("rules/cross-region/<int:pk>/", cross_region_rule_edit, name="cross-region-rule-edit"),
+    path("rules/protection/new/", rule_edit, {"kind": "protection"}, name="protection-rule-create"),
+    path(
+        "rules/protection/<int:pk>/", rule_edit, {"kind": "protection"}, name="protection-rule-edit"
+    ),
+    path(
+        "rules/cross-region/new/",
+        rule_edit,
+        {"kind": "cross-region"},
+        name="cross-region-rule-create",
+    ),
+    path(
+        "rules/cross-region/<int:pk>/",
+        rule_edit,
+        {"kind": "cross-region"},
+        name="cross-region-rule-edit",
+    ),
     path("rules/<str:kind>/<int:pk>/delete/", rule_delete, name="rule-delete"),
 ]

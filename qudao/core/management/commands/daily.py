@@ -6,7 +6,7 @@
 
 from django.core.management.base import BaseCommand
 
-from qudao.core.daily import daily_tasks
+from qudao.core import hooks
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, now: bool = False, **options):
-        for task in daily_tasks():
+        for task in hooks.daily_jobs():
             if now:
                 self.stdout.write(f"{task.name}: {task.call()}")
             else:

@@ -3,13 +3,13 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from qudao.core.demo import seed_org, seed_staff
 from qudao.core.models import User
+from qudao.demo.org import seed_org, seed_staff
+from qudao.demo.partners import seed_approvals, seed_lifecycle, seed_partners
+from qudao.demo.performance import seed_performance
+from qudao.demo.projects import seed_projects
+from qudao.demo.registrations import seed_registrations
 from qudao.demo.scale import seed_scale
-from qudao.partners.demo import seed_approvals, seed_lifecycle, seed_partners
-from qudao.performance.demo import seed_performance
-from qudao.projects.demo import seed_projects
-from qudao.registrations.demo import seed_registrations
 
 
 class Command(BaseCommand):

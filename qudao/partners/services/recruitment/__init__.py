@@ -7,7 +7,7 @@ channel director). When the last step approves, the hook creates the partner wit
 its admin user, who is invited by e-mail to set a password (`approval`). A rejection mails the
 applicant the reason.
 
-States (PartnerApplication.Status) and the one map of allowed moves, `review.TRANSITIONS`:
+States (PartnerApplication.Status) and the one map of allowed moves, `state.TRANSITIONS`:
 submitted → reviewing → in_approval → approved; submitted/reviewing/in_approval → rejected;
 in_approval → reviewing when the approval is returned, or withdrawn by its requester.
 
@@ -27,10 +27,7 @@ from .approval import (
     qualification_steps,
 )
 from .review import (
-    REVIEW_ROLES,
-    TRANSITIONS,
     application_assign,
-    application_can_review,
     application_invitation_resend,
     application_partner_admin,
     application_reject,
@@ -41,11 +38,11 @@ from .review import (
 )
 from .scorecards import (
     CRITERION_CODE,
-    SCORECARD_ROLES,
     scorecard_active,
     scorecard_can_edit,
     scorecard_criteria_save,
 )
+from .state import TRANSITIONS, application_can_review
 from .submission import (
     APPLICATION_FIELDS,
     ATTACHMENT_TYPES,
@@ -71,8 +68,6 @@ __all__ = [
     "PROFILE_FIELDS",
     "QUALIFICATION",
     "RATE_WINDOW_SECONDS",
-    "REVIEW_ROLES",
-    "SCORECARD_ROLES",
     "TRANSITIONS",
     "USERNAME_UNSAFE",
     "RateLimited",

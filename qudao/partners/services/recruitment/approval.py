@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import state
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, ApprovalStep, Role, User
 from qudao.core.models.org import mobile_validator
@@ -28,7 +29,6 @@ from qudao.core.services.approvals import (
     StepSpec,
     approval_resubmit,
     approval_start,
-    register_kind,
 )
 from qudao.core.services.audit import audit_created, audit_updated, snapshot
 from qudao.core.services.invitations import invitation_send
@@ -43,8 +43,18 @@ from ...models import (
     Tier,
     TierChange,
 )
-from .review import _is_channel_manager, _locked, _reject, _require_reviewer, _transition
-from .submission import _duplicate_message, _region_managers
+from ..common import approval_hook
+from ..partners import PARTNER_FIELDS
+from .state import (
+    TRANSITIONS,
+    application_locked,
+    application_reject_locked,
+    application_review_check,
+    credit_code_duplicate_message,
+    region_managers,
+    user_is_channel_manager,
+)
+from .submission import APPLICATION_FIELDS
 
 QUALIFICATION = "partner_qualification"
 Status = PartnerApplication.Status
@@ -62,7 +72,7 @@ def _approval_blockers(application: PartnerApplication) -> dict[str, list[str]]:
     if Partner.objects.filter(name=application.company_name).exists():
         problems["company_name"] = [_("A partner with this name already exists.")]
     if Partner.objects.filter(credit_code=application.credit_code).exists():
-        problems["credit_code"] = [_duplicate_message()]
+        problems["credit_code"] = [credit_code_duplicate_message()]
     if User.objects.filter(email__iexact=application.contact_email).exists():
         problems["contact_email"] = [
             _(
@@ -91,7 +101,7 @@ def qualification_steps(application: PartnerApplication) -> list[StepSpec]:
     """The region's manager, then the channel director. A region without a manager goes
     straight to the director (nobody could decide the first step otherwise)."""
     steps = []
-    if _region_managers(application.region):
+    if region_managers(application.region):
         steps.append(
             StepSpec(name=gettext_lazy("Regional manager review"), role=Role.Code.REGIONAL_MANAGER)
         )
@@ -103,9 +113,9 @@ def application_submit_for_approval(
     *, actor: User, application: PartnerApplication
 ) -> ApprovalRequest:
     """reviewing → in_approval: start (or resubmit, after a return) the qualification approval."""
-    _require_reviewer(actor, application)
+    application_review_check(actor, application)
     with transaction.atomic():
-        locked = _locked(application)
+        locked = application_locked(application)
         if locked.status != Status.REVIEWING:
             raise ValidationError(
                 _("Only an application under review can be submitted for approval.")
@@ -113,7 +123,7 @@ def application_submit_for_approval(
         errors: dict[str, list[str]] = {}
         if locked.total_score is None:
             errors["scores"] = [_("Score the application first.")]
-        if locked.assignee_id is None and _is_channel_manager(actor):
+        if locked.assignee_id is None and user_is_channel_manager(actor):
             before = snapshot(locked)
             locked.assignee = actor
             locked.save()
@@ -147,7 +157,9 @@ def application_submit_for_approval(
                     "recommended_tier": locked.recommended_tier_id,
                 },
             )
-        _transition(locked, Status.IN_APPROVAL, actor=actor, note=f"#{approval.pk}")
+        state.transition(
+            locked, Status.IN_APPROVAL, TRANSITIONS, actor=actor, note=f"#{approval.pk}"
+        )
     return approval
 
 
@@ -155,12 +167,14 @@ def application_review_resume(
     *, actor: User, application: PartnerApplication
 ) -> PartnerApplication:
     """in_approval → reviewing after the requester withdrew the approval (no hook runs then)."""
-    _require_reviewer(actor, application)
+    application_review_check(actor, application)
     with transaction.atomic():
-        locked = _locked(application)
+        locked = application_locked(application)
         if locked.status != Status.IN_APPROVAL or _open_approval(locked) is not None:
             raise ValidationError(_("The approval of this application is still open."))
-        _transition(locked, Status.REVIEWING, actor=actor, note=_("approval withdrawn"))
+        state.transition(
+            locked, Status.REVIEWING, TRANSITIONS, actor=actor, note=_("approval withdrawn")
+        )
     return locked
 
 
@@ -199,9 +213,9 @@ def _free_mobile(phone: str) -> str:
 
 
 def _partner_owner(application: PartnerApplication, actor: User) -> User:
-    if _is_channel_manager(application.assignee):
+    if user_is_channel_manager(application.assignee):
         return application.assignee
-    if _is_channel_manager(actor):
+    if user_is_channel_manager(actor):
         return actor
     raise ValidationError(
         {
@@ -225,21 +239,8 @@ def _partner_tier(application: PartnerApplication) -> Tier:
     return lowest
 
 
-PROFILE_FIELDS = (
-    "credit_code",
-    "region",
-    "contact_name",
-    "contact_phone",
-    "legal_representative",
-    "address",
-    "website",
-    "business_scope",
-    "registered_capital",
-    "annual_revenue",
-    "staff_count",
-    "main_customers",
-    "main_industries",
-)
+# What the partner takes over from its application: the fields both have.
+PROFILE_FIELDS = tuple(field for field in PARTNER_FIELDS if field in APPLICATION_FIELDS)
 
 
 def application_approved(*, approval: ApprovalRequest, actor: User) -> Partner:
@@ -312,7 +313,7 @@ def application_approved(*, approval: ApprovalRequest, actor: User) -> Partner:
     audit_created(actor=actor, obj=user, note=_("partner admin, %(number)s") % {"number": note})
     application.partner = partner
     application.decision_note = _step_comment(approval, ApprovalStep.Status.APPROVED)
-    _transition(application, Status.APPROVED, actor=actor, note=f"#{approval.pk}")
+    state.transition(application, Status.APPROVED, TRANSITIONS, actor=actor, note=f"#{approval.pk}")
     # robust: a mail server that is down must not turn the committed decision into an error;
     # staff can send the invitation again from the application page.
     transaction.on_commit(lambda: invitation_send(user=user), robust=True)
@@ -333,7 +334,9 @@ def application_approval_rejected(*, approval: ApprovalRequest, actor: User) -> 
     """Approval hook: the application is rejected with the approver's reason; the applicant
     gets it by e-mail."""
     application = PartnerApplication.objects.select_for_update().get(pk=approval.object_id)
-    _reject(application, actor=actor, reason=_step_comment(approval, ApprovalStep.Status.REJECTED))
+    application_reject_locked(
+        application, actor=actor, reason=_step_comment(approval, ApprovalStep.Status.REJECTED)
+    )
 
 
 def application_approval_returned(*, approval: ApprovalRequest, actor: User) -> None:
@@ -341,19 +344,14 @@ def application_approval_returned(*, approval: ApprovalRequest, actor: User) -> 
     requester then submits again (which resubmits the same approval)."""
     application = PartnerApplication.objects.select_for_update().get(pk=approval.object_id)
     reason = _step_comment(approval, ApprovalStep.Status.RETURNED)
-    _transition(application, Status.REVIEWING, actor=actor, note=reason[:200])
+    state.transition(application, Status.REVIEWING, TRANSITIONS, actor=actor, note=reason[:200])
 
 
-register_kind(
-    ApprovalKind(
-        code=QUALIFICATION,
-        label=gettext_lazy("Partner qualification"),
-        on_approved=lambda approval, actor: application_approved(approval=approval, actor=actor),
-        on_rejected=lambda approval, actor: application_approval_rejected(
-            approval=approval, actor=actor
-        ),
-        on_returned=lambda approval, actor: application_approval_returned(
-            approval=approval, actor=actor
-        ),
-    )
+# Registered in the app's ready() (core.hooks.approval_kind).
+QUALIFICATION_KIND = ApprovalKind(
+    code=QUALIFICATION,
+    label=gettext_lazy("Partner qualification"),
+    on_approved=approval_hook(application_approved),
+    on_rejected=approval_hook(application_approval_rejected),
+    on_returned=approval_hook(application_approval_returned),
 )

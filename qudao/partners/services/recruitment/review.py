@@ -6,22 +6,18 @@ The applicant is not a user, so `notify` cannot reach them: the rejection is a p
 to the contact e-mail after the commit.
 """
 
-import logging
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qudao.core import scopes
-from qudao.core.errors import PermissionDenied, ValidationError
+from qudao.core import state
+from qudao.core.errors import ValidationError
 from qudao.core.models import AuditEntry, Role, User
 from qudao.core.services.audit import audit_record, audit_updated, snapshot
 from qudao.core.services.invitations import invitation_send
@@ -31,93 +27,33 @@ from ...models import (
     ApplicationAttachment,
     ApplicationScore,
     PartnerApplication,
-    Scorecard,
+    PartnerScorecard,
     Tier,
 )
-from .scorecards import _to_decimal, scorecard_active
-from .submission import _application_url
-
-logger = logging.getLogger("qudao.partners")
+from ...validators import decimal_or_none
+from .scorecards import scorecard_active
+from .state import (
+    TRANSITIONS,
+    application_locked,
+    application_reject_locked,
+    application_review_check,
+    application_url,
+    user_is_channel_manager,
+)
 
 Status = PartnerApplication.Status
 Kind = ApplicationAttachment.Kind
-
-# The one map of allowed moves of an application.
-TRANSITIONS: dict[str, set[str]] = {
-    Status.SUBMITTED: {Status.REVIEWING, Status.REJECTED},
-    Status.REVIEWING: {Status.IN_APPROVAL, Status.REJECTED},
-    Status.IN_APPROVAL: {Status.APPROVED, Status.REJECTED, Status.REVIEWING},
-}
-
-REVIEW_ROLES = (
-    Role.Code.ADMIN,
-    Role.Code.DIRECTOR,
-    Role.Code.REGIONAL_MANAGER,
-    Role.Code.CHANNEL_MANAGER,
-)
-
-
-def application_can_review(user: User, application: PartnerApplication | None = None) -> bool:
-    """Vendor staff with a reviewing role, and (for one application) who can see it."""
-    if not user.is_authenticated or not user.is_active or user.is_partner_user:
-        return False
-    if not (user.is_superuser or user.has_role(*REVIEW_ROLES)):
-        return False
-    return application is None or scopes.can_see(user, application)
-
-
-def _require_reviewer(actor: User, application: PartnerApplication) -> None:
-    if not application_can_review(actor, application):
-        raise PermissionDenied(_("You cannot review this application."))
-
-
-def _locked(application: PartnerApplication) -> PartnerApplication:
-    return (
-        PartnerApplication.objects.select_for_update(of=("self",))
-        .select_related("region", "assignee", "recommended_tier")
-        .get(pk=application.pk)
-    )
-
-
-def _transition(
-    application: PartnerApplication, to: str, *, actor: User | None, note: str = ""
-) -> None:
-    """Move a locked application to `to`, if the map allows it, with its audit row."""
-    if to not in TRANSITIONS.get(application.status, set()):
-        raise ValidationError(
-            _("This application is %(status)s; that cannot be done now.")
-            % {"status": application.get_status_display()}
-        )
-    before = application.status
-    application.status = to
-    application.save()
-    audit_record(
-        actor=actor,
-        obj=application,
-        action=AuditEntry.Action.STATE,
-        changes={"status": [before, to]},
-        note=note,
-    )
-
-
-def _is_channel_manager(user: User | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_active
-        and not user.is_partner_user
-        and user.has_role(Role.Code.CHANNEL_MANAGER)
-    )
 
 
 def application_assign(
     *, actor: User, application: PartnerApplication, assignee: User
 ) -> PartnerApplication:
     """Give the application to a channel manager, who will own the partner."""
-    _require_reviewer(actor, application)
-    if not _is_channel_manager(assignee):
+    application_review_check(actor, application)
+    if not user_is_channel_manager(assignee):
         raise ValidationError({"assignee": [_("Choose an active channel manager.")]})
     with transaction.atomic():
-        locked = _locked(application)
+        locked = application_locked(application)
         if locked.status not in (Status.SUBMITTED, Status.REVIEWING):
             raise ValidationError(
                 _("Only an application that is submitted or under review can be assigned.")
@@ -133,7 +69,7 @@ def application_assign(
                 title=gettext_lazy("Partner application assigned to you: %(company)s"),
                 body=gettext_lazy("%(number)s, assigned by %(actor)s."),
                 params={"company": locked.company_name, "number": locked.number, "actor": actor},
-                url=_application_url(locked),
+                url=application_url(locked),
             )
         )
     return locked
@@ -141,19 +77,19 @@ def application_assign(
 
 def application_review_start(*, actor: User, application: PartnerApplication) -> PartnerApplication:
     """submitted → reviewing. The business licence must be there (API applicants add it later)."""
-    _require_reviewer(actor, application)
+    application_review_check(actor, application)
     with transaction.atomic():
-        locked = _locked(application)
+        locked = application_locked(application)
         if (
             locked.status == Status.SUBMITTED
             and not locked.attachments.filter(kind=Kind.LICENCE).exists()
         ):
             raise ValidationError(_("The business licence has not been uploaded yet."))
-        _transition(locked, Status.REVIEWING, actor=actor)
+        state.transition(locked, Status.REVIEWING, TRANSITIONS, actor=actor)
     return locked
 
 
-def score_total(application: PartnerApplication, scorecard: Scorecard) -> Decimal | None:
+def score_total(application: PartnerApplication, scorecard: PartnerScorecard) -> Decimal | None:
     """Average over reviewers of Σ(score / max × weight): 0–100, None before any score."""
     per_reviewer: dict[int, Decimal] = defaultdict(Decimal)
     rows = ApplicationScore.objects.filter(
@@ -190,7 +126,7 @@ def application_score(
 ) -> PartnerApplication:
     """A reviewer scores every criterion of the active qualification scorecard (0..max score);
     scoring again replaces their earlier scores. Updates the total and the recommended tier."""
-    _require_reviewer(actor, application)
+    application_review_check(actor, application)
     comments = comments or {}
     scorecard = scorecard_active()
     if scorecard is None:
@@ -201,7 +137,7 @@ def application_score(
     for criterion in criteria:
         field = f"score_{criterion.pk}"
         raw = scores.get(criterion.pk)
-        value = _to_decimal(raw)
+        value = decimal_or_none(raw)
         if raw in (None, ""):
             errors[field] = [_("Score every criterion.")]
         elif value is None:
@@ -218,7 +154,7 @@ def application_score(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        locked = _locked(application)
+        locked = application_locked(application)
         if locked.status != Status.REVIEWING:
             raise ValidationError(
                 _("Scores can only be entered while the application is under review.")
@@ -256,50 +192,19 @@ def application_reject(
     *, actor: User, application: PartnerApplication, reason: str
 ) -> PartnerApplication:
     """A reviewer turns the application down before it goes to approval (e.g. obviously unfit)."""
-    _require_reviewer(actor, application)
+    application_review_check(actor, application)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Give the reason; the applicant receives it.")]})
     with transaction.atomic():
-        locked = _locked(application)
+        locked = application_locked(application)
         if locked.status not in (Status.SUBMITTED, Status.REVIEWING):
             raise ValidationError(
                 _("This application is %(status)s; that cannot be done now.")
                 % {"status": locked.get_status_display()}
             )
-        _reject(locked, actor=actor, reason=reason)
+        application_reject_locked(locked, actor=actor, reason=reason)
     return locked
-
-
-def _reject(application: PartnerApplication, *, actor: User, reason: str) -> None:
-    application.decision_note = reason
-    _transition(application, Status.REJECTED, actor=actor, note=reason[:200])
-    transaction.on_commit(lambda: _mail_applicant_rejected(application))
-
-
-def _mail_applicant_rejected(application: PartnerApplication) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Your partner application %(number)s") % {"number": application.number}
-        body = _(
-            "Dear %(contact)s,\n\nthank you for applying to become our partner. We are sorry: "
-            "the application of %(company)s (%(number)s) was not accepted.\n\nReason: "
-            "%(reason)s\n\nYou may apply again once the reason no longer applies."
-        ) % {
-            "contact": application.contact_name,
-            "company": application.company_name,
-            "number": application.number,
-            "reason": application.decision_note,
-        }
-    try:
-        send_mail(
-            subject=subject,
-            message=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[application.contact_email],
-            fail_silently=False,
-        )
-    except Exception:  # noqa: BLE001 - the decision stands; the failure is logged
-        logger.exception("rejection mail for %s failed", application.number)
 
 
 def application_partner_admin(application: PartnerApplication) -> User | None:
@@ -318,7 +223,7 @@ def application_partner_admin(application: PartnerApplication) -> User | None:
 
 def application_invitation_resend(*, actor: User, application: PartnerApplication) -> str:
     """Send the partner admin a new invitation link (e.g. the first one expired)."""
-    _require_reviewer(actor, application)
+    application_review_check(actor, application)
     user = application_partner_admin(application)
     if application.status != Status.APPROVED or user is None:
         raise ValidationError(_("Only an approved application has a partner admin to invite."))

@@ -1,46 +1,38 @@
 """Scorecards: the active one of a kind, and editing its criteria."""
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qudao.core import roles
 from qudao.core.errors import PermissionDenied, ValidationError
-from qudao.core.models import AuditEntry, Role, User
+from qudao.core.models import AuditEntry, User
 from qudao.core.services.audit import audit_created, audit_record, audit_updated, snapshot
 
 from ...models import (
     ApplicationScore,
-    Scorecard,
+    PartnerScorecard,
     ScorecardCriterion,
 )
+from ...validators import decimal_or_none
 
-SCORECARD_ROLES = (Role.Code.ADMIN, Role.Code.DIRECTOR)
 CRITERION_CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,29}$")
 
 
-def scorecard_active(kind: str = Scorecard.Kind.QUALIFICATION) -> Scorecard | None:
-    return Scorecard.objects.filter(kind=kind, is_active=True).prefetch_related("criteria").first()
-
-
-def _to_decimal(value: Any) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
+def scorecard_active(kind: str = PartnerScorecard.Kind.QUALIFICATION) -> PartnerScorecard | None:
+    return (
+        PartnerScorecard.objects.filter(kind=kind, is_active=True)
+        .prefetch_related("criteria")
+        .first()
+    )
 
 
 def scorecard_can_edit(user: User) -> bool:
-    return bool(
-        user.is_authenticated
-        and not user.is_partner_user
-        and (user.is_superuser or user.has_role(*SCORECARD_ROLES))
-    )
+    """Scorecards are channel policy: system admins and the channel director keep them."""
+    return roles.user_in(user, roles.LEADERS)
 
 
 def _criterion_in_use(criterion: ScorecardCriterion) -> bool:
@@ -53,7 +45,7 @@ def _criterion_in_use(criterion: ScorecardCriterion) -> bool:
 
 
 def scorecard_criteria_save(
-    *, actor: User, scorecard: Scorecard, rows: list[dict[str, Any]]
+    *, actor: User, scorecard: PartnerScorecard, rows: list[dict[str, Any]]
 ) -> list[ScorecardCriterion]:
     """Replace a scorecard's criteria: each row has code, name, weight, max_score, order and
     optionally `id` (an existing criterion) and `delete`. The kept weights must sum to 100; a
@@ -82,7 +74,7 @@ def scorecard_criteria_save(
             continue
         code = (row.get("code") or "").strip()
         name = (row.get("name") or "").strip()
-        weight = _to_decimal(row.get("weight"))
+        weight = decimal_or_none(row.get("weight"))
         max_score = row.get("max_score")
         if not CRITERION_CODE.match(code):
             errors[f"rows.{index}.code"] = [_("Use lower-case letters, digits, - or _.")]

@@ -19,12 +19,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from qudao.core.errors import ValidationError
-from qudao.core.models import AuditEntry, Region, Role, User
+from qudao.core.models import AuditEntry, Role, User
 from qudao.core.numbering import next_number
 from qudao.core.ratelimits import LimitReached, limit_release, limit_take, limit_used
 from qudao.core.services.audit import audit_created, audit_record
@@ -38,6 +37,7 @@ from ...models import (
 )
 from ...models.recruitment import OPEN_STATUSES
 from ...validators import normalise_credit_code
+from .state import application_url, credit_code_duplicate_message, region_managers
 
 logger = logging.getLogger("qudao.partners")
 
@@ -45,22 +45,23 @@ Status = PartnerApplication.Status
 Kind = ApplicationAttachment.Kind
 LIVE_STATUSES = (*OPEN_STATUSES, Status.APPROVED)
 
+# What an applicant fills in, in the order of the public form.
 APPLICATION_FIELDS = (
     "company_name",
     "credit_code",
     "region",
+    "legal_representative",
     "contact_name",
     "contact_phone",
     "contact_email",
-    "legal_representative",
     "address",
     "website",
     "business_scope",
     "staff_count",
     "registered_capital",
     "annual_revenue",
-    "main_customers",
     "main_industries",
+    "main_customers",
 )
 # Which files each attachment kind accepts; the licence is a scan or a photo.
 ATTACHMENT_TYPES = {
@@ -117,13 +118,6 @@ def credit_code_taken(credit_code: str) -> bool:
     return (
         PartnerApplication.objects.filter(credit_code=code, status__in=LIVE_STATUSES).exists()
         or Partner.objects.filter(credit_code=code).exists()
-    )
-
-
-def _duplicate_message() -> str:
-    return _(
-        "An application or a partner with this unified social credit code already exists; "
-        "contact your channel manager if you need to change it."
     )
 
 
@@ -207,7 +201,7 @@ def _application_create(
     if require_licence and Kind.LICENCE not in files:
         errors[Kind.LICENCE] = [_("Attach the business licence (PDF, JPG or PNG).")]
     if "credit_code" not in errors and credit_code_taken(application.credit_code):
-        errors["credit_code"] = [_duplicate_message()]
+        errors["credit_code"] = [credit_code_duplicate_message()]
     if errors:
         raise ValidationError(errors)
     stored: list[str] = []
@@ -221,7 +215,7 @@ def _application_create(
     except IntegrityError:
         # Another submission with this credit code won the race (partial unique constraint).
         _delete_files(stored)
-        raise ValidationError({"credit_code": [_duplicate_message()]}) from None
+        raise ValidationError({"credit_code": [credit_code_duplicate_message()]}) from None
     return application
 
 
@@ -258,25 +252,8 @@ def application_attachment_add(
     return attachment
 
 
-def _region_managers(region: Region) -> list[User]:
-    """Regional managers whose scope covers `region` (its own manager or its parent's)."""
-    covering = [region.pk] + ([region.parent_id] if region.parent_id else [])
-    return list(
-        User.objects.filter(
-            roles__code=Role.Code.REGIONAL_MANAGER,
-            region_id__in=covering,
-            is_active=True,
-            partner__isnull=True,
-        ).distinct()
-    )
-
-
-def _application_url(application: PartnerApplication) -> str:
-    return reverse("partners:application-detail", args=[application.pk])
-
-
 def _notify_new_application(application: PartnerApplication) -> None:
-    recipients = _region_managers(application.region) or list(
+    recipients = region_managers(application.region) or list(
         User.objects.filter(
             roles__code=Role.Code.DIRECTOR, is_active=True, partner__isnull=True
         ).distinct()
@@ -290,5 +267,5 @@ def _notify_new_application(application: PartnerApplication) -> None:
             "number": application.number,
             "region": application.region,
         },
-        url=_application_url(application),
+        url=application_url(application),
     )

@@ -1,0 +1,3 @@
+from .product_lines import ProductLine
+
+__all__ = ["ProductLine"]

@@ -1,0 +1,3 @@
+from .keys import CustomerKeyBase, KeyKind
+
+__all__ = ["CustomerKeyBase", "KeyKind"]

@@ -1,0 +1,49 @@
+"""What the partners forms share: the list filters' fields and the partner choice limited to
+the partners the user may act for."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qudao.core.models import Region
+
+from ..models import Partner
+
+# A date field's browser date picker (a widget instance is copied by each form that uses it).
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def region_filter() -> forms.ModelChoiceField:
+    """A list filter on a top-level region."""
+    return forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.filter(parent=None),
+        required=False,
+        empty_label=_("All regions"),
+    )
+
+
+def status_filter(choices) -> forms.ChoiceField:
+    """A list filter on a status (`choices` of its TextChoices)."""
+    return forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *choices]
+    )
+
+
+def partner_filter() -> forms.ModelChoiceField:
+    """A list filter on a partner; PartnerChoices sets its choices."""
+    return forms.ModelChoiceField(
+        label=_("Partner"),
+        queryset=Partner.objects.none(),
+        required=False,
+        empty_label=_("All partners"),
+    )
+
+
+class PartnerChoices:
+    """A form whose `partner` field offers `partners` (none when not given)."""
+
+    def __init__(self, *args, partners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = (
+            partners if partners is not None else Partner.objects.none()
+        )

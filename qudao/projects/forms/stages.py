@@ -1,0 +1,74 @@
+"""Forms of a project's stages: advance, skip, the stage draft, repeated submissions and the
+gate decision."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qudao.core.forms import StyledForm
+from qudao.core.forms.approvals import DecisionForm
+
+from ..models import StageDefinition
+
+
+class AdvanceForm(StyledForm, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Comment (optional)")}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SkipForm(StyledForm, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for skipping"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Reason for skipping")}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StageDraftForm(StyledForm, forms.Form):
+    """The checklist ticks and the free-text draft of one stage, saved to complete later."""
+
+    checklist = forms.TypedMultipleChoiceField(
+        label=_("Checklist"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    notes = forms.CharField(
+        label=_("Draft notes"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, definition: StageDefinition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].choices = list(enumerate(definition.checklist))
+
+
+class SubmissionForm(StyledForm, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    text = forms.CharField(
+        label=_("Content"),
+        max_length=10000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 1, "placeholder": _("Content")}),
+    )
+
+
+class GateDecisionForm(DecisionForm):
+    """The approver's decision on a stage gate; `version` is the approval's version the page
+    showed, so a decision taken meanwhile by someone else is refused, not overwritten."""
+
+    comment = forms.CharField(
+        label=_("Comment / reason"),
+        max_length=2000,
+        required=False,
+        help_text=_("Required when you reject or return."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
