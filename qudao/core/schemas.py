@@ -123,3 +123,9 @@ def related_resolver(path: str) -> staticmethod:
         return obj
 
     return staticmethod(resolve)
+
+
+def field_limit(model, field: str) -> int:
+    """The max_length of `model`'s `field`: the limit a form and an API schema take, so that
+    neither disagrees with the column (or with the other)."""
+    return model._meta.get_field(field).max_length

@@ -19,6 +19,7 @@ from qudao.core.schemas import (
     ErrorOut,
     InputSchema,
     choice,
+    field_limit,
     page_schema,
     related_resolver,
     user_resolver,
@@ -212,7 +213,7 @@ class ProjectIn(InputSchema):
     name: str = Field(..., max_length=200)
     project_class: choice(ProjectClass) | None = None
     customer_name: str = Field(..., max_length=200)
-    customer_credit_code: str = Field("", max_length=18)
+    customer_credit_code: str = Field("", max_length=field_limit(Project, "customer_credit_code"))
     region_id: int
     partner_id: int | None = None
     owner_id: int | None = None
@@ -228,7 +229,9 @@ class ProjectPatch(InputSchema):
     version: int = Field(..., description="the version you saw (stale: 409)")
     name: str | None = Field(None, max_length=200)
     customer_name: str | None = Field(None, max_length=200)
-    customer_credit_code: str | None = Field(None, max_length=18)
+    customer_credit_code: str | None = Field(
+        None, max_length=field_limit(Project, "customer_credit_code")
+    )
     amount: Decimal | None = None
     expected_close_date: date | None = None
     start_date: date | None = None

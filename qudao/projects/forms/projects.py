@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from qudao.core.forms import StyledForm
 from qudao.core.listing import date_filter_field, partner_search_field
 from qudao.core.models import Region, User
+from qudao.core.schemas import field_limit
 from qudao.partners.models import Partner
 
 from ..models import (
@@ -103,7 +104,9 @@ class ProjectEditForm(StyledForm, forms.Form):
     name = forms.CharField(label=_("Project name"), max_length=200)
     customer_name = forms.CharField(label=_("Customer name"), max_length=200)
     customer_credit_code = forms.CharField(
-        label=_("Customer unified social credit code"), max_length=30, required=False
+        label=_("Customer unified social credit code"),
+        max_length=field_limit(Project, "customer_credit_code"),
+        required=False,
     )
     amount = forms.DecimalField(
         label=_("Amount (CNY)"), help_text=_("In CNY, e.g. 500000 for 50万."), widget=MONEY

@@ -5,8 +5,9 @@ from decimal import Decimal
 from ninja import Field, Status
 
 from qudao.core.api import ERRORS
-from qudao.core.schemas import InputSchema
+from qudao.core.schemas import InputSchema, field_limit
 
+from ..models import Registration
 from ..selectors import registration_get_for_user
 from ..services import (
     registration_conflict_preview,
@@ -28,7 +29,9 @@ class CheckIn(InputSchema):
     """What is typed so far; only the customer name is needed."""
 
     customer_name: str = Field(..., max_length=200)
-    customer_credit_code: str = Field("", max_length=18)
+    customer_credit_code: str = Field(
+        "", max_length=field_limit(Registration, "customer_credit_code")
+    )
     customer_region_id: int | None = None
     customer_city: str = Field("", max_length=50)
     project_name: str = Field("", max_length=200)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from qudao.core.schemas import InputSchema, choice, related_resolver
+from qudao.core.schemas import InputSchema, choice, field_limit, related_resolver
 
 from ..models import Registration
 from ..selectors import registration_get_for_user
@@ -30,7 +30,9 @@ class ProductOut(Schema):
 
 class RegistrationIn(InputSchema):
     customer_name: str = Field(..., max_length=200)
-    customer_credit_code: str = Field("", max_length=18)
+    customer_credit_code: str = Field(
+        "", max_length=field_limit(Registration, "customer_credit_code")
+    )
     customer_region_id: int
     customer_city: str = Field("", max_length=50)
     project_name: str = Field(..., max_length=200)

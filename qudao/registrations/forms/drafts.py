@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from qudao.catalog.models import ProductLine
 from qudao.core.forms import StyledForm
 from qudao.core.models import Region
+from qudao.core.schemas import field_limit
 
 from ..models import Registration
 from .common import text_box
@@ -26,7 +27,7 @@ class RegistrationForm(StyledForm, forms.Form):
     customer_name = forms.CharField(label=_("Customer name"), max_length=200)
     customer_credit_code = forms.CharField(
         label=_("Customer unified social credit code"),
-        max_length=30,
+        max_length=field_limit(Registration, "customer_credit_code"),
         required=False,
         help_text=_("18 characters; optional, but an equal code is a certain match."),
     )
