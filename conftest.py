@@ -139,11 +139,130 @@ def as_api():
     return api_client
 
 
+NO_CHROMIUM = "Chromium is not installed (apt-get install chromium): browser test skipped"
+# Debian's Chromium, headless, without anything that phones home or waits on the network.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+BROWSER_TIMEOUT_MS = (
+    15_000  # generous: the machine running the suite may be busy with other workers
+)
+DESKTOP = (1280, 800)
+PHONE = (390, 844)
+
+
 @pytest.fixture
 def chromium_path(_live_server_sessions_ended):
     if CHROMIUM is None:
-        pytest.skip("Chromium is not installed (apt-get install chromium): browser test skipped")
+        pytest.skip(NO_CHROMIUM)
     return CHROMIUM
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last. The shared Chromium keeps Playwright's event loop running in the
+    test process from the first browser test on, with Django's async-safety guard switched off
+    (see `chromium`): the other tests run before it, with the guard on."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def chromium(_live_server_sessions_ended):
+    """One headless Chromium for the whole test process; each test opens its own contexts (see
+    `browser`), which are as separate as two browsers: cookies, storage, viewport, language."""
+    if CHROMIUM is None:
+        pytest.skip(NO_CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread until it stops; the ORM calls the
+    # tests make around it are plain synchronous calls, so Django's async-safety guard, which
+    # sees a running loop, would raise a false alarm.
+    unsafe_before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    playwright = sync_api.sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+        if unsafe_before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe_before
+
+
+@pytest.fixture
+def browser(chromium):
+    """The shared Chromium; the contexts a test opens are closed when it ends."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Opens a page in a new browser context on the live server (relative URLs work:
+    `page.goto("/partners/")`): `new_page(language="en", size=PHONE)`. The language is the
+    language cookie (none: the site's default, Chinese); `size` is the viewport."""
+
+    def open_page(language: str | None = None, size: tuple[int, int] = DESKTOP):
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": size[0], "height": size[1]}
+        )
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        page = context.new_page()
+        if language:
+            browser_language_set(page, language, live_server.url)
+        return page
+
+    return open_page
+
+
+@pytest.fixture
+def page(new_page):
+    """A page in a new context: Chinese, 1,280 px wide."""
+    return new_page()
+
+
+def browser_language_set(page, language: str, base_url: str | None = None) -> None:
+    """Switch the page's browser context to `language` ("zh-hans", "en") as the language switch
+    does, through its cookie (without changing the user's profile); the next page load shows it.
+    """
+    from django.conf import settings
+
+    url = base_url or re.match(r"https?://[^/]+", page.url)[0]
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": url}]
+    )
+
+
+def browser_log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Log `username` in through the log-in form; returns on the home page, settled."""
+    page.goto("/accounts/login/")
+    page.fill("input[name=identifier]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("form button[type=submit]")
+    if page.url.rstrip("/").endswith("/accounts/login"):
+        raise AssertionError(f"{username} could not log in: still on {page.url}")
+    # Let every request of the page finish: a request cut off by the next navigation would
+    # leave its server thread's database connection open.
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def log_in():
+    """`log_in(page, username, password=PASSWORD)`: the log-in form, as a person fills it."""
+    return browser_log_in
 
 
 @pytest.fixture(scope="session")
@@ -178,3 +297,9 @@ def _empty_cache():
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def set_language():
+    """`set_language(page, "en")`: the language switch, for the page's next load."""
+    return browser_language_set

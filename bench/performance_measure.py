@@ -102,6 +102,7 @@ def measure(
     print(f"scorecards: {result['scorecards']}")
     line = ProductLine.objects.order_by("pk").first()
     result["dashboards"] = dashboards_time(quarter, runs, line)
+    result["homes"] = homes_time(runs)
     result["raw_sql"] = raw_sql_time(quarter, runs)
     if line is not None:
         result["raw_sql_product_line"] = raw_sql_time(quarter, runs, line)
@@ -110,6 +111,12 @@ def measure(
             f"dashboard {name:28} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
             f"(CPU p50 {row['cpu_p50_ms']:6.1f}, p95 {row['cpu_p95_ms']:6.1f})  "
             f"queries {row['queries']}"
+        )
+    for name, row in result["homes"].items():
+        print(
+            f"home {name:33} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+            f"(CPU p50 {row['cpu_p50_ms']:6.1f}, p95 {row['cpu_p95_ms']:6.1f})  "
+            f"queries {row['queries']}, panels {row['panels']}"
         )
     for key in ("raw_sql", "raw_sql_product_line"):
         if key in result:
@@ -474,6 +481,40 @@ def dashboards_time(quarter: Period, runs: int, line) -> dict:
             "cpu_p50_ms": round(statistics.median(cpu), 1),
             "cpu_p95_ms": round(percentile(cpu, 0.95), 1),
             "queries": len(queries.captured_queries),
+        }
+    return result
+
+
+# The role home pages (charts from the rollups, the inbox, the cards) of the demo accounts:
+# HQ, a regional manager, a channel manager and a partner user. Goal: p95 < 100 ms.
+HOME_USERS = ("director", "south_manager", "channel_mgr", "p1_sales")
+
+
+def homes_time(runs: int) -> dict:
+    """Each demo role's home page (GET /, the whole HTML with its panels' chart data)."""
+    result = {}
+    for user in User.objects.filter(username__in=HOME_USERS).order_by("username"):
+        client = Client()
+        client.force_login(user, backend="qudao.core.auth.IdentifierBackend")
+        for _ in range(3):
+            assert client.get("/").status_code == 200
+        timings, cpu = [], []
+        for _ in range(runs):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get("/")
+            timings.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - started_cpu) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/")
+        result[user.username] = {
+            "url": "/",
+            "p50_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(percentile(timings, 0.95), 1),
+            "cpu_p50_ms": round(statistics.median(cpu), 1),
+            "cpu_p95_ms": round(percentile(cpu, 0.95), 1),
+            "queries": len(queries.captured_queries),
+            "panels": response.content.decode().count('data-panel="'),
         }
     return result
 

@@ -36,6 +36,7 @@ SQLITE_PATH = BENCH_DIR / "projects.sqlite3"
 WARMUP = 3
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 GOAL_MS = 50
+HOME_GOAL_MS = 100  # the role home pages, with their charts
 
 
 def env_int(name: str, default: int) -> int:
@@ -345,6 +346,14 @@ def cases(n: int) -> tuple[list[Case], dict]:
                 cycling([f"/api/v1/projects/{pk}" for pk in ids], api[username]),
             )
         )
+    # The role home pages (charts from the rollups, the inbox, the cards); goal p95 < 100 ms.
+    for username in ("director", "south_manager", "channel_mgr", "p1_sales"):
+        if username not in web:
+            web[username] = Client()
+            web[username].force_login(
+                User.objects.get(username=username), backend="qudao.core.auth.IdentifierBackend"
+            )
+        found.append(Case(f"home ({username})", cycling(["/"], web[username])))
     info = {
         "stage": STAGE,
         "region": REGION,
@@ -384,13 +393,14 @@ def print_table(results: list[dict]) -> None:
     for row in results:
         floor = row["floor_ms"]
         ratio = f"{row['p50_ms'] / floor:.1f}" if floor else ""
-        goal = " " if row["name"].startswith("stage") or row["p95_ms"] < GOAL_MS else "!"
+        limit = HOME_GOAL_MS if row["name"].startswith("home") else GOAL_MS
+        goal = " " if row["name"].startswith("stage") or row["p95_ms"] < limit else "!"
         print(
             f"{row['name']:44} {row['p50_ms']:8.1f} {row['p95_ms']:8.1f}{goal}"
             f"{(f'{floor:.1f}' if floor else ''):>8} {ratio:>8} {row['queries']:>8}"
             + (f"   {row['note']}" if row.get("note") else "")
         )
-    print(f"(! = p95 over the {GOAL_MS} ms goal)")
+    print(f"(! = p95 over the {GOAL_MS} ms goal, {HOME_GOAL_MS} ms for the home pages)")
 
 
 def main() -> None:

@@ -677,6 +677,7 @@ def cases() -> list[Case]:
         Case("login page", get(anonymous, "/accounts/login/")),
         Case("home (director)", get(web["director"], "/")),
         Case("home (south_manager)", get(web["south_manager"], "/")),
+        Case("home (channel_mgr)", get(web["channel_mgr"], "/")),
         Case("home (p1_sales)", get(web["p1_sales"], "/")),
         Case(
             "partners p1 (director)",

@@ -32,15 +32,20 @@ def scope_rules() -> dict[type, Any]:
 
 def app_declarations(*, scopes: Any = None, navigation: Any = None) -> None:
     """Register what an app declares in its `scopes.py` (RULES) and `navigation.py` (NAV_ITEMS,
-    HOME_CARDS, DETAIL_TABS); the app's ready() calls it first, then registers the rest."""
+    HOME_CARDS, HOME_PANELS, DETAIL_TABS); the app's ready() calls it first, then registers the
+    rest."""
     for model, rule in getattr(scopes, "RULES", {}).items():
         scope_rule(model, rule)
+    for group in getattr(navigation, "NAV_GROUPS", ()):
+        nav_group(group)
     for item in getattr(navigation, "NAV_ITEMS", ()):
         nav_item(item)
     for order, card in getattr(navigation, "HOME_CARDS", ()):
         home_card(card, order)
     for page, tab in getattr(navigation, "DETAIL_TABS", ()):
         detail_tab(page, tab)
+    for order, panel in getattr(navigation, "HOME_PANELS", ()):
+        home_panel(panel, order)
 
 
 def card(label: Any, value: Any, url: str, icon: str) -> dict[str, Any]:
@@ -48,7 +53,48 @@ def card(label: Any, value: Any, url: str, icon: str) -> dict[str, Any]:
     return {"label": label, "value": value, "url": url, "icon": icon}
 
 
+def panel(
+    key: str,
+    title: Any,
+    *,
+    chart: dict[str, Any] | None = None,
+    template: str = "",
+    context: dict[str, Any] | None = None,
+    width: int = 6,
+) -> dict[str, Any]:
+    """What a home panel returns for a user it applies to: a chart (see `chart`), a template
+    rendered with `context`, or both; `width` in Bootstrap columns at lg."""
+    return {
+        "key": key,
+        "title": title,
+        "chart": chart,
+        "template": template,
+        "context": context or {},
+        "width": width,
+    }
+
+
+def chart(
+    kind: str, items: list[dict[str, Any]], *, unit: str = "count", series: Any = (), **extra
+) -> dict[str, Any]:
+    """A home chart for static/js/home.js. `kind`: "bar", "hbar" (horizontal bars), "compare"
+    (two bars per item: `value2` and `value`, e.g. target and actual) or "pie"; `unit`: "wan"
+    (money, axis in 万元), "count" or "days"; each item {"label", "value", "url"}: clicking it
+    opens the list behind it. `series`: the names of the bars (one, or two for "compare")."""
+    return {"kind": kind, "unit": unit, "series": [str(s) for s in series], "items": items} | extra
+
+
 # --- navigation and the home page ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A heading of the side navigation (渠道伙伴, 报备, 项目 …) that NavItems name as `group`."""
+
+    key: str
+    label: Any
+    icon: str
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -63,6 +109,20 @@ class NavItem:
     roles: frozenset[str] = field(default_factory=frozenset)  # empty: every vendor user
     partner_users: bool = False  # shown to partner users too
     staff_only: bool = False  # superusers and the listed roles only
+    group: str = ""  # a NavGroup key; "" for an entry of its own at the top level
+    url_args: tuple[str, ...] = ()  # reversed with url_name; the entry lights for its siblings
+
+
+_nav_groups: dict[str, NavGroup] = {}
+
+
+def nav_group(group: NavGroup) -> None:
+    """Read by core.navigation.items_for with the items; an app's NAV_GROUPS."""
+    _nav_groups[group.key] = group
+
+
+def nav_groups() -> dict[str, NavGroup]:
+    return dict(_nav_groups)
 
 
 _nav_items: dict[str, NavItem] = {}
@@ -90,6 +150,25 @@ def home_cards() -> list[Card]:
     return [card for _, card in sorted(_home_cards, key=lambda pair: pair[0])]
 
 
+# A panel of a role's home page (core.views.home): returns None (not for this user) or
+# {"key", "title", "template", "context"}, optionally "chart" (the JSON that static/js/home.js
+# draws: {"kind", "unit", "items": [{"label", "value", "url"}], …}) and "width" (Bootstrap
+# columns at lg, 6 by default). It reads its figures from its app's selectors/home.py, in a
+# fixed number of queries whatever the number of rows, within the user's data scope.
+Panel = Callable[[Any], dict[str, Any] | None]
+_home_panels: list[tuple[int, Panel]] = []
+
+
+def home_panel(panel: Panel, order: int = 100) -> None:
+    """A chart or short list on the home page; an app's HOME_PANELS, as (order, panel)."""
+    if panel not in [p for _, p in _home_panels]:
+        _home_panels.append((order, panel))
+
+
+def home_panels() -> list[Panel]:
+    return [panel for _, panel in sorted(_home_panels, key=lambda pair: pair[0])]
+
+
 # --- detail-page tabs ------------------------------------------------------------------------
 
 
@@ -102,6 +181,9 @@ class Tab:
     url_name: str
     order: int = 100
     partner_users: bool = True  # shown to partner users too
+    # summary(user, record) -> list of figures ({"label", "value", "url"}) the record's overview
+    # shows for this tab (the partner 360's pipeline); None: nothing.
+    summary: Callable[[Any, Any], list[dict[str, Any]]] | None = None
 
 
 # Pages with tabs: "project" (read by projects.views.tabs), "partner" (the partner archive,
@@ -147,7 +229,13 @@ def periodic_jobs() -> list[tuple[Any, int]]:
 
 # --- approvals -------------------------------------------------------------------------------
 # code → core.services.approvals.ApprovalKind: its label and the callbacks that
-# approval_decide / approval_cancel call inside the deciding transaction.
+# approval_decide / approval_cancel call inside the deciding transaction. Optional, for the
+# approval page (core/views/approvals.py): `panel(approval, viewer)` → (template, context) or
+# None, what is being decided, shown above the decision (the kind's own selector, scoped to the
+# viewer); `decision_fields(approval, decider)` → {name: form field} the decision form adds, and
+# `check_decision(approval, decider, decision, extra)`, which approval_decide runs under the
+# lock on every path (pages and API) to refuse a decision (ValidationError) or record `extra`;
+# `amount(object)` → the money the approvals list shows for the object.
 _approval_kinds: dict[str, Any] = {}
 
 

@@ -66,3 +66,26 @@ def date_filter_field(label) -> forms.DateField:
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "title": label}),
     )
+
+
+class RegionTreeChoiceField(forms.ModelChoiceField):
+    """A region filter listing each region followed by its offices, indented, each level by
+    its sort order (one query; the tree has two levels: regions and their offices)."""
+
+    def __init__(self, label, empty_label=None, **kwargs):
+        from django.db.models import F
+        from django.db.models.functions import Coalesce
+
+        from .models import Region
+
+        rows = Region.objects.annotate(
+            top_order=Coalesce("parent__sort_order", "sort_order"),
+            top_code=Coalesce("parent__code", "code"),
+        ).order_by(
+            "top_order", "top_code", F("parent_id").asc(nulls_first=True), "sort_order", "code"
+        )
+        empty_label = empty_label or _("All regions")
+        super().__init__(rows, label=label, required=False, empty_label=empty_label, **kwargs)
+
+    def label_from_instance(self, obj):
+        return f"\u3000└ {obj.name}" if obj.parent_id else obj.name

@@ -124,6 +124,13 @@ def rows_in_order(queryset, bottom: int, top: int):
 COUNT_CAP = 10_000
 
 
+def capped_count(rows: QuerySet, cap: int = COUNT_CAP) -> str:
+    """How many rows, for a card or a summary: "1,234", or "10,000+" past the cap, so that
+    a figure on a page never pays for counting a million rows."""
+    found = rows.order_by()[: cap + 1].count()
+    return f"{intcomma(cap)}+" if found > cap else intcomma(found)
+
+
 def paginate(
     request,
     queryset: QuerySet,

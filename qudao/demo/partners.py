@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from qudao.catalog.models import ProductLine
 from qudao.catalog.services.product_lines import product_lines_builtin_ensure
@@ -495,11 +496,16 @@ def _credit_approval(staff: dict[str, User], application: CreditApplication) -> 
         actor=application.partner.owner,
         target=application,
         kind=CREDIT_KIND,
-        title=f"信用额度 {application.number}：{application.partner.name}，"
-        f"{application.amount:,.2f} 元",
+        # The credit module's own title and step names, so that they read in either language.
+        title=gettext_lazy("Credit %(number)s: %(partner)s, %(amount)s CNY"),
+        title_params={
+            "number": application.number,
+            "partner": application.partner.name,
+            "amount": f"{application.amount:,.2f}",
+        },
         steps=[
-            StepSpec(name="大区经理审核", role="regional_manager"),
-            StepSpec(name="财务审核", role="finance"),
+            StepSpec(name=gettext_lazy("Regional manager review"), role="regional_manager"),
+            StepSpec(name=gettext_lazy("Finance review"), role="finance"),
         ],
         payload={"kind": application.kind, "amount": str(application.amount)},
     )

@@ -13,7 +13,16 @@ def _on_activation_approved(approval, actor):
     partner_activation_approved(approval=approval, actor=actor)
 
 
+def _activation_panel(approval, viewer):
+    from .selectors.approvals import activation_panel
+
+    return activation_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 ACTIVATION_KIND = ApprovalKind(
-    code=ACTIVATION, label=_("Partner activation"), on_approved=_on_activation_approved
+    code=ACTIVATION,
+    label=_("Partner activation"),
+    on_approved=_on_activation_approved,
+    panel=_activation_panel,
 )

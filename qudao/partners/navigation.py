@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qudao.core import hooks, roles
 
-from .selectors import partners_visible_to
+from .selectors import home, partners_visible_to
 
 
 def _partners_card(user):
@@ -25,29 +25,49 @@ NAV_ITEMS = [
         _("Agreements"),
         "partners:agreement-list",
         "bi-file-earmark-text",
-        22,
+        23,
+        roles=roles.HQ | roles.MANAGERS,  # the rest have no partner in their scope
         partner_users=True,
+        group="partners",
     ),
-    hooks.NavItem("tiers", _("Tiers"), "partners:tier-list", "bi-award", 26, partner_users=True),
+    hooks.NavItem(
+        "tiers",
+        _("Tiers"),
+        "partners:tier-list",
+        "bi-award",
+        26,
+        roles=roles.HQ | roles.MANAGERS,
+        partner_users=True,
+        group="partners",
+    ),
     hooks.NavItem(
         "applications",
         _("Applications"),
         "partners:application-list",
         "bi-person-plus",
-        22,
+        21,
         roles=roles.MANAGERS,
+        group="partners",
     ),
     hooks.NavItem(
         "credit",
         _("Credit"),
         "partners:credit-list",
         "bi-credit-card",
-        26,
+        24,
         roles=roles.MANAGERS | {roles.Code.FINANCE},
         partner_users=True,
+        group="partners",
     ),
     hooks.NavItem(
-        "partners", _("Partners"), "partners:partner-list", "bi-people", 20, partner_users=True
+        "partners",
+        _("Partners"),
+        "partners:partner-list",
+        "bi-people",
+        20,
+        roles=roles.HQ | roles.MANAGERS,
+        partner_users=True,
+        group="partners",
     ),
 ]
 HOME_CARDS = [
@@ -67,4 +87,8 @@ DETAIL_TABS = [
     ("partner", hooks.Tab("documents", _("Documents"), ARCHIVE_PAGE, order=80)),
     ("partner", hooks.Tab("approvals", _("Approvals"), ARCHIVE_PAGE, order=90)),
     ("partner", hooks.Tab("history", _("History"), ARCHIVE_PAGE, order=900)),
+]
+# The role home pages' charts (core.hooks.home_panel), as (order, panel).
+HOME_PANELS = [
+    (65, home.credit_panel),
 ]

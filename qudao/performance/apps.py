@@ -19,3 +19,12 @@ class PerformanceConfig(QudaoAppConfig):
         hooks.periodic_job(tasks.facts_refresh_task, minutes=settings.PERFORMANCE_REFRESH_MINUTES)
         # A won registration changes its partner's conversion at once (see services.rollups).
         hooks.registration_won(rollups.on_registration_won)
+        # A project that moved stage or closed leaves its old bar at once (a decoupled
+        # after-the-fact reaction: the projects app does not know about the facts).
+        from django.db.models.signals import post_save
+
+        from qudao.projects.models import Project
+
+        post_save.connect(
+            rollups.on_project_saved, sender=Project, dispatch_uid="performance-project-facts"
+        )

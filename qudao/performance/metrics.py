@@ -131,6 +131,23 @@ METRICS: dict[str, Metric] = {
 }
 # KPI lines may also be a qualitative score given by a manager.
 MANUAL = "manual"
+# The metrics whose values are sums of money (CNY).
+MONEY_METRICS = frozenset(column.name for column in FACT_COLUMNS if column.kind == AMOUNT)
+
+
+def metric_value_text(code: str, value: Any) -> str:
+    """A metric's value written for people: money as ¥1,234,567.00, rates as 85.3%, counts as
+    1,234 (a fractional count, e.g. a forecast, with one decimal)."""
+    from qudao.core import formatting
+
+    if code in MONEY_METRICS:
+        return formatting.money(value)
+    metric = METRICS.get(code)
+    if metric is not None and metric.unit == "%":
+        return formatting.pct(value)
+    if value is not None and Decimal(str(value)) % 1:
+        return formatting.num(value, 1)
+    return formatting.num(value)
 
 
 def metric_choices(*, manual: bool = False) -> list[tuple[str, Any]]:

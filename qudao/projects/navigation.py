@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from qudao.core import hooks
 
+from .selectors import home
+from .selectors.partner_tab import partner_projects_figures
 from .selectors.projects import projects_open_owned_count
 from .selectors.stages import gate_approvals_awaiting_count
 from .selectors.stocktake import my_pending_entries
@@ -56,15 +58,22 @@ def _pending_card(user):
 
 NAV_ITEMS = [
     hooks.NavItem(
-        "projects", _("Projects"), "projects:project-list", "bi-kanban", 40, partner_users=True
+        "projects",
+        _("Projects"),
+        "projects:project-list",
+        "bi-kanban",
+        40,
+        partner_users=True,
+        group="projects",
     ),
     hooks.NavItem(
         "process-templates",
         _("Process templates"),
         "projects:template-list",
         "bi-diagram-3",
-        41,
+        44,
         roles=TEMPLATE_EDITORS,
+        group="projects",
     ),
     hooks.NavItem(
         "resource-requests",
@@ -72,9 +81,15 @@ NAV_ITEMS = [
         "projects:resource-requests",
         "bi-life-preserver",
         43,
+        group="projects",
     ),
     hooks.NavItem(
-        "stocktake", _("Stock-take"), "projects:stocktake-list", "bi-clipboard-check", 42
+        "stocktake",
+        _("Stock-take"),
+        "projects:stocktake-list",
+        "bi-clipboard-check",
+        42,
+        group="projects",
     ),
 ]
 HOME_CARDS = [
@@ -93,4 +108,19 @@ DETAIL_TABS = [
     ("project", hooks.Tab("weekly", _("Weekly reports"), "projects:work-weekly", order=70)),
     ("project", hooks.Tab("closing", _("Closing"), "projects:work-closing", order=80)),
     ("project", hooks.Tab("history", _("History"), "projects:project-history", order=900)),
+    # The partner 360's tab (views/partner_tab.py), with its figures on the partner's overview.
+    (
+        "partner",
+        hooks.Tab(
+            "projects",
+            _("Projects"),
+            "projects:partner-projects",
+            order=12,
+            summary=partner_projects_figures,
+        ),
+    ),
+]
+# The role home pages' charts (core.hooks.home_panel), as (order, panel).
+HOME_PANELS = [
+    (15, home.my_projects_panel),
 ]

@@ -8,6 +8,7 @@ from .views import (
     lists,
     meetings,
     overview,
+    partner_tab,
     plan,
     resources,
     risks,
@@ -34,4 +35,5 @@ urlpatterns = [
     *resources.urlpatterns,
     *closing.urlpatterns,
     *stocktake.urlpatterns,
+    *partner_tab.urlpatterns,
 ]

@@ -4,10 +4,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core import hooks
-from qudao.core.roles import LEADERS, MANAGERS, user_in
+from qudao.core.roles import HQ, LEADERS, MANAGERS, user_in
 
 from .models import Registration
-from .selectors import conflicts_pending_count, registrations_count, reviews_waiting_count
+from .selectors import conflicts_pending_count, home, registrations_count, reviews_waiting_count
+from .selectors.partner_tab import partner_registrations_figures
 
 
 def _is_reviewer(user) -> bool:
@@ -80,6 +81,7 @@ NAV_ITEMS = [
         "bi-clipboard2-pulse",
         31,
         roles=MANAGERS,
+        group="deals",
     ),
     hooks.NavItem(
         "registration-rules",
@@ -88,6 +90,7 @@ NAV_ITEMS = [
         "bi-sliders",
         34,
         roles=LEADERS,
+        group="deals",
     ),
     hooks.NavItem(
         "registrations",
@@ -95,7 +98,9 @@ NAV_ITEMS = [
         "registrations:registration-list",
         "bi-clipboard-check",
         30,
+        roles=HQ | MANAGERS,  # the rest have no partner, so no registration, in their scope
         partner_users=True,
+        group="deals",
     ),
 ]
 HOME_CARDS = [
@@ -104,4 +109,23 @@ HOME_CARDS = [
     (42, _conflicts_card),
     (43, _expiring_card),
     (44, _info_requested_card),
+]
+# The role home pages' charts (core.hooks.home_panel), as (order, panel).
+HOME_PANELS = [
+    (5, home.status_panel),
+    (35, home.clocks_panel),
+]
+# The partner 360's tab (core.hooks.detail_tab, page "partner"; views/partner_tab.py), with its
+# figure on the partner's overview.
+DETAIL_TABS = [
+    (
+        "partner",
+        hooks.Tab(
+            "registrations",
+            _("Registrations"),
+            "registrations:partner-registrations",
+            order=11,
+            summary=partner_registrations_figures,
+        ),
+    ),
 ]

@@ -1,4 +1,4 @@
-from .views import detail, drafts, registrations, review, rules
+from .views import detail, drafts, partner_tab, registrations, review, rules
 
 app_name = "registrations"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *drafts.urlpatterns,
     *detail.urlpatterns,
     *rules.urlpatterns,
+    *partner_tab.urlpatterns,
 ]

@@ -30,7 +30,7 @@ def approval_summary(approval: ApprovalRequest) -> dict:
     return {
         "id": approval.pk,
         "kind": approval.kind,
-        "title": approval.title,
+        "title": approval.display_title,  # in the request's language
         "status": approval.status,
         "version": approval.version,
         "object_type": f"{approval.content_type.app_label}.{approval.content_type.model}",
@@ -75,6 +75,11 @@ class ApprovalPage(Schema):
 class ApprovalDecisionIn(InputSchema):
     comment: str = Field("", max_length=2000)
     version: int | None = Field(None, description="the version you saw; a stale one gets 409")
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="the approval kind's own decision fields, as its page asks for them "
+        '(a registration review that overrides an earlier claim: {"override_reason": "…"})',
+    )
 
 
 class CommentIn(InputSchema):
@@ -87,7 +92,7 @@ def _approval_detail(user, approval: ApprovalRequest) -> dict:
     out["steps"] = [
         {
             "order": s.order,
-            "name": s.name,
+            "name": s.display_name,
             "role": s.role,
             "approver": str(s.approver) if s.approver else None,
             "status": s.status,
@@ -155,6 +160,7 @@ def _decide(request, approval_id: int, decision: str, payload: ApprovalDecisionI
         approval=approval,
         decision=decision,
         comment=payload.comment,
+        extra=payload.extra,
         # Without a version, the one this request read: a decision landing in between is a 409.
         version=approval.version if payload.version is None else payload.version,
     )

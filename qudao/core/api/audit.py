@@ -16,9 +16,12 @@ router = Router()
 
 
 class ChangeOut(Schema):
-    field: str
-    before: object | None
+    field: str = Field(description="the field's name")
+    before: object | None = Field(description="as stored: a code, an id, an ISO time")
     after: object | None
+    label: str = Field(description="the field's label, in the request's language")
+    before_text: str | None = Field(description="the value as the pages show it")
+    after_text: str | None
 
 
 class AuditOut(Schema):
@@ -48,7 +51,8 @@ class AuditFilter(Schema):
 
 
 def audit_page(user, rows, page: int, page_size: int) -> dict:
-    def serialise(entry):
+    def serialise(row):
+        entry = row["entry"]
         return {
             "id": entry.pk,
             "object_type": f"{entry.content_type.app_label}.{entry.content_type.model}",
@@ -59,12 +63,25 @@ def audit_page(user, rows, page: int, page_size: int) -> dict:
             "note": entry.note,
             "created_at": entry.created_at,
             "changes": [
-                {"field": name, "before": pair[0], "after": pair[1]}
-                for name, pair in (entry.changes or {}).items()
+                {
+                    "field": change["name"],
+                    "before": change["stored_before"],
+                    "after": change["stored_after"],
+                    "label": str(change["field"]),
+                    "before_text": _text(change["before"]),
+                    "after_text": _text(change["after"]),
+                }
+                for change in row["changes"]
             ],
         }
 
-    return page_of(rows, page, page_size, serialise)
+    result = page_of(rows, page, page_size)
+    result["items"] = [serialise(row) for row in selectors.audit_rows(result["items"])]
+    return result
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
 
 
 @router.get("/audit", response={200: AuditPage, **ERRORS}, tags=["audit"])

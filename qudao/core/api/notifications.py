@@ -19,6 +19,15 @@ class NotificationOut(Schema):
     created_at: datetime
     read_at: datetime | None
 
+    # In the request's language (core.messages), not the one it was created in.
+    @staticmethod
+    def resolve_title(notification) -> str:
+        return notification.display_title
+
+    @staticmethod
+    def resolve_body(notification) -> str:
+        return notification.display_body
+
 
 class NotificationPage(Schema):
     items: list[NotificationOut]

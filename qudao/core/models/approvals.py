@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..messages import StoredMessage, render
 from .fields import status_field, user_fk
 
 
@@ -18,7 +19,13 @@ class ApprovalRequest(models.Model):
         CANCELLED = "cancelled", _("Cancelled")  # withdrawn by the requester (final)
 
     kind = models.CharField(_("type"), max_length=50, db_index=True)
+    # As the requester read it when it was submitted: what old rows without a key show, and
+    # what the search on titles reads.
     title = models.CharField(_("title"), max_length=200)
+    # The untranslated title and its parameters (core.messages), rendered in the reader's
+    # language when shown.
+    title_key = models.TextField(_("title key"), blank=True)
+    title_params = models.JSONField(_("title parameters"), default=dict, blank=True)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.CharField(max_length=64)
     target = GenericForeignKey("content_type", "object_id")
@@ -50,7 +57,17 @@ class ApprovalRequest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language."""
+        return render(self.title_key, self.title_params, self.title)
+
+    @property
+    def title_message(self) -> StoredMessage | str:
+        """The title as a parameter of another message (a notification about this approval)."""
+        return StoredMessage(self.title_key, self.title_params) if self.title_key else self.title
 
     @property
     def is_open(self) -> bool:
@@ -68,7 +85,8 @@ class ApprovalStep(models.Model):
 
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))
-    name = models.CharField(_("step"), max_length=100)
+    name = models.CharField(_("step"), max_length=100)  # as rendered when the request was made
+    name_key = models.TextField(_("step key"), blank=True)  # its untranslated text (core.messages)
     role = models.CharField(_("role"), max_length=30, blank=True)
     approver = user_fk(_("approver"), optional=True)
     status = status_field(Status, Status.WAITING)
@@ -90,7 +108,16 @@ class ApprovalStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The step's name in the active language."""
+        return render(self.name_key, None, self.name)
+
+    @property
+    def name_message(self) -> StoredMessage | str:
+        return StoredMessage(self.name_key) if self.name_key else self.name
 
     @property
     def role_label(self) -> str:

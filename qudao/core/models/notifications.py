@@ -4,13 +4,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..messages import render
 from .fields import status_field, user_fk
 
 
 class Notification(models.Model):
     recipient = user_fk(_("recipient"), related_name="notifications", on_delete=models.CASCADE)
+    # What the recipient read when it was created (their language then): what old rows without
+    # a key show, and what e-mail and IM robots send.
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
+    # The untranslated texts and their parameters (core.messages), rendered when shown, in the
+    # reader's language of the moment.
+    title_key = models.TextField(_("title key"), blank=True)
+    body_key = models.TextField(_("body key"), blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -25,7 +33,17 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language."""
+        return render(self.title_key, self.params, self.title)
+
+    @property
+    def display_body(self) -> str:
+        """The body in the active language."""
+        return render(self.body_key, self.params, self.body)
 
 
 class Delivery(models.Model):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import hooks, scopes
 from ..errors import ConflictError, PermissionDenied, ValidationError
+from ..messages import Message, encode_params, message_key
 from ..models import ApprovalEvent, ApprovalRequest, ApprovalStep, User
 from .notifications import notify
 
@@ -34,6 +35,18 @@ class ApprovalKind:
     on_rejected: Hook | None = None
     on_returned: Hook | None = None
     on_cancelled: Hook | None = None  # the requester withdrew it
+    # What is being decided, shown on the approval page above the decision: (approval, viewer)
+    # -> (template name, its context), or None. Reads only what the viewer may see.
+    panel: Callable[[ApprovalRequest, User], tuple[str, dict] | None] | None = None
+    # Extra fields the decision form asks for: (approval, decider) -> {name: form field}. Their
+    # values reach `check_decision` as `extra` (approval_decide's `extra`).
+    decision_fields: Callable[[ApprovalRequest, User], dict[str, Any]] | None = None
+    # (approval, decider, decision, extra) -> None, run by approval_decide under the row lock
+    # before the step is decided: raise ValidationError({field: message}) to refuse (nothing
+    # changes); it may record `extra` on the approval (its payload).
+    check_decision: Callable[[ApprovalRequest, User, str, dict], None] | None = None
+    # The money amount a list shows for the approval's object (loaded): object -> Decimal|None.
+    amount: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -62,10 +75,13 @@ def approval_start(
     actor: User,
     target: Model,
     kind: str,
-    title: str,
+    title: Any,
     steps: list[StepSpec],
     payload: dict[str, Any] | None = None,
+    title_params: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
+    """`title` is best a lazy translation with %(name)s placeholders filled from `title_params`:
+    the request keeps both (core.messages) and shows the title in each reader's language."""
     if kind not in hooks.approval_kinds():
         raise ValidationError(_("Unknown approval type: %(kind)s") % {"kind": kind})
     if not steps:
@@ -78,7 +94,9 @@ def approval_start(
         with transaction.atomic():
             approval = ApprovalRequest.objects.create(
                 kind=kind,
-                title=title[:200],
+                title=str(Message(title, title_params))[:200],
+                title_key=message_key(title),
+                title_params=encode_params(title_params) if message_key(title) else {},
                 content_type=ContentType.objects.get_for_model(target),
                 object_id=str(target.pk),
                 requested_by=actor,
@@ -89,6 +107,7 @@ def approval_start(
                     request=approval,
                     order=index,
                     name=str(spec.name)[:100],
+                    name_key=message_key(spec.name),
                     role=spec.role,
                     approver=spec.approver,
                     status=ApprovalStep.Status.PENDING
@@ -139,8 +158,10 @@ def approval_decide(
     decision: str,
     comment: str = "",
     version: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> ApprovalRequest:
-    """Approve, reject or return the current step. Reject and return need a reason.
+    """Approve, reject or return the current step. Reject and return need a reason; the
+    kind's `check_decision` may ask for more (`extra`: its `decision_fields`' values).
 
     `version` is the approval's version the decider saw; another one is a ConflictError. A
     caller that sends none (the API's `version` is optional) should pass its own read's: the
@@ -172,6 +193,9 @@ def approval_decide(
                     _("Someone else has acted on this approval meanwhile; reload and try again.")
                 )
             raise PermissionDenied(_("You are not an approver of the current step."))
+        kind = hooks.approval_kinds().get(locked.kind)
+        if kind and kind.check_decision:
+            kind.check_decision(locked, actor, decision, dict(extra or {}))
         now = timezone.now()
         new_status = {
             Decision.APPROVE: ApprovalStep.Status.APPROVED,
@@ -190,7 +214,6 @@ def approval_decide(
             request=locked, step=step, actor=actor, action=new_status, comment=comment
         )
         locked.refresh_from_db()
-        kind = hooks.approval_kinds().get(locked.kind)
         if decision == Decision.APPROVE:
             following = locked.steps.filter(status=ApprovalStep.Status.WAITING).order_by("order")
             next_step = following.first()
@@ -298,7 +321,11 @@ def _notify_current_approvers(approval: ApprovalRequest) -> None:
         recipients=step_approvers(step),
         title=gettext_lazy("Approval waiting for you: %(title)s"),
         body=gettext_lazy("Step: %(step)s. Requested by %(requester)s."),
-        params={"title": approval.title, "step": step.name, "requester": approval.requested_by},
+        params={
+            "title": approval.title_message,
+            "step": step.name_message,
+            "requester": approval.requested_by,
+        },
         url=_approval_url(approval),
     )
 
@@ -309,7 +336,7 @@ def _notify_requester(approval: ApprovalRequest, actor: User) -> None:
         title=gettext_lazy("Your approval was decided: %(title)s"),
         body=gettext_lazy("%(actor)s: %(status)s."),
         params={
-            "title": approval.title,
+            "title": approval.title_message,
             "actor": actor,
             "status": ApprovalRequest.Status(approval.status).label,
         },

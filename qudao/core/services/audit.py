@@ -16,10 +16,11 @@ SKIPPED_FIELDS = {"password", "last_login", "updated_at", "created_at", "failed_
 
 
 def _value(obj: models.Model, field: models.Field) -> Any:
-    if field.is_relation:
-        related = getattr(obj, field.name)
-        return None if related is None else str(related)
+    # A foreign key is kept as the related object's id: the history shows its name as it is
+    # when read (core.selectors.audit, one query per related model for a whole page).
     value = getattr(obj, field.attname)
+    if field.is_relation:
+        return value if value is None or isinstance(value, int | str) else str(value)
     if value is not None and not isinstance(field, models.JSONField):
         # Normalise what was assigned (e.g. int 0 for a DecimalField) to what the field holds.
         with contextlib.suppress(ValidationError):
@@ -34,11 +35,13 @@ def _value(obj: models.Model, field: models.Field) -> Any:
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
-    """The audited field values of `obj`, to compare after a change."""
+    """The audited field values of `obj`, to compare after a change. A model leaves out its
+    bookkeeping columns (an optimistic lock's version) with `audit_exclude = ("version",)`."""
+    skipped = SKIPPED_FIELDS | set(getattr(obj, "audit_exclude", ()))
     return {
         field.name: _value(obj, field)
         for field in obj._meta.concrete_fields
-        if not field.primary_key and field.name not in SKIPPED_FIELDS
+        if not field.primary_key and field.name not in skipped
     }
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
+from ..messages import encode_params, format_text, message_key
 from ..models import Delivery, Notification, User
 
 logger = logging.getLogger("qudao.notifications")
@@ -27,7 +28,14 @@ IM_KINDS = (Delivery.Channel.WECOM, Delivery.Channel.DINGTALK, Delivery.Channel.
 
 def _render(text: Any, params: dict[str, Any], language: str) -> str:
     with translation.override(language or settings.LANGUAGE_CODE):
-        return str(text) % params if params else str(text)
+        return format_text(str(text), params)
+
+
+def _encoded(params: dict[str, Any], language: str) -> dict[str, Any]:
+    # Parameters that are neither translatable nor plain values are written as text, in the
+    # recipient's language.
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return encode_params(params)
 
 
 def notify(
@@ -40,18 +48,25 @@ def notify(
 ) -> list[Notification]:
     """Notify each recipient in the app, and by e-mail and IM robot where they have them.
 
-    `title` and `body` may be lazy translations with %(name)s placeholders filled from `params`;
-    each recipient gets them in their own language.
+    `title` and `body` may be lazy translations with %(name)s placeholders filled from `params`
+    (which may be lazy translations, or core.messages.Message, too). The row keeps their
+    untranslated keys and the parameters, so that the app shows them in the language of whoever
+    reads them then; the rendered text (in the recipient's language) is what e-mail and IM
+    robots send, and what is shown when a text is no lazy translation.
     """
     params = params or {}
     people = {user.pk: user for user in recipients if user is not None and user.is_active}
     if not people:
         return []
+    title_key, body_key = message_key(title), message_key(body)
     notifications = Notification.objects.bulk_create(
         Notification(
             recipient=user,
             title=_render(title, params, user.language)[:200],
             body=_render(body, params, user.language),
+            title_key=title_key,
+            body_key=body_key,
+            params=_encoded(params, user.language) if title_key or body_key else {},
             url=url,
         )
         for user in people.values()

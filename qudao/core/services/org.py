@@ -54,7 +54,9 @@ def user_create(*, actor: User, data: dict[str, Any], role_codes: list[str], pas
     with transaction.atomic():
         user.save()
         user.roles.set(Role.objects.filter(code__in=role_codes))
-        audit_created(actor=actor, obj=user, note=_("roles: %s") % ", ".join(sorted(role_codes)))
+        entry = audit_created(actor=actor, obj=user)
+        entry.changes["roles"] = [None, ", ".join(sorted(role_codes))]  # shown as their labels
+        entry.save(update_fields=["changes"])
     return user
 
 

@@ -3,6 +3,8 @@ import datetime
 from django import template
 from django.utils.html import format_html
 
+from .. import formatting
+
 register = template.Library()
 
 
@@ -91,3 +93,31 @@ def ymd_hm(value) -> str:
     if not isinstance(value, datetime.datetime):
         return ""
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
+
+
+# Numbers, one way everywhere (core.formatting): {{ x|money }} ¥1,234,567.00, {{ x|amount }}
+# 1,234,567.00 under a header naming the currency, {{ x|wan }} ¥2,367.0 万 in cards and summaries,
+# {{ n|num }} 12,345, {{ p|pct }} 85.3%.
+@register.filter
+def money(value, places=2) -> str:
+    return formatting.money(value, int(places))
+
+
+@register.filter
+def amount(value, places=2) -> str:
+    return formatting.amount(value, int(places))
+
+
+@register.filter
+def wan(value) -> str:
+    return formatting.wan(value)
+
+
+@register.filter
+def num(value, places=0) -> str:
+    return formatting.num(value, int(places))
+
+
+@register.filter
+def pct(value, places=1) -> str:
+    return formatting.pct(value, int(places))

@@ -499,3 +499,140 @@ def test_two_api_decisions_without_version_give_200_and_409(world, prospect, as_
     assert sorted(r.status_code for r in responses) == [200, 409], [r.content for r in responses]
     assert ApprovalEvent.objects.filter(request=approval, action="approved").count() == 1
     assert approval.steps.get(order=1).status == ApprovalStep.Status.PENDING
+
+
+# --- the approval page: what is decided, no preselected decision, the kind's own fields -------
+
+
+def in_english(client):
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def test_no_decision_is_preselected_and_submitting_none_changes_nothing(world, prospect, as_user):
+    approval = partner_activation_submit(actor=world.channel_mgr, partner=prospect)
+    client = as_user(world.south_manager)
+
+    page = client.get(f"/approvals/{approval.pk}/")
+    form = page.context["decision_form"]
+    assert form["decision"].value() is None
+    html = page.content.decode()
+    radios = [line for line in html.split("<input") if 'name="decision"' in line]
+    assert len(radios) == 3 and not any("checked" in radio for radio in radios)
+
+    # Submitting without a decision: a clear error, in the reader's language; nothing changes
+    posted = {"action": "decide", "comment": "", "version": approval.version}
+    chinese = client.post(f"/approvals/{approval.pk}/", posted)
+    english = in_english(as_user(world.south_manager)).post(f"/approvals/{approval.pk}/", posted)
+    assert chinese.status_code == english.status_code == 200
+    assert "decision" in chinese.context["decision_form"].errors
+    assert "请选择审批意见：通过、驳回或退回修改。" in chinese.content.decode()
+    assert "Choose a decision: approve, reject or return for changes." in english.content.decode()
+    approval.refresh_from_db()
+    assert approval.version == 1 and approval.status == ApprovalRequest.Status.PENDING
+    assert approval.steps.get(order=0).status == ApprovalStep.Status.PENDING
+    assert list(approval.events.values_list("action", flat=True)) == ["submitted"]
+
+
+PANEL_CALLS: list[int] = []
+
+
+def _panel(approval, viewer):
+    PANEL_CALLS.append(viewer.pk)
+    return "core/approvals/_summary.html", {
+        "rows": [{"label": "Budget", "value": 1234567, "format": "money"}],
+        "note": "为何要做",
+    }
+
+
+def _check(approval, actor, decision, extra):
+    code = (extra.get("code") or "").strip()
+    if decision == Decision.APPROVE and not code:
+        raise ValidationError({"code": "Give the code."})
+    if code:
+        approval.payload = {**approval.payload, "code": code}
+        approval.save(update_fields=["payload"])
+
+
+hooks.approval_kind(
+    ApprovalKind(
+        code="test_context_kind",
+        label="Context",
+        panel=_panel,
+        decision_fields=lambda approval, actor: {
+            "code": __import__("django").forms.CharField(label="Code", required=False)
+        },
+        check_decision=_check,
+        amount=lambda partner: partner.credit_limit,
+    )
+)
+
+
+def context_approval(world) -> ApprovalRequest:
+    return approval_start(
+        actor=world.channel_mgr,
+        target=world.p1,
+        kind="test_context_kind",
+        title="带上下文的审批",
+        steps=[StepSpec(name="一", approver=world.south_manager)],
+    )
+
+
+def test_the_page_shows_the_kinds_panel_to_who_can_see_the_object(world, as_user):
+    approval = context_approval(world)
+
+    page = as_user(world.south_manager).get(f"/approvals/{approval.pk}/").content.decode()
+    hidden = as_user(world.p2_user).get(f"/approvals/{approval.pk}/")
+
+    assert 'data-testid="approval-panel"' in page and "¥1,234,567.00" in page
+    assert page.index('data-testid="approval-panel"') < page.index('name="decision"')
+    assert "为何要做" in page and 'name="code"' in page
+    assert hidden.status_code == 404 and world.p2_user.pk not in PANEL_CALLS
+
+
+def test_the_kinds_decision_field_is_checked_by_the_service_on_the_page(world, as_user):
+    approval = context_approval(world)
+    client = as_user(world.south_manager)
+    url = f"/approvals/{approval.pk}/"
+
+    refused = client.post(url, {"action": "decide", "decision": "approve", "version": 1})
+    assert refused.status_code == 200
+    assert refused.context["decision_form"].errors["code"] == ["Give the code."]
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.PENDING and approval.version == 1
+    assert "code" not in approval.payload
+
+    done = client.post(url, {"action": "decide", "decision": "approve", "version": 1, "code": "A1"})
+    assert done.status_code == 302
+    approval.refresh_from_db()
+    assert approval.status == ApprovalRequest.Status.APPROVED
+    assert approval.payload["code"] == "A1"
+    # and through the service directly, the rule holds the same way
+    second = context_approval(world)
+    with pytest.raises(ValidationError):
+        approval_decide(actor=world.south_manager, approval=second, decision=Decision.APPROVE)
+
+
+def test_the_list_shows_kind_object_link_and_amount_in_flat_queries(
+    world, as_user, django_assert_max_num_queries
+):
+    world.p1.credit_limit = 500000
+    world.p1.save()
+    context_approval(world)
+    for _ in range(25):
+        partner = PartnerFactory(region=world.shenzhen, owner=world.channel_mgr, status="prospect")
+        partner_activation_submit(actor=world.channel_mgr, partner=partner)
+    client = as_user(world.south_manager)
+
+    with django_assert_max_num_queries(15):
+        response = client.get("/approvals/?tab=all&page=2")
+    html = response.content.decode()
+    rows = list(response.context["page"])
+    assert len(rows) == 6
+    [context] = [row for row in rows if row.kind == "test_context_kind"]
+    assert context.kind_label == "Context" and context.target_url == world.p1.get_absolute_url()
+    assert "¥500,000.00" in html and f'href="{world.p1.get_absolute_url()}"' in html
+    assert html.count('data-testid="approval-row"') == 6
+    with django_assert_max_num_queries(15):
+        first = client.get("/approvals/?tab=all")
+    assert len(first.context["page"]) == 20

@@ -15,6 +15,7 @@ REGISTERING = {
     "scope_rule",
     "nav_item",
     "home_card",
+    "home_panel",
     "detail_tab",
     "daily_job",
     "periodic_job",

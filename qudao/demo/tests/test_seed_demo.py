@@ -377,11 +377,12 @@ def test_partner_sales_sees_only_their_own_partner(db, seed):
     assert client.post("/accounts/login/", login).status_code == 302
 
     # When partner 1's sales user opens the partner list
-    response = client.get("/partners/")
+    response = client.get("/partners/", follow=True)
 
-    # Then exactly one partner is listed: their own
+    # Then they are sent to their own partner's page, the only one they may see
     assert response.status_code == 200
-    assert [partner.pk for partner in response.context["page"]] == [own.pk]
+    assert response.redirect_chain == [(f"/partners/{own.pk}/", 302)]
+    assert response.context["partner"] == own
     html = response.content.decode()
     assert own.name in html
     for other in Partner.objects.exclude(pk=own.pk):

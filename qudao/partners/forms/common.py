@@ -4,7 +4,7 @@ the partners the user may act for."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qudao.core.models import Region
+from qudao.core.listing import RegionTreeChoiceField
 
 from ..models import Partner
 
@@ -13,13 +13,9 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def region_filter() -> forms.ModelChoiceField:
-    """A list filter on a top-level region."""
-    return forms.ModelChoiceField(
-        label=_("Region"),
-        queryset=Region.objects.filter(parent=None),
-        required=False,
-        empty_label=_("All regions"),
-    )
+    """A list filter on a region (with its offices) or one office: regions in their order, each
+    with its offices nested under it."""
+    return RegionTreeChoiceField(label=_("Region / office"), empty_label=_("All regions"))
 
 
 def status_filter(choices) -> forms.ChoiceField:

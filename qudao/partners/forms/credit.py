@@ -18,7 +18,7 @@ class CreditApplicationForm(PartnerChoices, StyledForm, forms.Form):
     amount = forms.DecimalField(
         label=_("Amount (CNY)"),
         decimal_places=2,
-        help_text=_("In CNY, e.g. 500000 for 50万."),
+        help_text=_("In yuan, not 万: 50万 is 500,000."),
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
     project_name = forms.CharField(

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qudao.core.forms import StyledForm
-from qudao.core.models import Region, Role, User
+from qudao.core.listing import RegionTreeChoiceField
+from qudao.core.models import Role, User
 
 from ..models import Partner, Tier
 from ..services.partners import PARTNER_FIELDS
@@ -21,7 +22,13 @@ class PartnerForm(StyledForm, forms.ModelForm):
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions if regions is not None else Region.objects.all()
+        # Regions in their order, each followed by its offices (the shared region dropdown).
+        region = RegionTreeChoiceField(label=self.fields["region"].label, empty_label="---------")
+        region.required = True
+        region.widget.attrs["class"] = "form-select"
+        if regions is not None:
+            region.queryset = region.queryset.filter(pk__in=regions.values("pk"))
+        self.fields["region"] = region
         self.fields["owner"].queryset = User.objects.filter(
             roles__code=Role.Code.CHANNEL_MANAGER, partner__isnull=True, is_active=True
         ).distinct()

@@ -364,8 +364,8 @@ def agreement_submit(*, actor: User, agreement: Agreement) -> ApprovalRequest:
             actor=actor,
             target=locked,
             kind=AGREEMENT_APPROVAL,
-            title=_("Agreement %(number)s with %(partner)s")
-            % {"number": locked.number, "partner": locked.partner.name},
+            title=gettext_lazy("Agreement %(number)s with %(partner)s"),
+            title_params={"number": locked.number, "partner": locked.partner.name},
             steps=[
                 StepSpec(
                     name=gettext_lazy("Regional manager review"), role=Role.Code.REGIONAL_MANAGER
@@ -469,12 +469,20 @@ def agreement_rejected(*, approval: ApprovalRequest, actor: User) -> None:
     )
 
 
+def _agreement_panel(approval, viewer):
+    from ..selectors.approvals import agreement_panel
+
+    return agreement_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 AGREEMENT_APPROVAL_KIND = ApprovalKind(
     code=AGREEMENT_APPROVAL,
     label=gettext_lazy("Agreement approval"),
     on_approved=approval_hook(agreement_approved),
     on_rejected=approval_hook(agreement_rejected),
+    panel=_agreement_panel,
+    amount=lambda agreement: agreement.annual_target,
 )
 
 

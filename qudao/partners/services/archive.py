@@ -194,11 +194,9 @@ def partner_user_invite(
     with transaction.atomic():
         user.save()
         user.roles.set(Role.objects.filter(code__in=role_codes))
-        audit_created(
-            actor=actor,
-            obj=user,
-            note=_("roles: %s") % ", ".join(role_codes) + f" ({partner.code})",
-        )
+        entry = audit_created(actor=actor, obj=user, note=partner.code)
+        entry.changes["roles"] = [None, ", ".join(sorted(role_codes))]  # shown as their labels
+        entry.save(update_fields=["changes"])
     invited = _send_invitation(actor, user)
     return user, invited
 

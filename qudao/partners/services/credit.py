@@ -184,8 +184,8 @@ def credit_application_submit(
             actor=actor,
             target=application,
             kind=CREDIT_APPLICATION,
-            title=_("Credit %(number)s: %(partner)s, %(amount)s CNY")
-            % {
+            title=gettext_lazy("Credit %(number)s: %(partner)s, %(amount)s CNY"),
+            title_params={
                 "number": application.number,
                 "partner": partner.name,
                 "amount": f"{application.amount:,.2f}",
@@ -289,6 +289,12 @@ def _on_cancelled(approval, actor):
         _decided(approval, actor, Status.CANCELLED)
 
 
+def _credit_panel(approval, viewer):
+    from ..selectors.approvals import credit_panel
+
+    return credit_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 CREDIT_APPLICATION_KIND = ApprovalKind(
     code=CREDIT_APPLICATION,
@@ -296,4 +302,6 @@ CREDIT_APPLICATION_KIND = ApprovalKind(
     on_approved=approval_hook(credit_application_approved),
     on_rejected=approval_hook(credit_application_rejected),
     on_cancelled=_on_cancelled,
+    panel=_credit_panel,
+    amount=lambda application: application.amount,
 )

@@ -419,7 +419,8 @@ def partner_exit_request(
             actor=actor,
             target=partner,
             kind=PARTNER_EXIT,
-            title=_("Exit of partner %(name)s") % {"name": partner.name},
+            title=gettext_lazy("Exit of partner %(name)s"),
+            title_params={"name": partner.name},
             steps=[
                 StepSpec(
                     name=gettext_lazy("Regional manager review"), role=Role.Code.REGIONAL_MANAGER
@@ -480,9 +481,16 @@ def _notify_exit(partner: Partner) -> None:
     )
 
 
+def _partner_exit_panel(approval, viewer):
+    from ..selectors.approvals import partner_exit_panel
+
+    return partner_exit_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 PARTNER_EXIT_KIND = ApprovalKind(
     code=PARTNER_EXIT,
     label=gettext_lazy("Partner exit"),
     on_approved=approval_hook(partner_exit_approved),
+    panel=_partner_exit_panel,
 )

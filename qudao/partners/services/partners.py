@@ -133,7 +133,8 @@ def partner_activation_submit(*, actor: User, partner: Partner) -> ApprovalReque
         actor=actor,
         target=partner,
         kind=ACTIVATION,
-        title=_("Activate partner %(name)s") % {"name": partner.name},
+        title=gettext_lazy("Activate partner %(name)s"),
+        title_params={"name": partner.name},
         steps=[
             StepSpec(name=gettext_lazy("Regional manager review"), role=Role.Code.REGIONAL_MANAGER),
             StepSpec(name=gettext_lazy("Channel director approval"), role=Role.Code.DIRECTOR),

@@ -309,8 +309,8 @@ def tier_change_propose(
                 actor=actor,
                 target=change,
                 kind=TIER_CHANGE,
-                title=_("Tier change of %(partner)s: %(from)s → %(to)s")
-                % {"partner": locked.name, "from": locked.tier, "to": to_tier},
+                title=gettext_lazy("Tier change of %(partner)s: %(from)s → %(to)s"),
+                title_params={"partner": locked.name, "from": locked.tier, "to": to_tier},
                 steps=[
                     StepSpec(
                         name=gettext_lazy("Regional manager review"),
@@ -388,10 +388,17 @@ def _decide(change: TierChange, status: str, *, actor: User | None, note: str) -
     transition(change, status, TIER_CHANGE_MOVES, actor=actor, note=note, also=("decided_at",))
 
 
+def _tier_change_panel(approval, viewer):
+    from ..selectors.approvals import tier_change_panel
+
+    return tier_change_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 TIER_CHANGE_KIND = ApprovalKind(
     code=TIER_CHANGE,
     label=gettext_lazy("Tier change"),
     on_approved=approval_hook(tier_change_approved),
     on_rejected=approval_hook(tier_change_rejected),
+    panel=_tier_change_panel,
 )

@@ -519,7 +519,7 @@ def test_partner_users_and_other_staff_are_refused(world, as_user, persona):
 
 def test_the_list_shows_the_import_button_to_staff_only(world, as_user):
     staff = as_user(world.channel_mgr).get("/partners/").content.decode()
-    partner = as_user(world.p1_user).get("/partners/").content.decode()
+    partner = as_user(world.p1_user).get("/partners/", follow=True).content.decode()
 
     assert 'data-testid="import"' in staff
     assert 'data-testid="import"' not in partner

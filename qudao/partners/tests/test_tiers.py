@@ -265,7 +265,7 @@ def test_approved_tier_change_moves_the_partner_with_an_audit_entry(world):
     entry = AuditEntry.objects.get(
         content_type__model="partner", object_id=str(world.p1.pk), action="update"
     )
-    assert entry.changes == {"tier": ["银牌", "金牌"]} and entry.actor == world.hq
+    assert entry.changes == {"tier": ["silver", "gold"]} and entry.actor == world.hq
     assert f"#{change.pk}" in entry.note
 
 

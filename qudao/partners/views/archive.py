@@ -215,9 +215,21 @@ urlpatterns = [
 # --- the archive page's tabs (rendered by partners:partner-detail) ------------------------------
 
 
+def _pipeline(user, partner) -> list[dict[str, Any]]:
+    """The figures the other apps' tabs give the overview (core.hooks.Tab.summary): open
+    registrations and projects with their amounts, won this year …"""
+    return [
+        figure
+        for tab in hooks.detail_tabs("partner")
+        if tab.summary is not None and (tab.partner_users or not user.is_partner_user)
+        for figure in tab.summary(user, partner)
+    ]
+
+
 def _overview(user, partner) -> dict:
     return {
         "summary": credit_summary(partner),
+        "pipeline": _pipeline(user, partner),
         "open_rectifications": rectifications_of(user, partner).filter(
             status=Rectification.Status.OPEN
         )[:5],
@@ -269,7 +281,7 @@ def archive_tabs(user, partner) -> list[dict[str, Any]]:
         {
             "key": tab.key,
             "label": tab.label,
-            "url": f"?tab={tab.key}"
+            "url": f"{reverse(ARCHIVE_PAGE, args=[partner.pk])}?tab={tab.key}"
             if tab.url_name == ARCHIVE_PAGE
             else reverse(tab.url_name, args=[partner.pk]),
         }
@@ -288,3 +300,15 @@ def archive_tab_context(request, partner, tab: str) -> dict:
     """What one tab shows; only that tab's rows are read."""
     user = request.user
     return {"can_archive": archive_can_change(user, partner), **TAB_CONTEXT[tab](user, partner)}
+
+
+def partner_tab_page(request, pk: int, key: str, template: str, rows: Callable[[Any, Any], dict]):
+    """Another app's tab of the partner 360 (its own page, `template` extending
+    partners/_archive_frame.html): the partner through the user's scope (outside it, or a tab the
+    user may not see: 404), the archive's header and tabs, and `rows(user, partner)`."""
+    partner = _partner_or_404(request.user, pk)
+    tabs = archive_tabs(request.user, partner)
+    if key not in {tab["key"] for tab in tabs}:
+        raise Http404
+    context = {"partner": partner, "tabs": tabs, "tab": key, **rows(request.user, partner)}
+    return render(request, template, context)

@@ -41,6 +41,9 @@ def _filtered(request):
 
 @login_required
 def partner_list(request):
+    # A partner user's list would be one row, its own company: its page is shown instead.
+    if request.user.is_partner_user:
+        return redirect("partners:partner-detail", pk=request.user.partner_id)
     form, rows, sort = _filtered(request)
     context = {
         "form": form,

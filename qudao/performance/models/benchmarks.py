@@ -80,6 +80,10 @@ class BenchmarkNote(models.Model):
     author = user_fk(_("by"))
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
 
+    # The group's key is a code (a tier's "certified", a region's id): history names the group
+    # by its label in the entry's note instead (services.benchmarks.benchmark_note_add).
+    audit_exclude = ("group_key",)
+
     class Meta:
         verbose_name = _("benchmark practice note")
         verbose_name_plural = _("benchmark practice notes")

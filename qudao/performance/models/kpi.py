@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qudao.core.models.fields import (
     CreatedBy,
@@ -154,6 +155,8 @@ class Scorecard(DetailUrl, PeriodFields):
         verbose_name=_("tier change"),
     )
 
+    audit_exclude = ("unit_key",)  # internal ("partner:7"); the unit's own fields say it
+
     class Suggestion:
         UP = "up"
         DOWN = "down"
@@ -195,7 +198,9 @@ class ScorecardLine(models.Model):
     name = models.CharField(_("name"), max_length=100)
     weight = models.DecimalField(_("weight %"), max_digits=5, decimal_places=2)
     rule = models.CharField(_("scoring rule"), max_length=10, choices=KpiMetric.Rule.choices)
-    target = models.DecimalField(_("target"), max_digits=16, decimal_places=2, null=True)
+    target = models.DecimalField(
+        pgettext_lazy("performance", "target"), max_digits=16, decimal_places=2, null=True
+    )
     actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=2, null=True)
     attainment = models.DecimalField(_("attainment %"), max_digits=9, decimal_places=2, null=True)
     score = models.DecimalField(_("points"), max_digits=7, decimal_places=2, default=0)

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qudao.core.models.fields import (
     CreatedBy,
@@ -113,7 +114,9 @@ class RebateStatement(DetailUrl, CreatedBy, PeriodFields):
     policy_snapshot = models.JSONField(_("policy as computed"), default=dict)
     status = status_field(Status, Status.DRAFT, max_length=12)
     won_amount = models.DecimalField(_("won amount"), **MONEY, default=0)
-    target_amount = models.DecimalField(_("target"), **MONEY, null=True, blank=True)
+    target_amount = models.DecimalField(
+        pgettext_lazy("performance", "target"), **MONEY, null=True, blank=True
+    )
     attainment = models.DecimalField(_("attainment %"), max_digits=9, decimal_places=2, null=True)
     rebate_percent = models.DecimalField(_("rebate %"), max_digits=5, decimal_places=2, default=0)
     total_amount = models.DecimalField(_("total"), **MONEY, default=0)
@@ -162,3 +165,18 @@ class RebateLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+    # A rebate line is a percentage (rate) of an amount (base); a bonus line is a count (base)
+    # times an amount each (rate): the statement shows them so.
+    @property
+    def is_bonus(self) -> bool:
+        return self.kind != self.Kind.REBATE
+
+    @property
+    def bonus_count(self) -> int:
+        """A bonus line's count (its base)."""
+        return int(self.base)
+
+    @property
+    def is_new_customer_bonus(self) -> bool:
+        return self.kind == self.Kind.NEW_CUSTOMER

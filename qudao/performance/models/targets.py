@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qudao.core.models.fields import Timestamped, partner_fk, region_fk, user_fk
 
@@ -38,8 +39,13 @@ class Target(PeriodFields, Timestamped):
     note = models.CharField(_("note"), max_length=200, blank=True)
     set_by = user_fk(_("set by"))
 
+    # History leaves out the internal unit key ("partner:7": the unit's own fields say it) and
+    # writes the value as a measure, not as money: a target may count projects or customers.
+    audit_exclude = ("unit_key",)
+    audit_measures = ("value",)
+
     class Meta:
-        verbose_name = _("target")
+        verbose_name = pgettext_lazy("performance", "target")
         verbose_name_plural = _("targets")
         ordering = ["-period_start", "metric", "unit_kind", "pk"]
         constraints = [

@@ -20,7 +20,7 @@ from qudao.projects.models import StageDefinition
 
 from ..metrics import METRICS
 from ..models import Alert, BenchmarkEntry, BenchmarkMetric
-from ..periods import Period, add_months
+from ..periods import MONTH, Period, add_months
 from ..scopes import visible_derived
 from .actions import actions_visible_to, closure_counts
 from .alerts import alerts_visible_to
@@ -33,6 +33,7 @@ from .facts import (
 )
 from .targets import dashboard_targets, with_attainment
 
+APPROVED_EVER = "approved_ever"  # the registration list's "approved at some point" status
 TOP = 10
 TREND_MONTHS = 12
 
@@ -63,6 +64,42 @@ class Filters:
             params["product_line"] = self.product_line.code
         params.update({k: v for k, v in extra.items() if v not in (None, "")})
         return urlencode(params)
+
+    def list_params(self, period: Period | None, date_field: str, **extra) -> dict[str, Any]:
+        """The project or registration list's filters of a drill-down: the partner's region (with
+        its offices), tier and product line, as the facts count them, only partners' rows, and
+        the period on `date_field`."""
+        params: dict[str, Any] = {"partnered": 1}
+        if self.region is not None:
+            params["partner_region"] = self.region.pk
+        if self.tier:
+            params["tier"] = self.tier
+        if self.product_line is not None:
+            params["product_line"] = self.product_line.code
+        if period is not None:
+            params |= {
+                "date_field": date_field,
+                "date_from": period.start.isoformat(),
+                "date_to": period.end.isoformat(),
+            }
+        params.update({k: v for k, v in extra.items() if v not in (None, "")})
+        return params
+
+    def won_projects_url(self, period: Period, **extra) -> str:
+        """The list of the projects won in `period` (by the day won), as won_amount counts."""
+        params = self.list_params(period, "won", status="won", **extra)
+        return f"{reverse('projects:project-list')}?{urlencode(params)}"
+
+    def pipeline_url(self, **extra) -> str:
+        """The list of the open projects (the pipeline is today's, whatever the period)."""
+        params = self.list_params(None, "", status="active", **extra)
+        return f"{reverse('projects:project-list')}?{urlencode(params)}"
+
+    def registrations_url(self, period: Period, **extra) -> str:
+        """The list of the registrations submitted in `period`, as the facts count them."""
+        params = self.list_params(period, "submitted", **extra)
+        params.pop("partnered")  # a registration always has a partner
+        return f"{reverse('registrations:registration-list')}?{urlencode(params)}"
 
 
 def scope_label(user: User) -> str:
@@ -119,11 +156,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
     current = facts.filter(in_period(period))
     sums = fact_sums(current)
     partner_user = user.is_partner_user
-    reports = reverse("performance:report", args=["partners"])
-    projects = "/projects/"
-    pipeline_report = reverse("performance:report", args=["pipeline"])
     by_tier = Filters(period, None, filters.tier, filters.product_line)
-    registrations = reverse("registrations:registration-list")
 
     kpis = {
         code: METRICS[code].actual(sums)
@@ -152,6 +185,8 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
             "pk": t.pk,
             "unit": t.unit_label,
             "metric": str(METRICS[t.metric].label),
+            # how the template writes the target and the actual: money, a percentage, a count
+            "kind": _value_kind(t.metric),
             "period": t.period_label,
             "target": _num(t.value),
             "actual": _num(t.actual),
@@ -161,29 +196,30 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
         for t in with_attainment(targets)
     ]
 
-    dates = {"date_from": period.start.isoformat(), "date_to": period.end.isoformat()}
+    # The funnel follows one population: the registrations submitted in the period, how many of
+    # them were approved (at some point) and how many of them were won, so it never widens.
+    # Projects won in the period (also from registrations of earlier periods, or without one)
+    # are a separate figure beside it.
+    submitted = filters.registrations_url(period)
     funnel = [
-        {
-            "stage": _("Registrations submitted"),
-            "value": sums["registrations"],
-            "url": f"{registrations}?{urlencode(dates)}",
-        },
+        {"stage": _("Registrations submitted"), "value": sums["registrations"], "url": submitted},
         {
             "stage": _("Approved"),
             "value": sums["registrations_approved"],
-            "url": f"{registrations}?{urlencode(dates | {'status': 'approved'})}",
+            "url": filters.registrations_url(period, status=APPROVED_EVER),
         },
         {
             "stage": _("Registrations won"),
             "value": sums["registrations_won"],
-            "url": f"{registrations}?{urlencode(dates | {'status': 'won'})}",
-        },
-        {
-            "stage": _("Projects won"),
-            "value": sums["won_count"],
-            "url": f"{projects}?{urlencode({'status': 'won'})}",
+            "url": filters.registrations_url(period, status="won"),
         },
     ]
+    won_projects = {
+        "label": _("Projects won in the period"),
+        "value": sums["won_count"],
+        "amount": _num(sums["won_amount"]),
+        "url": filters.won_projects_url(period),
+    }
 
     alerts = alerts_visible_to(user).filter(status=Alert.Status.OPEN)
     data = {
@@ -196,6 +232,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
             "rate": kpis["closure_rate"],
         },
         "funnel": funnel,
+        "won_projects": won_projects,
         "attainment": attainment,
         "open_alerts": alerts.count(),
         "links": {
@@ -207,7 +244,6 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
     if not charts:
         return data
     names = _region_names()
-    scope = (filters.region, filters.tier, filters.product_line)
     # Trend: the twelve months up to the end of the period.
     first = add_months(period.after, -TREND_MONTHS)
     by_month = {
@@ -222,13 +258,19 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
         month = add_months(first, offset)
         row = by_month.get(month, {})
         label = f"{month.year}-{month.month:02d}"
+        in_month = Period(month, MONTH)
         trend.append(
             {
                 "month": label,
                 "won_amount": _num(row.get("won")),
                 "won_count": int(row.get("n") or 0),
                 "registrations": int(row.get("regs") or 0),
-                "url": f"{reports}?{Filters(Period(month, 'month'), *scope).query()}",
+                # the bar (won amount) and the line (registrations submitted)
+                "urls": [
+                    filters.won_projects_url(in_month),
+                    filters.registrations_url(in_month),
+                ],
+                "url": filters.won_projects_url(in_month),
             }
         )
 
@@ -237,7 +279,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
             "region": names.get(row["top_region_id"], "?"),
             "won_amount": _num(row["won"]),
             "registrations": int(row["regs"] or 0),
-            "url": f"{reports}?{by_tier.query(region=row['top_region_id'])}",
+            "url": by_tier.won_projects_url(period, partner_region=row["top_region_id"]),
         }
         for row in current.values("top_region_id")
         .annotate(won=Sum("won_amount"), regs=Sum("registrations"))
@@ -257,20 +299,20 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
         totals.sort(key=lambda r: (-r["won"], r["partner_id"]))
         top = totals[:TOP]
         bottom = [] if partner_user else totals[::-1][:TOP]
-        names = dict(
+        partner_names = dict(
             Partner.objects.filter(pk__in={r["partner_id"] for r in top + bottom}).values_list(
                 "pk", "name"
             )
         )
         for row in top + bottom:
-            row["name"] = names.get(row["partner_id"], "?")
+            row["name"] = partner_names.get(row["partner_id"], "?")
 
     def ranked(rows):
         return [
             {
                 "partner": r["name"],
                 "won_amount": _num(r["won"]),
-                "url": f"{projects}?{urlencode({'partner': r['partner_id'], 'status': 'won'})}",
+                "url": filters.won_projects_url(period, partner_id=r["partner_id"]),
             }
             for r in rows
         ]
@@ -296,7 +338,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
             "stage": stage_names.get(r["stage_code"], {}).get("name") or r["stage_code"] or "—",
             "projects": int(r["n"] or 0),
             "amount": _num(r["amount"]),
-            "url": f"{projects}?{urlencode({'stage': r['stage_code'], 'status': 'active'})}",
+            "url": filters.pipeline_url(stage=r["stage_code"]),
         }
         for r in stage_rows
     ]
@@ -305,7 +347,7 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
             "region": names.get(r["top_region_id"], "?"),
             "projects": int(r["n"] or 0),
             "amount": _num(r["amount"]),
-            "url": f"{pipeline_report}?{by_tier.query(region=r['top_region_id'])}",
+            "url": by_tier.pipeline_url(partner_region=r["top_region_id"]),
         }
         for r in pipeline.values("top_region_id")
         .annotate(n=Sum("project_count"), amount=Sum("amount"))
@@ -322,6 +364,15 @@ def dashboard_data(user: User, filters: Filters, *, charts: bool = True) -> dict
         "benchmark_gaps": _benchmark_gaps(user, filters),
         "closure_by_unit": _closure_by_unit(user, actions, period, names),
     }
+
+
+def _value_kind(metric: str) -> str:
+    """How a metric's values are written: "money" (|wan), "pct" (|pct) or "count" (|num)."""
+    if metric in ("won_amount", "registration_amount"):
+        return "money"
+    if METRICS[metric].unit == "%":
+        return "pct"
+    return "count"
 
 
 def _target_matches(target, filters: Filters) -> bool:

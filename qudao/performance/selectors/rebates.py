@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from qudao.core import scopes
+from qudao.core.formatting import money, pct
 from qudao.core.listing import filter_given, text_search
 from qudao.core.models import User
 from qudao.core.paging import sort_by
@@ -58,3 +59,31 @@ def statements_search(
     rows = filter_given(rows, status=status)
     rows = text_search(rows, q, ("number", "partner__name"))
     return sort_by(rows, sort, SORTS, "-total")
+
+
+def policy_summary(snapshot) -> str:
+    """A rebate policy (the snapshot a statement was computed with) in one readable sentence in
+    the reader's language: its name and version, the bands, the bonuses."""
+    if not isinstance(snapshot, dict) or not snapshot:
+        return "—"
+    bands = []
+    for band in snapshot.get("bands") or []:
+        low, high = band.get("min_attainment"), band.get("max_attainment")
+        rate = pct(band.get("rebate_percent"), 2)
+        if high in (None, ""):
+            bands.append(_("from %(low)s: %(rate)s") % {"low": pct(low, 0), "rate": rate})
+        else:
+            bands.append(
+                _("%(low)s–%(high)s: %(rate)s")
+                % {"low": pct(low, 0), "high": pct(high, 0), "rate": rate}
+            )
+    parts = [
+        _("%(name)s v%(version)s")
+        % {"name": snapshot.get("name", ""), "version": snapshot.get("version", "")},
+        _("rebate by attainment: %(bands)s") % {"bands": "; ".join(bands) or "—"},
+        _("new-customer bonus %(amount)s each")
+        % {"amount": money(snapshot.get("bonus_per_new_customer"))},
+        _("certification bonus %(amount)s each")
+        % {"amount": money(snapshot.get("bonus_per_certification"))},
+    ]
+    return " · ".join(parts)

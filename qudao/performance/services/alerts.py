@@ -18,11 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qudao.core import formatting
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import Role, User
 from qudao.partners.models import Partner
 
-from ..metrics import METRICS
+from ..metrics import METRICS, metric_value_text
 from ..models import Alert, CorrectiveAction, PartnerMonthFact, Scorecard, Target, UnitKind
 from ..periods import Period, add_months, month_start
 
@@ -221,16 +222,19 @@ def alert_text(alert: Alert) -> str:
     params = {
         "unit": alert.unit_label,
         "period": alert.period_label,
-        "value": alert.value,
-        "threshold": alert.threshold,
+        "value": formatting.num(alert.value, 2),
+        "threshold": formatting.num(alert.threshold, 2),
     }
     if alert.kind == Alert.Kind.SALES_DROP:
+        params["value"] = formatting.num(alert.value, 1)
         return (
             _("%(unit)s: won amount in %(period)s fell %(value)s%% from the month before.") % params
         )
     if alert.kind == Alert.Kind.TARGET_AT_RISK:
         metric = METRICS.get(alert.message)
         params["metric"] = metric.label if metric else alert.message
+        params["value"] = metric_value_text(alert.message, alert.value)
+        params["threshold"] = metric_value_text(alert.message, alert.threshold)
         return (
             _(
                 "%(unit)s: %(metric)s forecast for %(period)s is %(value)s, "

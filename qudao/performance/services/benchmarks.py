@@ -183,5 +183,5 @@ def benchmark_note_add(
             text=text,
             author=actor,
         )
-        audit_created(actor=actor, obj=note)
+        audit_created(actor=actor, obj=note, note=best.group_label)
     return note

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qudao.core import formatting
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
 from qudao.core.models import ApprovalRequest, AuditEntry, Role, User
 from qudao.core.numbering import next_number
@@ -441,12 +442,12 @@ def rebate_statement_submit(*, actor: User, statement: RebateStatement) -> Appro
             actor=actor,
             target=locked,
             kind=REBATE_APPROVAL,
-            title=_("Rebate statement %(number)s of %(partner)s, %(period)s: %(total)s")
-            % {
+            title=gettext_lazy("Rebate statement %(number)s of %(partner)s, %(period)s: %(total)s"),
+            title_params={
                 "number": locked.number,
                 "partner": locked.partner.name,
                 "period": locked.period_label,
-                "total": locked.total_amount,
+                "total": formatting.money(locked.total_amount),  # as the pages write money
             },
             steps=[
                 StepSpec(
@@ -491,6 +492,12 @@ def rebate_statement_issue(*, actor: User, statement: RebateStatement) -> Rebate
     return locked
 
 
+def _rebate_panel(approval, viewer):
+    from ..selectors.approvals import rebate_panel
+
+    return rebate_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 REBATE_APPROVAL_KIND = ApprovalKind(
     code=REBATE_APPROVAL,
@@ -498,4 +505,6 @@ REBATE_APPROVAL_KIND = ApprovalKind(
     on_approved=lambda approval, actor: _decided(approval, actor, Status.APPROVED),
     on_rejected=lambda approval, actor: _decided(approval, actor, Status.REJECTED),
     on_cancelled=lambda approval, actor: _decided(approval, actor, Status.DRAFT),
+    panel=_rebate_panel,
+    amount=lambda statement: statement.total_amount,
 )

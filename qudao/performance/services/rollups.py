@@ -9,6 +9,10 @@ Three ways, all computing with the same function (`_compute`) so they always agr
   registration is recomputed right after the closing transaction commits, so conversion shows
   at once. It runs after the commit and never fails the close: if it does not run, the next
   worker run catches up.
+- `on_project_saved` — a project saved with a new stage, status or amount (a post_save signal,
+  connected in apps.py): its partner's open pipeline (the stage and region bars) is recomputed
+  after the commit, and for a new status also its months, so a project that moved stage or was
+  won leaves its old bar at once instead of at the worker's next run.
 - `facts_rebuild()` — everything from scratch (`manage.py performance_rebuild`, and once a day by
   the daily task): heals what incremental runs cannot see (a project moved to another partner,
   rows changed with a bulk update that skipped updated_at).
@@ -19,6 +23,7 @@ tables, in one transaction per batch of partners.
 
 import datetime
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -627,3 +632,59 @@ def on_registration_won(registration: Registration, actor) -> None:
             logger.exception("Could not update the facts of partner %s", partner_id)
 
     transaction.on_commit(recompute)
+
+
+# A project save changing one of these changes the pipeline (stage bars) or the month facts.
+PIPELINE_FIELDS = {"stage_code", "status", "amount", "partner", "source_registration"}
+MONTH_FIELDS = {"status", "won_at", "closed_at", "amount", "partner"}
+_pending = threading.local()
+
+
+def pipeline_recompute(partner_ids: Iterable[int]) -> int:
+    """Rewrite the open pipeline of the partners (every line's and each product line's rows) and
+    the pipeline cube; returns the partner rows written."""
+    chunk = sorted(set(partner_ids))
+    if not chunk:
+        return 0
+    dims = _partner_dims(chunk)
+    with transaction.atomic():
+        PipelineFact.objects.filter(partner_id__in=chunk).delete()
+        written = len(PipelineFact.objects.bulk_create(_pipeline_rows(chunk, dims)))
+        PipelineLineFact.objects.filter(partner_id__in=chunk).delete()
+        written += len(PipelineLineFact.objects.bulk_create(_line_pipeline_rows(chunk, dims)))
+        _pipeline_cube_rebuild()
+    return written
+
+
+def _project_facts_flush() -> None:
+    """After the commit: recompute what the transaction's project saves touched (once per
+    partner, however many saves)."""
+    pipeline, months = getattr(_pending, "pipeline", set()), getattr(_pending, "months", {})
+    _pending.pipeline, _pending.months = set(), {}
+    if not pipeline and not months:
+        return
+    try:
+        if months:
+            facts_recompute(months, pipeline=False)
+        pipeline_recompute(pipeline)
+    except Exception:  # the worker's next run recomputes it anyway
+        logger.exception("Could not update the facts of partners %s", sorted(pipeline))
+
+
+def on_project_saved(sender, instance, created=False, update_fields=None, **kwargs) -> None:
+    """post_save of a project: once the transaction commits, its partner's pipeline (new stage,
+    status or amount) and, for a new status, its months are recomputed (see the module's
+    docstring). Bulk writes send no signal: the worker's runs catch those."""
+    if instance.partner_id is None:
+        return
+    changed = None if update_fields is None else set(update_fields)
+    if changed is not None and not changed & (PIPELINE_FIELDS | MONTH_FIELDS):
+        return
+    if not hasattr(_pending, "pipeline"):
+        _pending.pipeline, _pending.months = set(), {}
+    _pending.pipeline.add(instance.partner_id)
+    if changed is None or changed & MONTH_FIELDS:
+        months = _pending.months.setdefault(instance.partner_id, set())
+        months |= {_month_of(v) for v in (instance.won_at, instance.closed_at) if v is not None}
+        months.add(month_start(timezone.localdate()))
+    transaction.on_commit(_project_facts_flush)

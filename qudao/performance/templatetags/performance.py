@@ -19,3 +19,12 @@ def cell(value):
     if isinstance(value, float):
         return intcomma(f"{value:.2f}")
     return value
+
+
+@register.filter
+def at(items, index):
+    """The item at a position of a list ("" past its end): a report cell's column header."""
+    try:
+        return items[int(index)]
+    except (IndexError, TypeError, ValueError):
+        return ""

@@ -26,16 +26,6 @@ expect = sync_api.expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TIMEOUT_MS = 15_000
 PARTNER = "深圳闭环测试科技有限公司"
 # The journey runs in the middle of a quarter, the clock ticking on: the action raised from the
@@ -60,17 +50,6 @@ def cast(transactional_db, time_machine):
         director, lines=[{"metric": "won_amount", "weight": "100", "rule": "linear", "cap": "120"}]
     )
     return {"south": south, "partner": partner, "quarter": Period.current("quarter")}
-
-
-@pytest.fixture
-def browser(chromium_path, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def new_page(browser):
@@ -104,7 +83,7 @@ def test_target_attainment_scorecard_action_and_closure_rate(live_server, cast, 
     director.fill("input[name=period]", quarter.label)
     director.fill("input[name=value]", "1000000")
     settle(director, "[data-testid=target-form] button[type=submit]")
-    expect(director.locator("[data-testid=target-value]")).to_contain_text("1000000")
+    expect(director.locator("[data-testid=target-value]")).to_contain_text("1,000,000.00")
 
     # When the director decomposes it to the region, and the region's target to the partner
     director.fill(f"input[name='unit:region:{cast['south'].pk}']", "600000")

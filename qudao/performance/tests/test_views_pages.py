@@ -154,7 +154,13 @@ def test_the_dashboard_shows_each_scope(world, loop, as_user):
     assert [row["partner"] for row in own["top_partners"]] == [world.p1.name]
     assert [row["unit"] for row in own["attainment"]] == [world.p1.name]
     assert own["attainment"][0]["attainment"] == 50.0
-    assert own["top_partners"][0]["url"] == f"/projects/?partner={world.p1.pk}&status=won"
+    # the bar lists the partner's won projects of the period BY ID (a text search "partner=1"
+    # matched other partners' names and codes)
+    quarter = loop["quarter"]
+    assert own["top_partners"][0]["url"] == (
+        f"/projects/?partnered=1&date_field=won&date_from={quarter.start}&date_to={quarter.end}"
+        f"&status=won&partner_id={world.p1.pk}"
+    )
 
 
 def test_the_dashboard_filters_by_region_and_tier(world, loop, as_user):

@@ -1,6 +1,16 @@
 """The performance pages, one module per feature; qudao/performance/urls.py mounts them."""
 
-from . import actions, alerts, benchmarks, dashboard, rebates, reports, scorecards, targets
+from . import (
+    actions,
+    alerts,
+    benchmarks,
+    dashboard,
+    partner_tab,
+    rebates,
+    reports,
+    scorecards,
+    targets,
+)
 
 urlpatterns = [
     *dashboard.urlpatterns,
@@ -11,4 +21,5 @@ urlpatterns = [
     *actions.urlpatterns,
     *alerts.urlpatterns,
     *reports.urlpatterns,
+    *partner_tab.urlpatterns,
 ]

@@ -31,6 +31,7 @@ def dashboard(request):
             "amount": _("Amount"),
             "gap": _("Gap"),
             "rate": _("Closure rate %"),
+            "count_unit": _("count"),
             "empty": _("No data for these filters."),
         },
     }

@@ -9,12 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from qudao.core import selectors as core_selectors
 from qudao.core.errors import PermissionDenied
 from qudao.core.exports import workbook_from_rows, xlsx_response
+from qudao.core.formatting import money, num, pct
 from qudao.core.listing import query_choice, query_text
 from qudao.core.paging import paginate
 from qudao.core.web import attempt_message, get_or_404, posted
@@ -26,6 +27,7 @@ from ..models import RebateStatement
 from ..selectors.rebates import (
     policies_visible_to,
     policy_get_for_user,
+    policy_summary,
     statement_get_for_user,
     statements_search,
 )
@@ -165,11 +167,27 @@ def statement_detail(request, pk: int):
         "can_submit": is_manager(user) and statement.status == RebateStatement.Status.DRAFT,
         "can_recompute": is_manager(user) and not statement.is_frozen,
         "can_issue": statement_can_issue(user, statement),
-        "history": core_selectors.audit_rows(
-            core_selectors.audit_entries_for_object(statement)[:50]
+        "history": _readable_history(
+            core_selectors.audit_rows(core_selectors.audit_entries_for_object(statement)[:50])
         ),
+        "policy_summary": policy_summary(statement.policy_snapshot),
     }
     return render(request, "performance/rebates/statement.html", context)
+
+
+def _readable_history(rows: list[dict]) -> list[dict]:
+    """The statement's history with the policy it was computed with as a sentence, not as the
+    stored snapshot's keys and values."""
+    for row in rows:
+        for change in row["changes"]:
+            if change["name"] == "policy_snapshot":
+                change["before"] = (
+                    policy_summary(change["stored_before"]) if change["stored_before"] else None
+                )
+                change["after"] = (
+                    policy_summary(change["stored_after"]) if change["stored_after"] else None
+                )
+    return rows
 
 
 def _statement_step_view(step: Callable[..., Any], success):
@@ -208,17 +226,26 @@ def statement_export(request, pk: int):
     rows = [
         [
             line.get_kind_display(),
-            line.description,
+            # a bonus: the count times the amount each; a rebate: the % of the won amount
+            _("%(count)s × %(each)s each") % {"count": num(line.base), "each": money(line.rate)}
+            if line.is_bonus
+            else _("%(rate)s of %(base)s") % {"rate": pct(line.rate, 2), "base": money(line.base)},
             float(line.base),
             float(line.rate),
             float(line.amount),
         ]
         for line in statement.lines.all()
     ]
-    rows.append([_("Total"), "", None, None, float(statement.total_amount)])
+    rows.append([pgettext("money", "Total"), "", None, None, float(statement.total_amount)])
     book = workbook_from_rows(
         title=f"{statement.number}",
-        headers=[_("Type"), _("Description"), _("Base"), _("Rate"), _("Amount (CNY)")],
+        headers=[
+            _("Type"),
+            _("Description"),
+            _("Base (CNY, or a count for a bonus)"),
+            _("Rate % (or CNY each for a bonus)"),
+            _("Amount (CNY)"),
+        ],
         rows=rows,
         widths=[20, 32, 16, 12, 16],
     )

@@ -3,11 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qudao.catalog.models import ProductLine
 from qudao.core.forms import StyledForm
-from qudao.core.listing import date_filter_field, partner_search_field
+from qudao.core.listing import RegionTreeChoiceField, date_filter_field, partner_search_field
 from qudao.core.models import Region, User
 from qudao.core.schemas import field_limit
-from qudao.partners.models import Partner
+from qudao.partners.models import Partner, Tier
 
 from ..models import (
     ProcessTemplate,
@@ -29,13 +30,40 @@ class ProjectFilterForm(StyledForm, forms.Form):
         label=_("Class"), required=False, choices=[("", _("All classes")), *ProjectClass.choices]
     )
     stage = forms.ChoiceField(label=_("Stage"), required=False)
-    region = forms.ModelChoiceField(
-        label=_("Region"),
-        required=False,
-        queryset=Region.objects.none(),
-        empty_label=_("All regions"),
-    )
+    region = RegionTreeChoiceField(label=_("Project region"))
     partner = partner_search_field()
+    # The drill-down filters (the performance dashboard's links): a partner by id, the partner's
+    # region (with its offices), tier and product line, as the dashboard's facts count them;
+    # hidden inputs shown as removable chips (no option lists to read for every page).
+    partner_id = forms.ModelChoiceField(
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.only("pk", "name"),
+        widget=forms.HiddenInput,
+    )
+    partner_region = forms.ModelChoiceField(
+        label=_("Partner region"),
+        required=False,
+        queryset=Region.objects.only("pk", "name"),
+        widget=forms.HiddenInput,
+    )
+    partnered = forms.BooleanField(
+        label=_("Projects with a partner only"), required=False, widget=forms.HiddenInput
+    )
+    tier = forms.ModelChoiceField(
+        label=_("Partner tier"),
+        required=False,
+        queryset=Tier.objects.all(),
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )
+    product_line = forms.ModelChoiceField(
+        label=_("Product line"),
+        required=False,
+        queryset=ProductLine.objects.all(),
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )
     owner = UserChoiceField(
         label=_("Owner"), required=False, queryset=None, empty_label=_("All owners")
     )
@@ -51,14 +79,23 @@ class ProjectFilterForm(StyledForm, forms.Form):
         label=_("Amount from"), required=False, min_value=0, widget=MONEY
     )
     amount_max = forms.DecimalField(label=_("Amount to"), required=False, min_value=0, widget=MONEY)
-    date_from = date_filter_field(_("Close date from"))
-    date_to = date_filter_field(_("Close date to"))
+    date_field = forms.ChoiceField(
+        label=_("Date"),
+        required=False,
+        choices=[
+            ("close", _("Expected close date")),
+            ("won", _("Won date")),
+            ("closed", _("Closed date")),
+            ("created", _("Created date")),
+        ],
+    )
+    date_from = date_filter_field(_("Date from"))
+    date_to = date_filter_field(_("Date to"))
     tag = forms.CharField(label=_("Tag"), required=False, max_length=30)
     sort = forms.CharField(required=False)
 
     def __init__(self, *args, owners=None, stages=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions()
         self.fields["owner"].queryset = owners if owners is not None else User.objects.none()
         self.fields["stage"].choices = [("", _("All stages")), *stages]
 
@@ -81,6 +118,11 @@ class ProjectFilterForm(StyledForm, forms.Form):
             "stage": data.get("stage") or "",
             "region": data["region"].pk if data.get("region") else None,
             "partner_name": data.get("partner") or "",
+            "partner": data["partner_id"].pk if data.get("partner_id") else None,
+            "partner_region": data["partner_region"].pk if data.get("partner_region") else None,
+            "partnered": bool(data.get("partnered")),
+            "tier": data["tier"].code if data.get("tier") else "",
+            "product_line": data["product_line"].pk if data.get("product_line") else None,
             "owner": data["owner"].pk if data.get("owner") else None,
             "status": data.get("status") or "",
             "health": data.get("health") or "",
@@ -88,6 +130,7 @@ class ProjectFilterForm(StyledForm, forms.Form):
             "amount_max": data.get("amount_max"),
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
+            "date_field": data.get("date_field") or "close",
             "tag": data.get("tag") or "",
             "sort": data.get("sort") or "",
         }
@@ -109,7 +152,7 @@ class ProjectEditForm(StyledForm, forms.Form):
         required=False,
     )
     amount = forms.DecimalField(
-        label=_("Amount (CNY)"), help_text=_("In CNY, e.g. 500000 for 50万."), widget=MONEY
+        label=_("Amount (CNY)"), help_text=_("In yuan, not 万: 50万 is 500,000."), widget=MONEY
     )
     expected_close_date = forms.DateField(
         label=_("Expected close date"), required=False, widget=DATE

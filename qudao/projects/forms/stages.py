@@ -1,5 +1,5 @@
-"""Forms of a project's stages: advance, skip, the stage draft, repeated submissions and the
-gate decision."""
+"""Forms of a project's stages: advance, skip, the stage draft (with the completion of the current
+stage), repeated submissions and the gate decision."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +49,26 @@ class StageDraftForm(StyledForm, forms.Form):
     def __init__(self, *args, definition: StageDefinition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["checklist"].choices = list(enumerate(definition.checklist))
+
+
+class StageWorkForm(StageDraftForm):
+    """The current stage's one form: its checklist ticks and draft, and the comment of
+    completing it. "Save draft" keeps the ticks and notes; "Complete the stage" saves them and
+    passes the gate with them, so a box ticked on the page is never refused as unticked."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Comment (optional)")}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The comment box and the button sit below the stage's other forms (submissions), so
+        # they belong to this form by its id (HTML's form= attribute), not by nesting.
+        self.html_id = f"{self.prefix or 'stage'}-work"
+        self.fields["comment"].widget.attrs["form"] = self.html_id
 
 
 class SubmissionForm(StyledForm, forms.Form):

@@ -117,6 +117,18 @@ class Project(DetailUrl, ChoiceLabels, Timestamped):
     version = models.PositiveIntegerField(default=1)
     created_by = user_fk(_("created by"), related_name="projects_created")
 
+    # Not in the audit trail (core.services.audit.snapshot): the optimistic lock, the copy of
+    # the current stage's code and its time (the stage moves are recorded as transitions), and
+    # the health the task worker derives.
+    audit_exclude = (
+        "version",
+        "stage_code",
+        "stage_entered_at",
+        "health",
+        "health_reasons",
+        "health_checked_at",
+    )
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")

@@ -11,17 +11,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from qudao.core.listing import filter_given, text_search
 from qudao.core.models import User
-from qudao.core.paging import IdsFirstPaginator, sort_by
+from qudao.core.paging import IdsFirstPaginator, capped_count, sort_by
 from qudao.core.planning import in_written_join_order
 from qudao.core.scopes import region_subtree_ids, visible, visible_in_regions
 from qudao.partners.models import Partner
 from qudao.partners.selectors import partner_ids_named
+from qudao.registrations.models import RegistrationProduct
 
-from ..models import Project, ProjectMember
+from ..models import Project, ProjectMember, StageDefinition, TemplateVersion
 from ..services.common import CROSS_PARTNER_ROLES, is_hq
 
 SORTS = {
@@ -38,6 +40,15 @@ SORTS = {
 
 
 DEFAULT_SORT = "-created"
+
+# The date a list's date range applies to (`date_field`): the expected close date (the
+# default), the day won, the day closed (won or lost), the day created.
+DATE_FIELDS = {
+    "close": "expected_close_date",
+    "won": "won_at",
+    "closed": "closed_at",
+    "created": "created_at",
+}
 
 
 # What a project row shows (list, export, API): loaded with the row, never per row.
@@ -98,13 +109,24 @@ def projects_search(
     amount_max: Decimal | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    date_field: str = "close",
+    partner_region: int | None = None,
+    partnered: bool = False,
+    tier: str = "",
+    product_line: int | None = None,
     tag: str = "",
     health: str = "",
     sort: str = "",
 ) -> tuple[QuerySet[Project], str]:
-    """Scoped projects filtered and sorted; returns (rows, the sort key used). The date range
-    is on the expected close date; `partner` is a partner's id, `partner_name` part of a
-    partner's name or code."""
+    """Scoped projects filtered and sorted; returns (rows, the sort key used).
+
+    The date range is on `date_field` (DATE_FIELDS: the expected close date by default; a day
+    in the site's time zone for the moments); `partner` is a partner's id, `partner_name`
+    part of a partner's name or code, `partnered` only projects with a partner; `region` the
+    project's region, `partner_region` the
+    partner's (each with its offices); `tier` the partner's tier code; `product_line` a product
+    line's id named by the project's source registration. The performance dashboard's
+    drill-downs use the partner's region, tier and product line as its facts do."""
     if region:
         related = Project.objects.select_related(*PROJECT_RELATED)
         rows = visible_in_regions(related, user, region_subtree_ids(region))
@@ -120,10 +142,24 @@ def projects_search(
         rows = rows.filter(amount__gte=amount_min)
     if amount_max is not None:
         rows = rows.filter(amount__lte=amount_max)
-    if date_from:
-        rows = rows.filter(expected_close_date__gte=date_from)
-    if date_to:
-        rows = rows.filter(expected_close_date__lte=date_to)
+    if partnered:
+        rows = rows.filter(partner__isnull=False)
+    if partner_region:
+        rows = rows.filter(partner__region_id__in=region_subtree_ids(partner_region))
+    if tier:
+        rows = rows.filter(partner__tier_id=tier)
+    if product_line:
+        rows = rows.filter(
+            Exists(
+                RegistrationProduct.objects.filter(
+                    registration_id=OuterRef("source_registration_id"),
+                    product_line_id=product_line,
+                )
+            )
+        )
+    rows = in_date_range(
+        rows, DATE_FIELDS.get(date_field, "expected_close_date"), date_from, date_to
+    )
     tag = (tag or "").strip()[:30]
     if tag:
         rows = rows.filter(
@@ -133,6 +169,59 @@ def projects_search(
             | Q(tags__contains=f",{tag},")
         )
     return sort_by(rows, sort, SORTS, DEFAULT_SORT)
+
+
+def in_date_range(
+    rows: QuerySet, field: str, start: datetime.date | None, end: datetime.date | None
+) -> QuerySet:
+    """`rows` whose `field` lies in [start, end] (both days included; a moment by its day in the
+    site's time zone, in which the performance facts count months, so that a drill-down from a
+    chart lists the rows of its month whoever reads it)."""
+    timed = rows.model._meta.get_field(field).get_internal_type() == "DateTimeField"
+
+    def aware(day: datetime.date):
+        moment = datetime.datetime.combine(day, datetime.time.min)
+        return timezone.make_aware(moment, timezone.get_default_timezone())
+
+    if start:
+        rows = rows.filter(**{f"{field}__gte": aware(start) if timed else start})
+    if end:
+        if timed:
+            rows = rows.filter(**{f"{field}__lt": aware(end + datetime.timedelta(days=1))})
+        else:
+            rows = rows.filter(**{f"{field}__lte": end})
+    return rows
+
+
+def projects_total(page: Page, rows: QuerySet[Project], cap: int) -> dict[str, Any] | None:
+    """The count and summed amount of every row of the filter (not only the page's), when the
+    count is exact (at most `cap`): one more query, over rows the count already read."""
+    count = page.paginator.count
+    if count > cap:
+        return None
+    if not count:
+        return {"count": 0, "amount": Decimal(0)}
+    amount = rows.order_by().aggregate(total=Sum("amount"))["total"]
+    return {"count": count, "amount": amount or Decimal(0)}
+
+
+def stage_choices_by_template() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The stage filter's choices grouped by process template (optgroups), each template's
+    stages in their order, from its published or retired versions (a stage code once per
+    template). One small query: templates and their stages are few."""
+    rows = (
+        StageDefinition.objects.exclude(version__status=TemplateVersion.Status.DRAFT)
+        .order_by("version__template__name", "-version_id", "order")
+        .values_list("version__template__name", "version_id", "code", "name")
+    )
+    groups: dict[str, dict[str, str]] = {}
+    newest: dict[str, int] = {}
+    for template, version, code, name in rows:
+        newest.setdefault(template, version)
+        stages = groups.setdefault(template, {})
+        if version == newest[template] or code not in stages:
+            stages.setdefault(code, name)
+    return [(template, list(stages.items())) for template, stages in groups.items()]
 
 
 def projects_page(
@@ -169,11 +258,10 @@ def project_members(project: Project) -> QuerySet[ProjectMember]:
     return project.members.select_related("user")
 
 
-def projects_open_owned_count(user: User) -> int:
-    return (
-        visible(Project.objects.all(), user)
-        .filter(owner=user, status=Project.Status.ACTIVE)
-        .count()
+def projects_open_owned_count(user: User) -> str:
+    """For the home card: "10,000+" past the list's count cap."""
+    return capped_count(
+        visible(Project.objects.all(), user).filter(owner=user, status=Project.Status.ACTIVE)
     )
 
 

@@ -216,8 +216,8 @@ def handover_request(*, actor: User, project: Project, data: dict[str, Any]) -> 
             actor=actor,
             target=project,
             kind=HANDOVER,
-            title=_("Handover to operations: %(code)s %(name)s")
-            % {"code": project.code, "name": project.name},
+            title=gettext_lazy("Handover to operations: %(code)s %(name)s"),
+            title_params={"code": project.code, "name": project.name},
             steps=[StepSpec(name=name, role=role) for name, role in HANDOVER_STEPS],
             payload={"handover_id": handover.pk, "scope": values["scope"][:500]},
         )
@@ -290,6 +290,12 @@ def _handover_decided(status: str):
     return hook
 
 
+def _handover_panel(approval, viewer):
+    from ..selectors.approvals import handover_panel
+
+    return handover_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 HANDOVER_KIND = ApprovalKind(
     code=HANDOVER,
@@ -298,6 +304,8 @@ HANDOVER_KIND = ApprovalKind(
     on_rejected=_handover_decided(Handover.Status.REJECTED),
     on_returned=_handover_decided(Handover.Status.RETURNED),
     on_cancelled=_handover_decided(Handover.Status.CANCELLED),
+    panel=_handover_panel,
+    amount=lambda project: project.amount,
 )
 
 

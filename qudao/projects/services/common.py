@@ -126,6 +126,11 @@ def save(project: Project, fields: list[str]) -> None:
     project.save(update_fields=[*fields, "version", "updated_at"])
 
 
+# Transitions whose audit entry would repeat another: the project's creation entry already
+# holds its first stage (START), and the move off the last stage already records it (FINISH).
+_NOT_AUDITED = (StageTransition.Action.START, StageTransition.Action.FINISH)
+
+
 def transition_record(
     project: Project,
     action: str,
@@ -135,7 +140,10 @@ def transition_record(
     to_stage: ProjectStage | None = None,
     comment: str = "",
 ) -> StageTransition:
-    """One transition row and the state-change audit entry of the project."""
+    """One transition row, and the project's state-change audit entry: a move records its
+    current stage before and after (as ids, shown as the stages' names), once per move; a
+    gate submitted, rejected or returned leaves the stage where it is and records no stage
+    change."""
     row = StageTransition.objects.create(
         project=project,
         action=action,
@@ -144,17 +152,17 @@ def transition_record(
         actor=actor,
         comment=comment,
     )
+    if action in _NOT_AUDITED:
+        return row
+    before = from_stage.pk if from_stage else None
+    after = to_stage.pk if to_stage else None
+    label = str(StageTransition.Action(action).label)
     audit_record(
         actor=actor,
         obj=project,
         action=AuditEntry.Action.STATE,
-        changes={
-            "stage": [
-                from_stage.definition.code if from_stage else None,
-                to_stage.definition.code if to_stage else None,
-            ]
-        },
-        note=f"{StageTransition.Action(action).label}: {comment}"[:200],
+        changes={"current_stage": [before, after]} if before != after else {},
+        note=f"{label}: {comment}" if comment else label,
     )
     return row
 

@@ -452,7 +452,7 @@ def project_owner_change(
             actor=actor,
             obj=project,
             action=AuditEntry.Action.UPDATE,
-            changes={"owner": [str(old_owner), str(new_owner)]},
+            changes={"owner": [old_owner.pk, new_owner.pk]},  # ids: shown as their names
             note=reason[:200],
         )
         transaction.on_commit(

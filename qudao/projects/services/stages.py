@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from qudao.core import hooks
 from qudao.core.errors import ConflictError, PermissionDenied, ValidationError
@@ -39,6 +39,9 @@ from .common import (
 Status = ProjectStage.Status
 Action = StageTransition.Action
 MAX_DRAFT_CHARS = 20_000
+# The name a submission is recorded under in the project's history (no field of Project: the
+# history shows it translated, as "Submissions").
+SUBMISSIONS = gettext_noop("submissions")
 
 
 def _current(project: Project) -> ProjectStage:
@@ -128,51 +131,77 @@ def _move_on(
 
 
 def stage_advance(
-    *, actor: User, project: Project, version: int | None = None, comment: str = ""
+    *,
+    actor: User,
+    project: Project,
+    version: int | None = None,
+    comment: str = "",
+    stage: Any = None,
+    checklist_done: list[int] | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Project:
     """Pass the current stage's gate: documents and checklist complete, then its approval (if
-    any) starts, else the next stage becomes current. Nothing changes when a check fails."""
+    any) starts, else the next stage becomes current. Nothing moves when a check fails.
+
+    The stage page completes a stage from the form that holds its checklist: `checklist_done`
+    and `data` (the ticks and draft as the page shows them) are saved first, and kept even when
+    the gate then refuses, so what is ticked on the page is what the gate checks and nothing
+    typed is lost. `stage`, when given, must be the current stage (else the page is stale)."""
     require_edit(actor, project)
     comment = (comment or "").strip()[:2000]
     with transaction.atomic():
         project = locked_moving(project, version)
-        stage = _current(project)
-        if stage.status == Status.IN_APPROVAL:
-            raise ConflictError(_("This stage is already in approval."))
-        problems = gate_problems(stage)
-        if problems:
-            raise ValidationError(problems)
-        definition = stage.definition
-        if definition.approval == StageDefinition.Approval.NONE:
-            _move_on(project, stage, actor=actor, action=Action.ADVANCE, comment=comment)
-            return project
-        returned = approval_open(project, GATE)
-        if returned is not None and returned.status == ApprovalRequest.Status.RETURNED:
-            if returned.requested_by_id != actor.pk:
-                raise PermissionDenied(
-                    _("Only %(name)s, who submitted this gate, can submit it again.")
-                    % {"name": returned.requested_by}
-                )
-            approval_resubmit(actor=actor, approval=returned, comment=comment)
-        elif returned is not None:
-            raise ConflictError(_("This project already has a gate in approval."))
-        else:
-            approval_start(
-                actor=actor,
-                target=project,
-                kind=GATE,
-                title=_("%(code)s %(name)s: %(stage)s")
-                % {"code": project.code, "name": project.name, "stage": definition.name},
-                steps=gate_steps(definition),
-                payload={"stage_id": stage.pk, "stage": definition.code, "comment": comment},
+        current = _current(project)
+        if stage is not None and getattr(stage, "pk", stage) != current.pk:
+            raise ConflictError(
+                _("Someone else changed this project meanwhile; reload it and try again.")
             )
-        stage.status = Status.IN_APPROVAL
-        stage.save(update_fields=["status"])
-        save(project, [])
-        transition_record(
-            project, Action.SUBMIT, actor=actor, from_stage=stage, to_stage=stage, comment=comment
-        )
+        if current.status == Status.IN_APPROVAL:
+            raise ConflictError(_("This stage is already in approval."))
+        if checklist_done is not None or data is not None:
+            _draft_check(current, checklist_done, data)
+            _draft_apply(current, checklist_done, data)
+            save(project, [])
+        problems = gate_problems(current)
+        if not problems:
+            _gate_pass(project, current, actor=actor, comment=comment)
+    if problems:
+        raise ValidationError(problems)
     return project
+
+
+def _gate_pass(project: Project, stage: ProjectStage, *, actor: User, comment: str) -> None:
+    """The checks passed: move on, or start (or resubmit) the stage's approval."""
+    definition = stage.definition
+    if definition.approval == StageDefinition.Approval.NONE:
+        _move_on(project, stage, actor=actor, action=Action.ADVANCE, comment=comment)
+        return
+    returned = approval_open(project, GATE)
+    if returned is not None and returned.status == ApprovalRequest.Status.RETURNED:
+        if returned.requested_by_id != actor.pk:
+            raise PermissionDenied(
+                _("Only %(name)s, who submitted this gate, can submit it again.")
+                % {"name": returned.requested_by}
+            )
+        approval_resubmit(actor=actor, approval=returned, comment=comment)
+    elif returned is not None:
+        raise ConflictError(_("This project already has a gate in approval."))
+    else:
+        approval_start(
+            actor=actor,
+            target=project,
+            kind=GATE,
+            title=gettext_lazy("%(code)s %(name)s: %(stage)s"),
+            title_params={"code": project.code, "name": project.name, "stage": definition.name},
+            steps=gate_steps(definition),
+            payload={"stage_id": stage.pk, "stage": definition.code, "comment": comment},
+        )
+    stage.status = Status.IN_APPROVAL
+    stage.save(update_fields=["status"])
+    save(project, [])
+    transition_record(
+        project, Action.SUBMIT, actor=actor, from_stage=stage, to_stage=stage, comment=comment
+    )
 
 
 def stage_skip(
@@ -214,6 +243,35 @@ def _too_large(data) -> bool:
     return not isinstance(data, dict) or len(json.dumps(data, ensure_ascii=False)) > MAX_DRAFT_CHARS
 
 
+def _draft_check(
+    stage: ProjectStage, checklist_done: list[int] | None, data: dict[str, Any] | None
+) -> None:
+    """Refuse ticks outside the stage's checklist and a draft too large to keep."""
+    errors = {}
+    if checklist_done is not None:
+        size = len(stage.definition.checklist)
+        if any(not isinstance(i, int) or not 0 <= i < size for i in checklist_done):
+            errors["checklist_done"] = _("Tick items of this stage's checklist only.")
+    if data is not None and _too_large(data):
+        errors["data"] = _("The draft is too large.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _draft_apply(
+    stage: ProjectStage, checklist_done: list[int] | None, data: dict[str, Any] | None
+) -> None:
+    """Keep the ticks and the draft on the (locked) stage row."""
+    fields = []
+    if checklist_done is not None:
+        stage.checklist_done = sorted(set(checklist_done))
+        fields.append("checklist_done")
+    if data is not None:
+        stage.draft = data
+        fields.append("draft")
+    stage.save(update_fields=fields)
+
+
 def stage_save_draft(
     *,
     actor: User,
@@ -227,15 +285,7 @@ def stage_save_draft(
     to complete later."""
     require_edit(actor, project)
     stage = _stage_of(project, stage)
-    errors = {}
-    if checklist_done is not None:
-        size = len(stage.definition.checklist)
-        if any(not isinstance(i, int) or not 0 <= i < size for i in checklist_done):
-            errors["checklist_done"] = _("Tick items of this stage's checklist only.")
-    if data is not None and _too_large(data):
-        errors["data"] = _("The draft is too large.")
-    if errors:
-        raise ValidationError(errors)
+    _draft_check(stage, checklist_done, data)
     with transaction.atomic():
         project = locked_editable(project, version)
         stage = (
@@ -248,14 +298,7 @@ def stage_save_draft(
                 _("This stage is %(status)s; its checklist and draft cannot change.")
                 % {"status": stage.get_status_display()}
             )
-        fields = []
-        if checklist_done is not None:
-            stage.checklist_done = sorted(set(checklist_done))
-            fields.append("checklist_done")
-        if data is not None:
-            stage.draft = data
-            fields.append("draft")
-        stage.save(update_fields=fields)
+        _draft_apply(stage, checklist_done, data)
         save(project, [])
     return stage
 
@@ -290,7 +333,7 @@ def stage_submission_add(
             actor=actor,
             obj=project,
             action=AuditEntry.Action.UPDATE,
-            changes={"submissions": [None, f"{stage.definition.code} #{number}: {title}"]},
+            changes={SUBMISSIONS: [None, f"{stage.definition.name} #{number}: {title}"]},
         )
     return submission
 
@@ -359,6 +402,12 @@ def _notify_owner(project: Project, title, stage: ProjectStage, reason: str) -> 
     )
 
 
+def _gate_panel(approval, viewer):
+    from ..selectors.approvals import gate_panel
+
+    return gate_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 GATE_KIND = ApprovalKind(
     code=GATE,
@@ -367,4 +416,6 @@ GATE_KIND = ApprovalKind(
     on_rejected=_on_gate_rejected,
     on_returned=_on_gate_returned,
     on_cancelled=_on_gate_cancelled,
+    panel=_gate_panel,
+    amount=lambda project: project.amount,
 )

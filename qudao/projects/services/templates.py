@@ -281,7 +281,7 @@ def template_version_save(
             actor=actor,
             obj=version.template,
             action=AuditEntry.Action.UPDATE,
-            changes={"stages": [None, [s["code"] for s in cleaned]]},
+            changes={"stages": [None, [s["name"] for s in cleaned]]},  # as people read them
             note=_("version %(number)s edited") % {"number": version.number},
         )
     return version

@@ -3,6 +3,8 @@
 decided on the page with the approval's version, skip with a reason, repeated submissions, the
 upload with its checks and the scoped download; query counts that do not grow with documents."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -110,6 +112,120 @@ def test_the_checklist_is_ticked_as_a_draft_then_the_gate_passes(world, as_user,
     assert fresh(running).stage_code == "review"
     move = running.transitions.get(action=StageTransition.Action.ADVANCE)
     assert (move.comment, move.actor) == ("方案通过", world.pm)
+
+
+def completion_of(page: str) -> tuple[str, str, str]:
+    """The "complete the stage" button of the stages page: the URL it posts to, and the
+    content of the form it submits (the one that holds the stage's checklist) and of the
+    comment box that goes with it (by the button, outside that form's element)."""
+    button = re.search(r'<button[^>]*data-testid="advance"[^>]*>', page).group(0)
+    form_id = re.search(r'\bform="([^"]+)"', button).group(1)
+    action = re.search(r'\bformaction="([^"]+)"', button).group(1)
+    form = re.search(rf'<form[^>]*id="{form_id}".*?</form>', page, re.S).group(0)
+    comment = re.search(rf'<textarea[^>]*form="{form_id}"[^>]*>', page).group(0)
+    return action, form, comment
+
+
+def test_ticking_then_completing_passes_the_gate_without_saving_a_draft(world, as_user, running):
+    client = as_user(world.pm)
+    first = stage(running, "solution")
+    services.project_document_upload(
+        actor=world.pm, project=running, stage=first, document_type="proposal", upload=pdf()
+    )
+    page = client.get(f"/projects/{running.pk}/stages/").content.decode()
+
+    # The completion button submits the very form that holds the checklist boxes and notes …
+    action, form, comment = completion_of(page)
+    assert f'name="s{first.pk}-checklist"' in form and f'name="s{first.pk}-notes"' in form
+    assert f'name="s{first.pk}-comment"' in comment
+    # … so ticking the box and clicking it (no "Save draft" before) passes the gate.
+    response = client.post(
+        action,
+        {
+            f"s{first.pk}-checklist": ["0"],
+            f"s{first.pk}-notes": "客户周三确认",
+            f"s{first.pk}-comment": "方案通过",
+            f"s{first.pk}-version": fresh(running).version,
+        },
+    )
+
+    assert response.status_code == 302
+    assert fresh(running).stage_code == "review"
+    first.refresh_from_db()
+    assert (first.status, first.checklist_done) == ("done", [0])
+    assert first.draft == {"notes": "客户周三确认"}
+    move = running.transitions.get(action=StageTransition.Action.ADVANCE)
+    assert (move.comment, move.actor) == ("方案通过", world.pm)
+
+
+def test_completing_refused_by_the_gate_keeps_what_was_ticked(world, as_user, running):
+    client = in_english(as_user(world.pm))
+    first = stage(running, "solution")
+    before = fresh(running)
+
+    response = client.post(
+        f"/projects/{running.pk}/stages/{first.pk}/complete/",
+        {
+            f"s{first.pk}-checklist": ["0"],
+            f"s{first.pk}-notes": "待上传方案",
+            f"s{first.pk}-version": before.version,
+        },
+        follow=True,
+    )
+
+    assert "Upload the required documents first: 方案建议书." in response.content.decode()
+    first.refresh_from_db()
+    assert (first.status, first.checklist_done, first.draft) == (
+        "active",
+        [0],
+        {"notes": "待上传方案"},
+    )
+    assert fresh(running).stage_code == "solution"
+    assert running.transitions.count() == 1
+    # The page shows the box ticked, as it was left.
+    assert re.search(r'<input[^>]*name="s\d+-checklist"[^>]*checked', response.content.decode())
+
+
+def test_completing_with_a_bad_tick_or_a_stale_page_changes_nothing(world, as_user, running):
+    client = in_english(as_user(world.pm))
+    first = stage(running, "solution")
+    later = stage(running, "review")
+    services.project_document_upload(
+        actor=world.pm, project=running, stage=first, document_type="proposal", upload=pdf()
+    )
+    version = fresh(running).version
+
+    outside = client.post(
+        f"/projects/{running.pk}/stages/{first.pk}/complete/",
+        {f"s{first.pk}-checklist": ["0", "7"], f"s{first.pk}-version": version},
+        follow=True,
+    )
+    stale = client.post(
+        f"/projects/{running.pk}/stages/{first.pk}/complete/",
+        {f"s{first.pk}-checklist": ["0"], f"s{first.pk}-version": version - 1},
+        follow=True,
+    )
+    not_current = client.post(
+        f"/projects/{running.pk}/stages/{later.pk}/complete/",
+        {f"s{later.pk}-version": version},
+        follow=True,
+    )
+
+    assert "Tick items of this stage&#x27;s checklist only." in outside.content.decode()
+    assert "Someone else changed this project meanwhile" in stale.content.decode()
+    assert "Someone else changed this project meanwhile" in not_current.content.decode()
+    first.refresh_from_db()
+    assert (first.checklist_done, fresh(running).stage_code) == ([], "solution")
+    assert fresh(running).version == version
+    # Outside the scope the stage does not exist.
+    assert (
+        as_user(world.p2_user)
+        .post(
+            f"/projects/{running.pk}/stages/{first.pk}/complete/", {f"s{first.pk}-version": version}
+        )
+        .status_code
+        == 404
+    )
 
 
 def test_a_tick_outside_the_checklist_is_refused(world, as_user, running):

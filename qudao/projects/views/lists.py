@@ -17,9 +17,14 @@ from qudao.core.paging import COUNT_CAP
 from qudao.core.web import get_or_404, is_htmx, redirect_htmx
 
 from ..forms.projects import ProjectFilterForm, SavedFilterForm
-from ..selectors.projects import projects_page, projects_search, vendor_users_active
+from ..selectors.projects import (
+    projects_page,
+    projects_search,
+    projects_total,
+    stage_choices_by_template,
+    vendor_users_active,
+)
 from ..selectors.saved_filters import saved_filter_get, saved_filters_for
-from ..selectors.stages import stage_choices
 from ..services.projects import project_can_create
 from ..services.saved_filters import saved_filter_delete, saved_filter_save
 from .tabs import health_colour
@@ -34,7 +39,7 @@ def _filter_form(request) -> ProjectFilterForm:
     owners = (
         vendor_users_active().only("pk", "username", "first_name", "last_name") if vendor else None
     )
-    return ProjectFilterForm(request.GET or None, owners=owners, stages=stage_choices())
+    return ProjectFilterForm(request.GET or None, owners=owners, stages=stage_choices_by_template())
 
 
 def _filtered(request):
@@ -56,7 +61,9 @@ def project_list(request):
         "form": form,
         "page": page,
         "sort": sort,
+        "total": projects_total(page, rows, COUNT_CAP),
         "show_partner": not request.user.is_partner_user,
+        "partner_user": request.user.is_partner_user,
     }
     if is_htmx(request):
         return render(request, "projects/_table.html", context)

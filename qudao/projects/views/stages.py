@@ -1,7 +1,8 @@
 """The stages tab: every stage of the project with its status, target against actual days,
 required documents (missing ones marked), checklist ticks and draft, repeated submissions; and
-the gate actions — advance, skip with a reason, and for the gate's approver approve / reject /
-return through the core approval services with the approval's version."""
+the gate actions — complete the current stage (from the one form that holds its ticks), skip
+with a reason, and for the gate's approver approve / reject / return through the core approval
+services with the approval's version."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -16,7 +17,14 @@ from qudao.core.services.approvals import approval_decide, can_decide
 from qudao.core.web import attempt_form_message, get_or_404
 
 from .. import services
-from ..forms.stages import AdvanceForm, GateDecisionForm, SkipForm, StageDraftForm, SubmissionForm
+from ..forms.stages import (
+    AdvanceForm,
+    GateDecisionForm,
+    SkipForm,
+    StageDraftForm,
+    StageWorkForm,
+    SubmissionForm,
+)
 from ..models import ProjectStage
 from ..selectors.stages import (
     gate_approval_get,
@@ -68,6 +76,7 @@ def stage_list(request, pk):
         current = stage.pk == project.current_stage_id
         workable = editable and stage.status in ProjectStage.WORKABLE
         days = _days(stage, now)
+        can_advance = moving and current and stage.status in ProjectStage.WORKABLE
         rows.append(
             row
             | {
@@ -76,7 +85,9 @@ def stage_list(request, pk):
                 "days": days,
                 "late": days is not None and days > definition.target_days,
                 "submissions": submissions.get(stage.pk, []),
-                "draft_form": StageDraftForm(
+                # The current stage's form also completes it (StageWorkForm), so its ticks go
+                # with "Complete the stage" whether or not "Save draft" was clicked.
+                "draft_form": (StageWorkForm if can_advance else StageDraftForm)(
                     definition=definition,
                     initial={
                         "checklist": stage.checklist_done,
@@ -90,7 +101,7 @@ def stage_list(request, pk):
                 "submission_form": SubmissionForm(prefix=f"sub{stage.pk}")
                 if editable and definition.repeatable and stage.status != stage.Status.PENDING
                 else None,
-                "can_advance": moving and current and stage.status in ProjectStage.WORKABLE,
+                "can_advance": can_advance,
                 "can_skip": moving
                 and current
                 and definition.skippable
@@ -100,7 +111,6 @@ def stage_list(request, pk):
     context = {
         "rows": rows,
         "gate": _gate(request, project),
-        "advance_form": AdvanceForm(initial={"version": project.version}),
         "skip_form": SkipForm(initial={"version": project.version}),
     }
     return render_tab(request, project, "stages", "projects/stages.html", context)
@@ -149,6 +159,24 @@ stage_draft = item_action_view(
     ),
     invalid=gettext_lazy("Tick items of this stage's checklist only."),
 )
+stage_complete = item_action_view(
+    TAB,
+    project_stage_get,
+    lambda request, project, stage, data: services.stage_advance(
+        actor=request.user,
+        project=project,
+        version=data["version"],
+        comment=data["comment"],
+        stage=stage,
+        checklist_done=data["checklist"],
+        data={**(stage.draft or {}), "notes": data["notes"]},
+    ),
+    gettext_lazy("The stage gate has been passed or submitted for approval."),
+    form=lambda data, project, stage: StageWorkForm(
+        data, definition=stage.definition, prefix=f"s{stage.pk}"
+    ),
+    invalid=gettext_lazy("Tick items of this stage's checklist only."),
+)
 stage_submission = item_action_view(
     TAB,
     project_stage_get,
@@ -191,6 +219,7 @@ urlpatterns = [
     path("<int:pk>/stages/advance/", stage_advance, name="stage-advance"),
     path("<int:pk>/stages/skip/", stage_skip, name="stage-skip"),
     path("<int:pk>/stages/<int:item_pk>/draft/", stage_draft, name="stage-draft"),
+    path("<int:pk>/stages/<int:item_pk>/complete/", stage_complete, name="stage-complete"),
     path(
         "<int:pk>/stages/<int:item_pk>/submissions/",
         stage_submission,

@@ -5,8 +5,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.http import urlencode
 
-from qudao.core import hooks
+from qudao.core import hooks, navigation, scopes
+from qudao.partners.models import Partner
+from qudao.registrations.models import Registration
 
 from ..models import Project
 
@@ -41,12 +44,46 @@ def health_colour(health: str) -> str:
     return HEALTH_COLOURS.get(health, "secondary")
 
 
+def _opens(user, model, pk) -> bool:
+    """May `user` open record `pk` of `model` (its page would not be a 404)?"""
+    if not pk:
+        return False
+    return scopes.sees_everything(user) or scopes.can_see(user, model(pk=pk))
+
+
+def cross_links(user, project: Project) -> dict[str, str]:
+    """Where the project's partner, source registration and customer lead, for `user`: the
+    partner's archive and the registration when `user` may open them (at most a query each);
+    the customer as a search of the registration list (until the customer master comes) when
+    `user` has that list."""
+    links = {}
+    own = user.is_partner_user and project.partner_id == user.partner_id  # no query needed
+    if own or _opens(user, Partner, project.partner_id):
+        links["partner"] = reverse("partners:partner-detail", args=[project.partner_id])
+    if project.source_registration_id:
+        number = (
+            scopes.visible(Registration.objects.filter(pk=project.source_registration_id), user)
+            .values_list("number", flat=True)
+            .first()
+        )
+        if number:
+            links["registration"] = reverse(
+                "registrations:registration-detail", args=[project.source_registration_id]
+            )
+            links["registration_number"] = number
+    if any(item["key"] == "registrations" for item in navigation.items_for(user)):
+        query = urlencode({"q": project.customer_name})
+        links["customer"] = f"{reverse('registrations:registration-list')}?{query}"
+    return links
+
+
 def project_context(request: HttpRequest, project: Project, active_key: str) -> dict[str, Any]:
     """What templates/projects/_project_base.html needs: the project (loaded through the user's
-    scope by the caller), its tab bar and the health badge's colour."""
+    scope by the caller), its tab bar, the health badge's colour and the links across."""
     return {
         "project": project,
         "tabs": tabs_for(request.user, project, active_key),
         "health_colour": health_colour(project.health),
+        "links": cross_links(request.user, project),
         "active_tab": active_key,
     }

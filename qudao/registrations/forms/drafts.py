@@ -37,7 +37,7 @@ class RegistrationForm(StyledForm, forms.Form):
     industry = forms.CharField(label=_("Industry"), max_length=50, required=False)
     estimated_amount = forms.DecimalField(
         label=_("Estimated amount (CNY)"),
-        help_text=_("In CNY, e.g. 500000 for 50万."),
+        help_text=_("In yuan, not 万: 50万 is 500,000."),
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
     expected_close_date = forms.DateField(label=_("Expected close date"), widget=DATE)

@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qudao.catalog.models import ProductLine
 from qudao.core.forms import StyledForm
-from qudao.core.listing import date_filter_field, partner_search_field
+from qudao.core.listing import RegionTreeChoiceField, date_filter_field, partner_search_field
 from qudao.core.models import Region
+from qudao.partners.models import Partner, Tier
 
 from ..models import Registration
-from .drafts import regions
+from ..selectors.registrations import APPROVED_EVER
 
 
 class RegistrationFilterForm(StyledForm, forms.Form):
@@ -16,7 +18,11 @@ class RegistrationFilterForm(StyledForm, forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("All statuses"))] + Registration.Status.choices,
+        choices=[
+            ("", _("All statuses")),
+            *Registration.Status.choices,
+            (APPROVED_EVER, _("Approved at some point (incl. won, lost, expired)")),
+        ],
     )
     stage = forms.ChoiceField(
         label=_("Stage"),
@@ -24,21 +30,50 @@ class RegistrationFilterForm(StyledForm, forms.Form):
         choices=[("", _("All stages"))] + Registration.Stage.choices,
     )
     partner = partner_search_field()
-    region = forms.ModelChoiceField(
-        label=_("Customer region"),
+    region = RegionTreeChoiceField(label=_("Customer region"))
+    # The drill-down filters (the performance dashboard's links): a partner by id, the partner's
+    # region (with its offices), tier and product line, as the dashboard's facts count them;
+    # hidden inputs shown as removable chips (no option lists to read for every page).
+    partner_id = forms.ModelChoiceField(
+        label=_("Partner"),
         required=False,
-        queryset=Region.objects.none(),
-        empty_label=_("All regions"),
+        queryset=Partner.objects.only("pk", "name"),
+        widget=forms.HiddenInput,
     )
-    date_from = date_filter_field(_("Created from"))
-    date_to = date_filter_field(_("Created to"))
+    partner_region = forms.ModelChoiceField(
+        label=_("Partner region"),
+        required=False,
+        queryset=Region.objects.only("pk", "name"),
+        widget=forms.HiddenInput,
+    )
+    tier = forms.ModelChoiceField(
+        label=_("Partner tier"),
+        required=False,
+        queryset=Tier.objects.all(),
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )
+    product_line = forms.ModelChoiceField(
+        label=_("Product line"),
+        required=False,
+        queryset=ProductLine.objects.all(),
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )
+    date_field = forms.ChoiceField(
+        label=_("Date"),
+        required=False,
+        choices=[("created", _("Created date")), ("submitted", _("Registration date"))],
+    )
+    date_from = date_filter_field(_("Date from"))
+    date_to = date_filter_field(_("Date to"))
     expiring = forms.BooleanField(label=_("Protection ends within 7 days"), required=False)
     conflicts = forms.BooleanField(label=_("In review with conflicts"), required=False)
+    # Approved, protection ending within this many days (the home pages' "next 30 days" links).
+    expires_within = forms.IntegerField(
+        required=False, min_value=1, max_value=366, widget=forms.HiddenInput
+    )
     sort = forms.CharField(required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = regions()
 
     def clean(self):
         cleaned = super().clean()
@@ -46,3 +81,24 @@ class RegistrationFilterForm(StyledForm, forms.Form):
         if start and end and end < start:
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
+
+    def search_kwargs(self) -> dict:
+        """The selector's keyword arguments of a valid form."""
+        data = self.cleaned_data
+        return {
+            "q": data.get("q") or "",
+            "status": data.get("status") or "",
+            "partner_name": data.get("partner") or "",
+            "partner": data["partner_id"].pk if data.get("partner_id") else None,
+            "region": data["region"].pk if data.get("region") else None,
+            "partner_region": data["partner_region"].pk if data.get("partner_region") else None,
+            "tier": data["tier"].code if data.get("tier") else "",
+            "product_line": data["product_line"].pk if data.get("product_line") else None,
+            "stage": data.get("stage") or "",
+            "date_field": data.get("date_field") or "created",
+            "date_from": data.get("date_from"),
+            "date_to": data.get("date_to"),
+            "expiring": bool(data.get("expiring")),
+            "expires_within": data.get("expires_within"),
+            "sort": data.get("sort") or "",
+        }

@@ -34,6 +34,22 @@ class ReviewFilterForm(StyledForm, forms.Form):
     sort = forms.CharField(required=False)
 
 
+def override_reason_field(required: bool = False) -> forms.CharField:
+    """The override reason approving a later claim needs (asked here and on the approvals page;
+    `services.review._check_review_decision` requires it when approving)."""
+    return forms.CharField(
+        label=_("Override reason"),
+        max_length=500,
+        required=required,
+        # The reason goes to both partners (the ended claim's history and notification).
+        help_text=format_lazy(
+            "{} {}",
+            _("Another partner claimed this customer first; say why this one wins."),
+            _("Both partners are told this reason: do not name the other partner."),
+        ),
+    )
+
+
 class DecisionForm(StyledForm, forms.Form):
     """The reviewer's decision; `version` is the approval's version the page showed, so that a
     decision made meanwhile by someone else is refused instead of overwritten."""
@@ -47,15 +63,5 @@ class DecisionForm(StyledForm, forms.Form):
         ]
     )
     comment = text_box(_("Comment / reason"), 2000)
-    override_reason = forms.CharField(
-        label=_("Override reason"),
-        max_length=500,
-        required=False,
-        # The reason goes to both partners (the ended claim's history and notification).
-        help_text=format_lazy(
-            "{} {}",
-            _("Another partner claimed this customer first; say why this one wins."),
-            _("Both partners are told this reason: do not name the other partner."),
-        ),
-    )
+    override_reason = override_reason_field()
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -392,8 +392,11 @@ def registration_submit(*, actor: User, registration: Registration) -> Registrat
                 actor=actor,
                 target=registration,
                 kind=REVIEW,
-                title=_("Registration %(number)s: %(customer)s")
-                % {"number": registration.number, "customer": registration.customer_name},
+                title=gettext_lazy("Registration %(number)s: %(customer)s"),
+                title_params={
+                    "number": registration.number,
+                    "customer": registration.customer_name,
+                },
                 steps=registration_review_steps(registration),
                 payload=payload,
             )

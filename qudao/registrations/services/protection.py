@@ -90,8 +90,8 @@ def registration_extend_request(
             actor=actor,
             target=registration,
             kind=EXTENSION,
-            title=_("Extension of %(number)s: %(customer)s")
-            % {"number": registration.number, "customer": registration.customer_name},
+            title=gettext_lazy("Extension of %(number)s: %(customer)s"),
+            title_params={"number": registration.number, "customer": registration.customer_name},
             steps=[
                 StepSpec(
                     name=gettext_lazy("Channel manager review"),
@@ -297,9 +297,17 @@ def registration_expire_stale(now: datetime.datetime | None = None) -> dict[str,
     return {"stale_warned": warned, "stale_expired": stale}
 
 
+def _extension_panel(approval, viewer):
+    from ..selectors.approvals import extension_panel
+
+    return extension_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 EXTENSION_KIND = ApprovalKind(
     code=EXTENSION,
     label=gettext_lazy("Deal registration extension"),
     on_approved=_on_extension_approved,
+    panel=_extension_panel,
+    amount=lambda registration: registration.estimated_amount,
 )

@@ -8,10 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qudao.core.errors import ConflictError
+from qudao.core.errors import ConflictError, ValidationError
 from qudao.core.models import ApprovalRequest, User
 from qudao.core.services.approvals import (
     ApprovalKind,
+    Decision,
     approval_decide,
     approval_open,
     can_decide,
@@ -47,19 +48,16 @@ def registration_decide(
     version: int | None = None,
 ) -> Registration:
     """Decide the current review step. Approving a registration whose customer another partner
-    claimed first is refused unless the approver gives `override_reason`."""
+    claimed first is refused, at every step, unless the approver gives `override_reason`
+    (`_check_review_decision`, which the approvals page's decision runs too)."""
     approval = approval_open(registration, REVIEW)
     if approval is None or approval.status != ApprovalRequest.Status.PENDING:
         raise ConflictError(
             _("This registration is %(status)s; there is nothing to decide.")
             % {"status": registration.get_status_display()}
         )
-    override_reason = (override_reason or "").strip()[:500]
     with transaction.atomic():
         locked = ApprovalRequest.objects.select_for_update().get(pk=approval.pk)
-        if override_reason:
-            locked.payload = {**locked.payload, "override_reason": override_reason}
-            locked.save(update_fields=["payload"])
         approval_decide(
             actor=actor,
             approval=locked,
@@ -68,8 +66,54 @@ def registration_decide(
             # Without a version, the one read above, before the lock: when another decision
             # lands in between, this one lost the race (409), whoever holds the next step.
             version=approval.version if version is None else version,
+            extra={"override_reason": override_reason},
         )
     return Registration.objects.get(pk=registration.pk)
+
+
+def review_needs_override(registration: Registration) -> bool:
+    """Approving `registration` would put it before another partner's earlier claim of the
+    customer (first valid registration wins): the approver must give an override reason."""
+    return bool(earlier_claims(registration, registration_conflicts(registration=registration)))
+
+
+def _check_review_decision(
+    approval: ApprovalRequest, actor: User, decision: str, extra: dict
+) -> None:
+    """Every approving step of a review that overrides an earlier claim needs the reason (not
+    only the last one, whose hook ends the earlier claim); it is kept on the approval, the
+    latest step's, for that hook and the history. Runs in approval_decide, under its lock."""
+    reason = (extra.get("override_reason") or "").strip()[:500]
+    if decision == Decision.APPROVE and not reason:
+        registration = Registration.objects.get(pk=approval.object_id)
+        if review_needs_override(registration):
+            raise ValidationError(
+                {
+                    "override_reason": _(
+                        "Another partner registered this customer first: give the override "
+                        "reason to approve this registration."
+                    )
+                }
+            )
+    if reason and decision == Decision.APPROVE:
+        approval.payload = {**(approval.payload or {}), "override_reason": reason}
+        approval.save(update_fields=["payload"])
+
+
+def _review_decision_fields(approval: ApprovalRequest, actor: User) -> dict:
+    """The override reason, on the approvals page, when approving would need one."""
+    from ..forms.review import override_reason_field
+
+    registration = Registration.objects.filter(pk=approval.object_id).first()
+    if registration is None or not review_needs_override(registration):
+        return {}
+    return {"override_reason": override_reason_field(required=False)}
+
+
+def _review_panel(approval: ApprovalRequest, viewer: User):
+    from ..selectors.approvals import review_panel
+
+    return review_panel(approval, viewer)
 
 
 def _locked_with_claims(pk: int) -> tuple[Registration, list[Conflict]]:
@@ -217,4 +261,8 @@ REVIEW_KIND = ApprovalKind(
     on_rejected=_on_review_rejected,
     on_returned=_on_review_returned,
     on_cancelled=_on_review_cancelled,
+    panel=_review_panel,
+    decision_fields=_review_decision_fields,
+    check_decision=_check_review_decision,
+    amount=lambda registration: registration.estimated_amount,
 )

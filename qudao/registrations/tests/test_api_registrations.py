@@ -83,8 +83,8 @@ def test_the_conflict_journey(world, as_api):
     # And approves the first; the second needs an override reason
     assert post(cm, f"{URL}/{first['id']}/approve").json()["status"] == "approved"
     refused = post(cm, f"{URL}/{second['registration']['id']}/approve")
-    assert refused.status_code == 409
-    assert refused.json()["code"] == "conflict"
+    assert refused.status_code == 422
+    assert "override_reason" in refused.json()["errors"]
     overridden = post(
         cm,
         f"{URL}/{second['registration']['id']}/approve",

@@ -183,10 +183,11 @@ def test_first_valid_registration_wins_unless_the_manager_overrides(
     )
     assert Notification.objects.filter(recipient=world.p1_user, title__contains=first.number)
 
-    with pytest.raises(ConflictError):
+    with pytest.raises(ValidationError) as refused:
         registration_decide(
             actor=world.channel_mgr, registration=second, decision="approve", comment=""
         )
+    assert "override_reason" in refused.value.message_dict
     second.refresh_from_db()
     assert second.status == S.SUBMITTED
     assert review(second).status == ApprovalRequest.Status.PENDING

@@ -25,6 +25,14 @@ HINT_TEXT = {
         "registration is protected."
     ),
 }
+# Once the registration is decided (or closed) nothing is left for the channel manager to decide:
+# the same levels, told without that promise.
+DECIDED_TEXT = {
+    Level.NONE: HINT_TEXT[Level.NONE],
+    Level.POSSIBLE: _("A similar customer was registered by another partner."),
+    Level.LIKELY: _("This customer was probably registered by another partner as well."),
+    Level.CERTAIN: _("This customer was registered by another partner as well."),
+}
 LEVEL_COLOURS = {
     Level.NONE: "success",
     Level.POSSIBLE: "info",
@@ -33,11 +41,13 @@ LEVEL_COLOURS = {
 }
 
 
-def hint(level: Level) -> dict:
+def hint(level: Level, *, pending: bool = True) -> dict:
+    """What the partner is told of a conflict level; `pending`: the decision is still to come
+    (a draft, a submitted registration, or one returned for information)."""
     return {
         "level": level.name.lower(),
         "label": level.label,
-        "text": HINT_TEXT[level],
+        "text": (HINT_TEXT if pending else DECIDED_TEXT)[level],
         "colour": LEVEL_COLOURS[level],
     }
 

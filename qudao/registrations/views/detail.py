@@ -40,6 +40,12 @@ from ..services import (
 from .base import LEVEL_COLOURS, hint, registration_or_404
 
 HISTORY_ROWS = 50
+# A registration whose review is still to be decided: the conflict hint may promise a decision.
+UNDECIDED = (
+    Registration.Status.DRAFT,
+    Registration.Status.SUBMITTED,
+    Registration.Status.INFO_REQUESTED,
+)
 
 
 def _labelled(row: dict) -> dict:
@@ -79,7 +85,7 @@ def _render_detail(request, registration, **bound):
         ],
         "candidates": [_labelled(candidate) for candidate in conflicts.get("candidates", [])],
         "vendor_hits": [_labelled(hit) for hit in conflicts.get("vendor", [])],
-        "hint": hint(level),
+        "hint": hint(level, pending=registration.status in UNDECIDED),
         "is_partner": user.is_partner_user,
         "needs_override": actions.decide and conflicts.get("earlier_claim", False),
         "countdown": protection_countdown(registration),

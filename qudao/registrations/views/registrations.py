@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 
 from qudao.core.exports import workbook_from_rows, xlsx_response
 from qudao.core.listing import render_list
-from qudao.core.paging import paginate
+from qudao.core.paging import COUNT_CAP, paginate
 
 from ..forms import RegistrationFilterForm
 from ..models import Registration
 from ..selectors import protection_countdown, registrations_search, with_pending_conflicts
+from ..selectors.registrations import registrations_total
 
 EXPORT_LIMIT = 50_000
 
@@ -20,19 +21,10 @@ EXPORT_LIMIT = 50_000
 def _filtered(request):
     user = request.user
     form = RegistrationFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows, sort = registrations_search(
-        user,
-        q=filters.get("q") or "",
-        status=filters.get("status") or "",
-        partner_name=filters.get("partner") or "",
-        region=filters["region"].pk if filters.get("region") else None,
-        stage=filters.get("stage") or "",
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-        expiring=bool(filters.get("expiring")),
-        sort=filters.get("sort") or "",
-    )
+    valid = form.is_valid()
+    filters = form.cleaned_data if valid else {}
+    kwargs = form.search_kwargs() if valid else {"sort": request.GET.get("sort", "")}
+    rows, sort = registrations_search(user, **kwargs)
     if filters.get("conflicts"):
         rows = with_pending_conflicts(rows)
     return form, rows, sort
@@ -49,7 +41,9 @@ def registration_list(request):
         "form": form,
         "page": page,
         "sort": sort,
+        "total": registrations_total(page, rows, COUNT_CAP),
         "show_partner": not request.user.is_partner_user,
+        "partner_user": request.user.is_partner_user,
         "can_create": request.user.is_partner_user,
     }
     return render_list(request, "registrations/list.html", "registrations/_table.html", context)

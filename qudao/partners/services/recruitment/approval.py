@@ -148,8 +148,8 @@ def application_submit_for_approval(
                 actor=actor,
                 target=locked,
                 kind=QUALIFICATION,
-                title=_("Qualify partner %(company)s (%(number)s)")
-                % {"company": locked.company_name, "number": locked.number},
+                title=gettext_lazy("Qualify partner %(company)s (%(number)s)"),
+                title_params={"company": locked.company_name, "number": locked.number},
                 steps=qualification_steps(locked),
                 payload={
                     "number": locked.number,
@@ -347,6 +347,12 @@ def application_approval_returned(*, approval: ApprovalRequest, actor: User) -> 
     state.transition(application, Status.REVIEWING, TRANSITIONS, actor=actor, note=reason[:200])
 
 
+def _qualification_panel(approval, viewer):
+    from ...selectors.approvals import qualification_panel
+
+    return qualification_panel(approval, viewer)
+
+
 # Registered in the app's ready() (core.hooks.approval_kind).
 QUALIFICATION_KIND = ApprovalKind(
     code=QUALIFICATION,
@@ -354,4 +360,5 @@ QUALIFICATION_KIND = ApprovalKind(
     on_approved=approval_hook(application_approved),
     on_rejected=approval_hook(application_approval_rejected),
     on_returned=approval_hook(application_approval_returned),
+    panel=_qualification_panel,
 )
