@@ -4,9 +4,11 @@ the partners the user may act for."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qudao.catalog.models import ProductLine
 from qudao.core.listing import RegionTreeChoiceField
+from qudao.core.models import Region
 
-from ..models import Partner
+from ..models import Partner, Tier
 
 # A date field's browser date picker (a widget instance is copied by each form that uses it).
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -43,3 +45,37 @@ class PartnerChoices:
         self.fields["partner"].queryset = (
             partners if partners is not None else Partner.objects.none()
         )
+
+
+class PartnerDrillFilters(forms.Form):
+    """The drill-down filters of a list that the performance dashboard and the home charts link
+    to (the project and registration lists): a partner by id, the partner's region (with its
+    offices), tier and product line, as the dashboard's facts count them; hidden inputs that the
+    list shows as removable chips (no option lists to read for every page)."""
+
+    partner_id = forms.ModelChoiceField(
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.only("pk", "name"),
+        widget=forms.HiddenInput,
+    )
+    partner_region = forms.ModelChoiceField(
+        label=_("Partner region"),
+        required=False,
+        queryset=Region.objects.only("pk", "name"),
+        widget=forms.HiddenInput,
+    )
+    tier = forms.ModelChoiceField(
+        label=_("Partner tier"),
+        required=False,
+        queryset=Tier.objects.all(),
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )
+    product_line = forms.ModelChoiceField(
+        label=_("Product line"),
+        required=False,
+        queryset=ProductLine.objects.all(),
+        to_field_name="code",
+        widget=forms.HiddenInput,
+    )

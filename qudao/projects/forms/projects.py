@@ -3,12 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qudao.catalog.models import ProductLine
 from qudao.core.forms import StyledForm
 from qudao.core.listing import RegionTreeChoiceField, date_filter_field, partner_search_field
 from qudao.core.models import Region, User
 from qudao.core.schemas import field_limit
-from qudao.partners.models import Partner, Tier
+from qudao.partners.forms.common import PartnerDrillFilters
+from qudao.partners.models import Partner
 
 from ..models import (
     ProcessTemplate,
@@ -24,7 +24,7 @@ from .fields import (
 )
 
 
-class ProjectFilterForm(StyledForm, forms.Form):
+class ProjectFilterForm(StyledForm, PartnerDrillFilters):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     project_class = forms.ChoiceField(
         label=_("Class"), required=False, choices=[("", _("All classes")), *ProjectClass.choices]
@@ -32,37 +32,8 @@ class ProjectFilterForm(StyledForm, forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), required=False)
     region = RegionTreeChoiceField(label=_("Project region"))
     partner = partner_search_field()
-    # The drill-down filters (the performance dashboard's links): a partner by id, the partner's
-    # region (with its offices), tier and product line, as the dashboard's facts count them;
-    # hidden inputs shown as removable chips (no option lists to read for every page).
-    partner_id = forms.ModelChoiceField(
-        label=_("Partner"),
-        required=False,
-        queryset=Partner.objects.only("pk", "name"),
-        widget=forms.HiddenInput,
-    )
-    partner_region = forms.ModelChoiceField(
-        label=_("Partner region"),
-        required=False,
-        queryset=Region.objects.only("pk", "name"),
-        widget=forms.HiddenInput,
-    )
     partnered = forms.BooleanField(
         label=_("Projects with a partner only"), required=False, widget=forms.HiddenInput
-    )
-    tier = forms.ModelChoiceField(
-        label=_("Partner tier"),
-        required=False,
-        queryset=Tier.objects.all(),
-        to_field_name="code",
-        widget=forms.HiddenInput,
-    )
-    product_line = forms.ModelChoiceField(
-        label=_("Product line"),
-        required=False,
-        queryset=ProductLine.objects.all(),
-        to_field_name="code",
-        widget=forms.HiddenInput,
     )
     owner = UserChoiceField(
         label=_("Owner"), required=False, queryset=None, empty_label=_("All owners")

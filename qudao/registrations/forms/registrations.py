@@ -3,17 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qudao.catalog.models import ProductLine
 from qudao.core.forms import StyledForm
 from qudao.core.listing import RegionTreeChoiceField, date_filter_field, partner_search_field
-from qudao.core.models import Region
-from qudao.partners.models import Partner, Tier
+from qudao.partners.forms.common import PartnerDrillFilters
 
 from ..models import Registration
 from ..selectors.registrations import APPROVED_EVER
 
 
-class RegistrationFilterForm(StyledForm, forms.Form):
+class RegistrationFilterForm(StyledForm, PartnerDrillFilters):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -31,35 +29,6 @@ class RegistrationFilterForm(StyledForm, forms.Form):
     )
     partner = partner_search_field()
     region = RegionTreeChoiceField(label=_("Customer region"))
-    # The drill-down filters (the performance dashboard's links): a partner by id, the partner's
-    # region (with its offices), tier and product line, as the dashboard's facts count them;
-    # hidden inputs shown as removable chips (no option lists to read for every page).
-    partner_id = forms.ModelChoiceField(
-        label=_("Partner"),
-        required=False,
-        queryset=Partner.objects.only("pk", "name"),
-        widget=forms.HiddenInput,
-    )
-    partner_region = forms.ModelChoiceField(
-        label=_("Partner region"),
-        required=False,
-        queryset=Region.objects.only("pk", "name"),
-        widget=forms.HiddenInput,
-    )
-    tier = forms.ModelChoiceField(
-        label=_("Partner tier"),
-        required=False,
-        queryset=Tier.objects.all(),
-        to_field_name="code",
-        widget=forms.HiddenInput,
-    )
-    product_line = forms.ModelChoiceField(
-        label=_("Product line"),
-        required=False,
-        queryset=ProductLine.objects.all(),
-        to_field_name="code",
-        widget=forms.HiddenInput,
-    )
     date_field = forms.ChoiceField(
         label=_("Date"),
         required=False,
