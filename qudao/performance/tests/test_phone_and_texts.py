@@ -82,6 +82,7 @@ def _cards(client, url: str, testid: str, *, filters: bool = True) -> list[dict]
         ("/performance/rebates/", "statement-table"),
         ("/performance/benchmarks/", "benchmark-table"),
         ("/performance/actions/", "action-table"),
+        ("/performance/alerts/", "alert-table"),
         ("/performance/reports/partners/", "report-table"),
         ("/performance/reports/rebates/", "report-table"),
     ],
